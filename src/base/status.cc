@@ -15,7 +15,7 @@ Status ErrnoError(int err, std::string_view op, std::string_view path) {
       return absl::AlreadyExistsError(msg);
     case ENOSPC:
     case EDQUOT:
-      return absl::ResourceExhaustedError(msg);
+      return absl::UnavailableError(msg);
     case EACCES:
     case EPERM:
       return absl::PermissionDeniedError(msg);

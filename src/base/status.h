@@ -7,7 +7,9 @@
 //   AlreadyExists    creating something that exists
 //   OutOfRange       an offset or position outside what the log holds
 //   DataLoss         bytes on disk or on the wire fail validation (CRC, length, framing)
-//   FailedPrecondition  the object is in the wrong state (closed, read-only after an I/O error)
+//   ResourceExhausted  the input exceeds a configured limit (e.g. max.message.bytes)
+//   FailedPrecondition  the object is in the wrong state (closed, offline after an I/O error)
+//   Unavailable      the disk is full (ENOSPC/EDQUOT); may succeed later
 //   Internal         an I/O or library error we cannot classify further
 #pragma once
 
@@ -15,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "fmt/format.h"
 
 namespace oxbow {
 
@@ -25,7 +28,26 @@ using Result = absl::StatusOr<T>;
 // Builds an Internal error from errno, naming the operation and the path.
 Status ErrnoError(int err, std::string_view op, std::string_view path);
 
+// Debian's Abseil has its own string_view type (not std::string_view); converts it.
+inline std::string_view ToStd(absl::string_view s) { return {s.data(), s.size()}; }
+
 }  // namespace oxbow
+
+// Lets fmt format Abseil's string_view (e.g. status.message()) and Status itself.
+template <>
+struct fmt::formatter<absl::string_view> : fmt::formatter<std::string_view> {
+  template <typename Ctx>
+  auto format(absl::string_view s, Ctx& ctx) const {
+    return fmt::formatter<std::string_view>::format(std::string_view(s.data(), s.size()), ctx);
+  }
+};
+template <>
+struct fmt::formatter<absl::Status> : fmt::formatter<std::string_view> {
+  template <typename Ctx>
+  auto format(const absl::Status& s, Ctx& ctx) const {
+    return fmt::formatter<std::string_view>::format(s.ToString(), ctx);
+  }
+};
 
 #define OXBOW_CONCAT_INNER_(a, b) a##b
 #define OXBOW_CONCAT_(a, b) OXBOW_CONCAT_INNER_(a, b)

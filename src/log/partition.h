@@ -1,0 +1,203 @@
+// A partition: an ordered, append-only sequence of record batches with offsets, stored as a
+// directory of segments (see segment.h). The unit of ordering, durability and reading.
+//
+// Threads: one writer at a time appends (Append serializes callers internally, so two
+// producers to one partition are safe, one after the other). Readers call Read*, the
+// offset getters and OffsetForTimestamp from any thread without blocking the writer for
+// more than a segment-list lookup. Maintenance (Flush, MaybeRoll, ApplyRetention,
+// DeleteRecordsBefore, segment swaps by the compactor) may run on a background thread
+// concurrently with both; it is serialized with itself by an internal mutex.
+//
+// Visibility: readers see a batch once it is fully written and, if the durability policy
+// asks to fsync it before acknowledging, fsynced: the high watermark is the offset after
+// the last such batch. Nothing past the high watermark is ever returned.
+//
+// Failure: when a write or fsync fails, the partition goes offline for appends
+// (FailedPrecondition) because the file's tail is indeterminate; reads of data already
+// visible continue. Reopening the partition recovers the tail.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "base/ids.h"
+#include "base/status.h"
+#include "io/file.h"
+#include "log/segment.h"
+#include "log/topic_config.h"
+
+namespace oxbow::log {
+
+// A byte range of a segment file: whole record batches, except that the last one may be cut
+// short when the range was limited by max_bytes (as in Kafka's Fetch; clients drop the
+// partial batch). Holding the File keeps the bytes readable even if the segment is deleted.
+struct FileSlice {
+  std::shared_ptr<io::File> file;
+  uint64_t position = 0;
+  uint64_t size = 0;
+};
+
+struct AppendResult {
+  Offset base_offset;
+  Offset last_offset;
+  // The broker time assigned to the batches for LogAppendTime topics; -1 otherwise.
+  TimestampMs log_append_time{-1};
+  Offset log_start_offset;
+};
+
+struct ReadResult {
+  FileSlice slice;  // empty when the read starts at the high watermark
+  Offset high_watermark;
+  Offset log_start_offset;
+};
+
+struct RetentionResult {
+  size_t segments_deleted = 0;
+  uint64_t bytes_deleted = 0;
+};
+
+// What recovery did when the partition was opened, for logs and tests.
+struct RecoveryReport {
+  size_t segments = 0;
+  uint64_t scanned_bytes = 0;
+  // One entry per truncation: "file: position N: reason (M bytes removed)".
+  std::vector<std::string> truncations;
+};
+
+struct PartitionOptions {
+  std::string dir;  // the partition's directory
+  std::string topic;
+  PartitionId id{0};
+  TopicConfig config;
+};
+
+class Partition {
+ public:
+  // Opens the partition in `options.dir` (created if missing) and recovers it: leftover
+  // files of interrupted compactions and deletions are resolved, indexes are checked and
+  // rebuilt if damaged, and every batch after the recovery point (the last flushed offset
+  // recorded before shutdown) is validated, truncating a torn or corrupt tail. Recovery
+  // time depends on the unflushed tail, not on the size of the log.
+  static Result<std::unique_ptr<Partition>> Open(io::FileSystem& fs, PartitionOptions options);
+
+  ~Partition();
+
+  const std::string& topic() const { return topic_; }
+  PartitionId id() const { return id_; }
+  const std::string& dir() const { return dir_; }
+  io::FileSystem& file_system() const { return fs_; }
+
+  // Appends a record set (one or more magic-v2 batches, e.g. a Produce request's records),
+  // assigning consecutive offsets from the log end, all or nothing. The batches are
+  // modified in place (base offset; timestamps for LogAppendTime topics). Returns once the
+  // batches are visible and, per the durability policy, fsynced.
+  // Errors: DataLoss (a batch fails its CRC or framing), InvalidArgument (not magic v2,
+  // empty set), ResourceExhausted (a batch exceeds max.message.bytes), FailedPrecondition
+  // (offline after an I/O error), Internal/Unavailable (I/O).
+  Result<AppendResult> Append(MutableByteView record_set, TimestampMs now);
+
+  // Reads from the batch containing `offset` (or the next batch after a gap): at least one
+  // whole batch, then up to `max_bytes` in all, from one segment. OutOfRange if `offset`
+  // is below the log start offset or above the high watermark.
+  Result<ReadResult> Read(Offset offset, uint64_t max_bytes) const;
+  // Reads from the first batch whose max timestamp is >= `timestamp`; an empty slice at
+  // the high watermark when there is none.
+  Result<ReadResult> ReadFromTimestamp(TimestampMs timestamp, uint64_t max_bytes) const;
+  // The first offset whose record timestamp is >= `timestamp`, with that timestamp
+  // (Kafka's ListOffsets). nullopt when every record is older.
+  Result<std::optional<std::pair<Offset, TimestampMs>>> OffsetForTimestamp(
+      TimestampMs timestamp) const;
+
+  Offset high_watermark() const { return Offset(high_watermark_.load(std::memory_order_acquire)); }
+  Offset log_start_offset() const { return Offset(log_start_offset_.load()); }
+  // Bytes in all segments.
+  uint64_t size_bytes() const;
+  size_t segment_count() const;
+  // A snapshot of the segments, oldest first.
+  std::vector<std::shared_ptr<Segment>> segments() const;
+  TopicConfig config() const;
+  void set_config(const TopicConfig& config);
+  const RecoveryReport& recovery_report() const { return recovery_; }
+
+  // fsyncs everything appended and records the recovery point.
+  Status Flush();
+  // Background duties, called periodically: fsync per flush.ms, roll per segment.ms.
+  Status RunPeriodicFlush(TimestampMs now);
+  Status MaybeRoll(TimestampMs now);
+  // Deletes whole segments beyond retention.ms / retention.bytes (for delete-policy
+  // topics) and below the log start offset. The active segment is rolled first if all of
+  // it has expired.
+  Result<RetentionResult> ApplyRetention(TimestampMs now);
+  // Advances the log start offset (Kafka's DeleteRecords) durably; whole segments below it
+  // are deleted. Returns the new log start offset. OutOfRange above the high watermark.
+  Result<Offset> DeleteRecordsBefore(Offset offset);
+
+  // Replaces `old_segments` (consecutive, sealed) by segments whose files were written and
+  // fsynced in the partition directory with the ".cleaned" suffix (Segment::Create with
+  // kCleanedSuffix). Crash-safe through a manifest (see partition.cc). Used by the
+  // compactor, which must hold maintenance_mutex().
+  Status SwapSegments(const std::vector<std::shared_ptr<Segment>>& old_segments,
+                      const std::vector<Offset>& replacement_bases);
+  // The compactor's checkpoint: offsets below it have been compacted.
+  Offset cleaner_checkpoint() const;
+  Status set_cleaner_checkpoint(Offset offset);
+  // Serializes compaction and retention of this partition.
+  absl::Mutex& maintenance_mutex() { return maintenance_mu_; }
+
+  // Flushes and closes the segments. Appends fail afterwards.
+  Status Close();
+
+ private:
+  Partition(io::FileSystem& fs, PartitionOptions options);
+
+  Status Recover();
+  Status ResolveLeftovers(const std::vector<std::string>& names);
+  Status Roll(Offset next) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  Status SyncActive() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  Status WriteRecoveryPoint(Offset offset);
+  Status WriteLogStartOffset(Offset offset);
+  std::shared_ptr<Segment> SegmentFor(Offset offset) const;
+  std::shared_ptr<Segment> NextSegment(Offset base) const;
+  std::shared_ptr<Segment> active_segment() const;
+  Status DeleteSegmentsBelow(Offset offset, RetentionResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(maintenance_mu_);
+  Result<ReadResult> ReadAt(const std::shared_ptr<Segment>& seg, const BatchLocation& loc,
+                            uint64_t max_bytes, Offset hw) const;
+
+  io::FileSystem& fs_;
+  const std::string dir_;
+  const std::string topic_;
+  const PartitionId id_;
+
+  mutable absl::Mutex config_mu_;
+  TopicConfig config_ ABSL_GUARDED_BY(config_mu_);
+
+  // Guards the segment map. Writers (roll, retention, swaps) hold it exclusively for a map
+  // update only, never across I/O.
+  mutable absl::Mutex segments_mu_;
+  std::map<Offset, std::shared_ptr<Segment>> segments_ ABSL_GUARDED_BY(segments_mu_);
+
+  absl::Mutex append_mu_ ABSL_ACQUIRED_BEFORE(segments_mu_);
+  Status offline_ ABSL_GUARDED_BY(append_mu_);
+  bool closed_ ABSL_GUARDED_BY(append_mu_) = false;
+  int64_t unflushed_messages_ ABSL_GUARDED_BY(append_mu_) = 0;
+  int64_t unflushed_bytes_ ABSL_GUARDED_BY(append_mu_) = 0;
+  // Wall time of the oldest unflushed append, -1 when all is flushed.
+  int64_t unflushed_since_ms_ ABSL_GUARDED_BY(append_mu_) = -1;
+  Offset flushed_offset_ ABSL_GUARDED_BY(append_mu_);
+  int64_t recovery_point_written_ms_ ABSL_GUARDED_BY(append_mu_) = 0;
+
+  absl::Mutex maintenance_mu_ ABSL_ACQUIRED_BEFORE(append_mu_);
+  std::atomic<int64_t> cleaner_checkpoint_{0};
+
+  std::atomic<int64_t> high_watermark_{0};
+  std::atomic<int64_t> log_start_offset_{0};
+  RecoveryReport recovery_;
+};
+
+}  // namespace oxbow::log
