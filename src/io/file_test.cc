@@ -2,7 +2,10 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include <unistd.h>
+
 #include "io/fault_injection_file_system.h"
+#include "io/file_lock.h"
 #include "io/file.h"
 #include "testing/temp_dir.h"
 
@@ -56,6 +59,27 @@ TEST(FaultInjectionTest, TornAppendWritesPrefixAndFails) {
   EXPECT_EQ((*f)->size(), 8u);
   fs.FailSyncs(true);
   EXPECT_FALSE((*f)->Sync().ok());
+}
+
+}  // namespace
+}  // namespace oxbow::io
+
+namespace oxbow::io {
+namespace {
+
+TEST(FileLockTest, SecondHolderIsRefusedWithPid) {
+  testing::TempDir dir;
+  std::string path = JoinPath(dir.path(), "LOCK");
+  auto first = FileLock::Acquire(path);
+  ASSERT_TRUE(first.ok()) << first.status();
+  // flock locks belong to open file descriptions, so a second open in the same process
+  // conflicts just as another process would.
+  auto second = FileLock::Acquire(path);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find(std::to_string(::getpid())), absl::string_view::npos);
+  first->reset();
+  EXPECT_TRUE(FileLock::Acquire(path).ok());
 }
 
 }  // namespace

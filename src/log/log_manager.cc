@@ -43,6 +43,8 @@ Result<std::unique_ptr<LogManager>> LogManager::Open(io::FileSystem& fs, LogOpti
   RETURN_IF_ERROR(options.defaults.Validate());
   RETURN_IF_ERROR(ValidatePartitionCount(options.default_partitions));
   std::unique_ptr<LogManager> m(new LogManager(fs, std::move(options)));
+  RETURN_IF_ERROR(fs.CreateDirs(m->options_.data_dir));
+  ASSIGN_OR_RETURN(m->lock_, io::FileLock::Acquire(io::JoinPath(m->options_.data_dir, "LOCK")));
   RETURN_IF_ERROR(m->LoadTopics());
   return m;
 }

@@ -23,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "base/status.h"
 #include "io/file.h"
+#include "io/file_lock.h"
 #include "log/partition.h"
 #include "log/topic_config.h"
 
@@ -58,7 +59,8 @@ class LogManager {
  public:
   // Opens the data directory (created if missing) and every topic in it, recovering each
   // partition (see Partition::Open). A partition that cannot be recovered fails the open
-  // with an error naming it.
+  // with an error naming it. The directory is locked for this process: a second open (by
+  // another server or CLI command) fails with FailedPrecondition naming the holder.
   static Result<std::unique_ptr<LogManager>> Open(io::FileSystem& fs, LogOptions options);
   ~LogManager();
 
@@ -111,6 +113,7 @@ class LogManager {
 
   io::FileSystem& fs_;
   const LogOptions options_;
+  std::unique_ptr<io::FileLock> lock_;
   const std::string topics_dir_;
 
   mutable absl::Mutex mu_;
