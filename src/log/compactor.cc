@@ -54,6 +54,12 @@ class Rewriter {
   // base, or nullopt when nothing in the group survived.
   Result<std::optional<Offset>> RewriteGroup(const std::vector<std::shared_ptr<Segment>>& group) {
     Offset base = group.front()->base_offset();
+    // Output of an earlier compaction that failed part-way would block this one.
+    for (std::string_view ext : {".log", ".index", ".timeindex"}) {
+      std::string stale = io::JoinPath(p_.dir(), Segment::FileName(base, ext)) +
+                          std::string(Segment::kCleanedSuffix);
+      if (p_.file_system().Exists(stale)) RETURN_IF_ERROR(p_.file_system().Remove(stale));
+    }
     ASSIGN_OR_RETURN(auto out, Segment::Create(p_.file_system(), p_.dir(), base,
                                                cfg_.index_interval_bytes, Segment::kCleanedSuffix));
     for (const auto& seg : group) {

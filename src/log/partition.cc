@@ -504,13 +504,16 @@ Result<RetentionResult> Partition::ApplyRetention(TimestampMs now) {
     bool all_sealed_expired = true;
     Offset delete_below = segs.front()->base_offset();
     for (size_t i = 0; i + 1 < segs.size(); ++i) {
-      if (segs[i]->max_timestamp() >= cutoff) {
+      // A segment without timestamps (-1, "none") has no age: it is kept rather than
+      // deleted at once.
+      if (segs[i]->max_timestamp() >= cutoff || segs[i]->max_timestamp().value() < 0) {
         all_sealed_expired = false;
         break;
       }
       delete_below = segs[i + 1]->base_offset();
     }
-    if (all_sealed_expired && !active->empty() && active->max_timestamp() < cutoff) {
+    if (all_sealed_expired && !active->empty() && active->max_timestamp() < cutoff &&
+        active->max_timestamp().value() >= 0) {
       // Everything has expired, the active segment too: roll it so that it can go.
       absl::MutexLock lock(&append_mu_);
       if (!closed_ && offline_.ok() && active_segment() == active) {

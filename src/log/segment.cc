@@ -265,7 +265,9 @@ Result<ScanReport> Segment::Recover(std::optional<Offset> verify_from, bool veri
       stop(std::string(h.status().message()), true);
       break;
     }
-    if (h->base_offset < next_offset() || (pos == 0 && h->base_offset != base_)) {
+    // A compacted segment may start after its base (its first batches were compacted
+    // away), so the first batch only has to be at or after the base.
+    if (h->base_offset < next_offset()) {
       stop(fmt::format("batch offset {} does not follow offset {}", h->base_offset,
                        next_offset() - 1),
            true);
