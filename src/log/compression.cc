@@ -19,8 +19,8 @@ namespace oxbow::log {
 namespace {
 
 constexpr std::array<uint8_t, 8> kXerialMagic = {0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};
-constexpr size_t kXerialHeaderSize = 16;        // magic, BE32 version, BE32 compatible version
-constexpr size_t kXerialBlockSize = 32 * 1024;  // snappy-java's default block size
+constexpr size_t kXerialHeaderSize = 16;  // magic, BE32 version, BE32 compatible version
+constexpr size_t kXerialBlockSize = size_t{32} << 10;  // snappy-java's default block size
 
 // The decompressed output of one Decompress call: grows `out` geometrically with the data
 // actually produced, up to max_output + 1 bytes. The extra byte lets a streaming decoder
@@ -33,7 +33,7 @@ class OutputSink {
         start_(out->size()),
         max_(max_output),
         hard_cap_(max_output == std::numeric_limits<size_t>::max() ? max_output : max_output + 1),
-        min_grow_(std::clamp<size_t>(size_hint, 4096, 256 * 1024)) {}
+        min_grow_(std::clamp<size_t>(size_hint, 4096, size_t{256} << 10)) {}
 
   // Makes at least `n` bytes writable at next(). Returns false, changing nothing, if that
   // would pass the hard cap. With n == 1 it fails only once over_limit() is already true.

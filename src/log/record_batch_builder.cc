@@ -32,9 +32,7 @@ bool Fits(const std::optional<ByteView>& b) { return !b || b->size() <= kMaxFiel
 
 }  // namespace
 
-RecordBatchBuilder::RecordBatchBuilder(BatchOptions options) : options_(std::move(options)) {
-  Reset();
-}
+RecordBatchBuilder::RecordBatchBuilder(BatchOptions options) : options_(options) { Reset(); }
 
 void RecordBatchBuilder::Reset() {
   records_ = ByteBuffer(kBatchHeaderSize + 256);
@@ -106,11 +104,11 @@ Result<ByteBuffer> RecordBatchBuilder::Build() {
   // Take the state and reset first, so the builder is reusable whatever happens below.
   ByteBuffer batch = std::move(records_);
   Status error = std::move(error_);
-  const size_t count = record_count_;
-  const int64_t first_ts = first_timestamp_;
-  const int64_t max_ts = max_timestamp_;
-  const int64_t last_delta = last_offset_delta_;
-  const std::optional<int32_t> last_override = last_offset_delta_override_;
+  size_t count = record_count_;
+  int64_t first_ts = first_timestamp_;
+  int64_t max_ts = max_timestamp_;
+  int64_t last_delta = last_offset_delta_;
+  std::optional<int32_t> last_override = last_offset_delta_override_;
   Reset();
   RETURN_IF_ERROR(error);
 
