@@ -402,6 +402,15 @@ Result<ReadResult> Partition::ReadAt(const std::shared_ptr<Segment>& seg,
                                      const BatchLocation& loc, uint64_t max_bytes,
                                      Offset hw) const {
   uint64_t limit = seg->committed_size();
+  // Append publishes a batch's bytes (the committed size) before the high watermark, so
+  // this segment may already hold committed batches at or past the `hw` this read loaded
+  // earlier. The slice must stop where `hw` starts: nothing past the high watermark the
+  // result reports is ever returned. Only a segment being appended to can hold them.
+  if (seg->next_offset() > hw) {
+    ASSIGN_OR_RETURN(std::optional<BatchLocation> at_hw, seg->FindBatch(hw, limit));
+    if (at_hw) limit = at_hw->position;
+  }
+  if (loc.position >= limit) return ReadResult{FileSlice{}, hw, log_start_offset()};
   uint64_t want = std::max<uint64_t>(max_bytes, loc.header.size_bytes());
   uint64_t end = std::min(limit, loc.position + want);
   return ReadResult{FileSlice{seg->file(), loc.position, end - loc.position}, hw,
@@ -429,17 +438,28 @@ Result<ReadResult> Partition::Read(Offset offset, uint64_t max_bytes) const {
 
 Result<ReadResult> Partition::ReadFromTimestamp(TimestampMs timestamp, uint64_t max_bytes) const {
   Offset hw = high_watermark();
+  Offset start = log_start_offset();
   for (const std::shared_ptr<Segment>& seg : segments()) {
-    if (seg->max_timestamp() < timestamp) continue;
-    ASSIGN_OR_RETURN(std::optional<BatchLocation> loc,
-                     seg->FindBatchByTime(timestamp, seg->committed_size()));
+    if (seg->max_timestamp() < timestamp || seg->next_offset() <= start) continue;
+    uint64_t limit = seg->committed_size();
+    ASSIGN_OR_RETURN(std::optional<BatchLocation> loc, seg->FindBatchByTime(timestamp, limit));
+    // DeleteRecordsBefore may have moved the log start into this segment: batches wholly
+    // below it hold deleted records, so look on for the first qualifying batch after them.
+    while (loc && (loc->header.last_offset() < start || loc->header.max_timestamp < timestamp)) {
+      uint64_t next = loc->position + loc->header.size_bytes();
+      loc.reset();
+      if (next + kBatchHeaderSize > limit) break;
+      ASSIGN_OR_RETURN(BatchHeader h, seg->ReadHeaderAt(next));
+      if (next + h.size_bytes() <= limit) loc = BatchLocation{next, h};
+    }
     if (loc) return ReadAt(seg, *loc, max_bytes, hw);
   }
-  return ReadResult{FileSlice{}, hw, log_start_offset()};
+  return ReadResult{FileSlice{}, hw, start};
 }
 
 Result<std::optional<std::pair<Offset, TimestampMs>>> Partition::OffsetForTimestamp(
     TimestampMs timestamp) const {
+  Offset hw = high_watermark();
   Offset start = log_start_offset();
   ByteBuffer buf;
   for (const std::shared_ptr<Segment>& seg : segments()) {
@@ -450,6 +470,8 @@ Result<std::optional<std::pair<Offset, TimestampMs>>> Partition::OffsetForTimest
       RETURN_IF_ERROR(seg->ReadBatch(*loc, &buf));
       ASSIGN_OR_RETURN(DecodedBatch batch, DecodeBatch(buf.view()));
       for (const Record& r : batch.records()) {
+        // Committed batches may run past the high watermark loaded above (see ReadAt).
+        if (batch.offset_of(r) >= hw) return std::optional<std::pair<Offset, TimestampMs>>();
         if (batch.offset_of(r) >= start && batch.timestamp_of(r) >= timestamp) {
           return std::make_optional(std::make_pair(batch.offset_of(r), batch.timestamp_of(r)));
         }

@@ -74,7 +74,13 @@ Result<std::shared_ptr<Segment>> Segment::Open(io::FileSystem& fs, const std::st
   dropped += seg->time_index_.Load(AsBytes(tbytes), UINT32_MAX);
   bool empty_index_for_data = seg->offset_index_.size() == 0 &&
                               seg->log_->size() > static_cast<uint64_t>(index_interval_bytes) * 2;
-  if (!had_indexes || dropped > 0 || empty_index_for_data) {
+  // The first offset-index checkpoint always gets a time entry (MaybeAppend on an empty time
+  // index appends), so offset entries without any time entry mean the time index lost its
+  // contents (neither index is fsynced while the segment is active). Recovery would then take
+  // the max timestamp before its starting checkpoint from the empty time index and get it too
+  // low, so retention would delete the segment early and time lookups would skip it.
+  bool lost_time_index = seg->time_index_.size() == 0 && seg->offset_index_.size() > 0;
+  if (!had_indexes || dropped > 0 || empty_index_for_data || lost_time_index) {
     // The indexes cannot be trusted up to their end: rebuild both from the log.
     OXBOW_LOG_WARN("{}: index {}; rebuilding it from the log", seg->log_path(),
                    !had_indexes ? "missing" : "damaged");
