@@ -1,0 +1,386 @@
+#include "server/config.h"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <charconv>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "fmt/format.h"
+#include "toml++/toml.h"
+
+namespace oxbow::server {
+namespace {
+
+constexpr std::string_view kConfigFileEnv = "OXBOW_CONFIG";
+constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+constexpr int64_t kMaxPartitions = 100000;
+
+// The settings that are not topic defaults.
+constexpr SettingDef kServerSettings[] = {
+    {"data-dir", "", SettingKind::kString,
+     "data directory: topics, their segments and the lock file"},
+    {"log-level", "", SettingKind::kString,
+     "trace, debug, info, warn, error or off (default: info for serve, warn for the others)"},
+    {"default-partitions", "", SettingKind::kInteger,
+     "partitions of a topic created without a count (1..100000)"},
+    {"maintenance-interval-ms", "", SettingKind::kInteger,
+     "how often background maintenance visits every partition (flush.ms, segment.ms), ms"},
+    {"cleanup-interval-ms", "", SettingKind::kInteger,
+     "how often background maintenance runs retention and compaction, ms"},
+};
+
+SettingKind TopicKeyKind(std::string_view key) {
+  if (key == "cleanup.policy" || key == "message.timestamp.type") return SettingKind::kString;
+  if (key == "min.cleanable.dirty.ratio") return SettingKind::kNumber;
+  return SettingKind::kInteger;
+}
+
+std::string Replace(std::string s, char from, char to) {
+  for (char& c : s) {
+    if (c == from) c = to;
+  }
+  return s;
+}
+
+// A setting's value as found in one source, with how the user spelled the setting there
+// (for error messages).
+struct RawValue {
+  std::string value;
+  ConfigSource source;
+  std::string where;  // "--log-retention-ms", "OXBOW_LOG_RETENTION_MS", "log.x at f.toml:3"
+};
+
+using RawValues = std::map<std::string, RawValue>;  // by flag name
+
+std::string_view TomlTypeName(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    default: return "nothing";
+  }
+}
+
+std::string_view ExpectedTomlType(SettingKind kind) {
+  switch (kind) {
+    case SettingKind::kString: return "a string";
+    case SettingKind::kInteger: return "an integer";
+    case SettingKind::kNumber: return "a number";
+  }
+  return "";
+}
+
+// Converts a TOML value to the string form the setting's parser takes, checking its type.
+Result<std::string> TomlValueString(const toml::node& node, SettingKind kind) {
+  if (kind == SettingKind::kString && node.is_string()) return *node.value<std::string>();
+  if (kind != SettingKind::kString && node.is_integer()) {
+    return std::to_string(*node.value<int64_t>());
+  }
+  if (kind == SettingKind::kNumber && node.is_floating_point()) {
+    return fmt::format("{}", *node.value<double>());
+  }
+  return absl::InvalidArgumentError(
+      fmt::format("expected {}, got {}", ExpectedTomlType(kind), TomlTypeName(node.type())));
+}
+
+std::string KnownKeys(bool topic_table) {
+  std::string out;
+  for (const SettingDef& def : Settings()) {
+    if (def.topic_key.empty() == topic_table) continue;
+    std::string path = TomlPath(def);
+    if (topic_table) path = path.substr(4);  // strip "log."
+    out += fmt::format("{}{}", out.empty() ? "" : ", ", path);
+  }
+  return out;
+}
+
+const SettingDef* FindByTomlPath(std::string_view path) {
+  for (const SettingDef& def : Settings()) {
+    if (TomlPath(def) == path) return &def;
+  }
+  return nullptr;
+}
+
+// Reads one key of the file into `out`; unknown keys and wrong types are errors.
+Status ReadTomlKey(const std::string& file, const std::string& path, const toml::node& node,
+                   RawValues& out) {
+  int line = static_cast<int>(node.source().begin.line);
+  const SettingDef* def = FindByTomlPath(path);
+  if (def == nullptr) {
+    bool in_log = path.starts_with("log.");
+    return absl::InvalidArgumentError(fmt::format(
+        "config file {}: unknown key '{}' (line {}); known keys {}: {}", file, path, line,
+        in_log ? "in the [log] table" : "at the top level",
+        in_log ? KnownKeys(true) : KnownKeys(false) + ", and the [log] table"));
+  }
+  Result<std::string> value = TomlValueString(node, def->kind);
+  if (!value.ok()) {
+    return absl::InvalidArgumentError(fmt::format("config file {}: key '{}' (line {}): {}", file,
+                                                  path, line, value.status().message()));
+  }
+  out[std::string(def->flag)] = {*value, ConfigSource::kFile,
+                                 fmt::format("{} at {}:{}", path, file, line)};
+  return absl::OkStatus();
+}
+
+Result<RawValues> ReadTomlFile(const std::string& file) {
+  if (!std::ifstream(file).good()) {
+    return absl::InvalidArgumentError(
+        fmt::format("config file {}: cannot be read (does it exist?)", file));
+  }
+  toml::table root;
+  try {
+    root = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    return absl::InvalidArgumentError(fmt::format("config file {}: line {}, column {}: {}", file,
+                                                  e.source().begin.line,
+                                                  e.source().begin.column, e.description()));
+  }
+  RawValues out;
+  for (const auto& [key, node] : root) {
+    std::string name(key.str());
+    if (name == "log" && node.is_table()) {
+      for (const auto& [sub, subnode] : *node.as_table()) {
+        RETURN_IF_ERROR(ReadTomlKey(file, fmt::format("log.{}", sub.str()), subnode, out));
+      }
+      continue;
+    }
+    if (name == "log") {
+      return absl::InvalidArgumentError(fmt::format(
+          "config file {}: key 'log' (line {}): expected a table ([log]), got {}", file,
+          node.source().begin.line, TomlTypeName(node.type())));
+    }
+    RETURN_IF_ERROR(ReadTomlKey(file, name, node, out));
+  }
+  return out;
+}
+
+Result<int64_t> ParseInteger(std::string_view value, std::string_view where, int64_t min,
+                             int64_t max) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || ptr != value.data() + value.size()) {
+    return absl::InvalidArgumentError(
+        fmt::format("invalid value '{}' for {}: expected an integer", value, where));
+  }
+  if (v < min || v > max) {
+    return absl::InvalidArgumentError(
+        fmt::format("invalid value {} for {}: must be between {} and {}", v, where, min, max));
+  }
+  return v;
+}
+
+// Applies a topic default through TopicConfig::Apply, so the rules (and the wording of what
+// is allowed) are the log's; the message is reworded to name the setting as the user wrote it.
+Status ApplyTopicDefault(const SettingDef& def, const RawValue& raw, ServerConfig& config) {
+  std::string key(def.topic_key);
+  Status s = config.log.defaults.Apply({{key, raw.value}});
+  if (s.ok()) {
+    config.topic_defaults[key] = raw.value;
+    return s;
+  }
+  std::string msg(ToStd(s.message()));
+  std::string needle = fmt::format(" for {}", key);
+  size_t at = msg.find(needle);
+  if (at == std::string::npos) {
+    return absl::InvalidArgumentError(fmt::format("{} ({}): {}", raw.where, key, msg));
+  }
+  msg.replace(at, needle.size(), fmt::format(" for {} ({})", raw.where, key));
+  return absl::InvalidArgumentError(msg);
+}
+
+Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConfig& config) {
+  std::string_view flag = def.flag;
+  const std::string& v = raw.value;
+  if (flag == "data-dir") {
+    if (v.empty()) {
+      return absl::InvalidArgumentError(fmt::format("{} must not be empty", raw.where));
+    }
+    config.log.data_dir = v;
+  } else if (flag == "log-level") {
+    bool known = false;
+    for (std::string_view level : kLogLevels) known = known || level == v;
+    if (!known) {
+      return absl::InvalidArgumentError(fmt::format(
+          "invalid value '{}' for {}: expected trace, debug, info, warn, error or off", v,
+          raw.where));
+    }
+    config.log_level = v;
+  } else if (flag == "default-partitions") {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, kMaxPartitions));
+    config.log.default_partitions = static_cast<int32_t>(n);
+  } else if (flag == "maintenance-interval-ms") {
+    ASSIGN_OR_RETURN(config.log.maintenance_interval_ms,
+                     ParseInteger(v, raw.where, 1, 24LL * 3600 * 1000));
+  } else if (flag == "cleanup-interval-ms") {
+    ASSIGN_OR_RETURN(config.log.cleanup_interval_ms,
+                     ParseInteger(v, raw.where, 1, INT64_MAX));
+  }
+  return absl::OkStatus();
+}
+
+// The highest-precedence value of a setting, if any source has one.
+std::optional<RawValue> Lookup(const SettingDef& def, const ConfigFlags& flags,
+                               const Environment& env, const RawValues& file) {
+  std::string flag(def.flag);
+  if (auto it = flags.values.find(flag); it != flags.values.end()) {
+    return RawValue{it->second, ConfigSource::kFlag, "--" + flag};
+  }
+  std::string env_name = EnvName(def);
+  if (auto it = env.find(env_name); it != env.end() && !it->second.empty()) {
+    return RawValue{it->second, ConfigSource::kEnvironment, env_name};
+  }
+  if (auto it = file.find(flag); it != file.end()) return it->second;
+  return std::nullopt;
+}
+
+std::string TypeName(const SettingDef& def) {
+  if (def.flag == "data-dir") return "DIR";
+  if (def.flag == "log-level") return "LEVEL";
+  switch (def.kind) {
+    case SettingKind::kString: return "TEXT";
+    case SettingKind::kInteger: return "INT";
+    case SettingKind::kNumber: return "NUMBER";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string_view ConfigSourceName(ConfigSource source) {
+  switch (source) {
+    case ConfigSource::kDefault: return "default";
+    case ConfigSource::kFile: return "config file";
+    case ConfigSource::kEnvironment: return "environment";
+    case ConfigSource::kFlag: return "flag";
+  }
+  return "";
+}
+
+std::span<const SettingDef> Settings() {
+  // Built once from the server settings and the log's table of topic config keys, so a new
+  // topic config key gets its --log-* flag, variable and TOML key without changes here.
+  struct Table {
+    std::deque<std::string> names;  // owns the flag names the defs point into; never moves
+    std::vector<SettingDef> defs;
+  };
+  static Table table;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    table.defs.assign(std::begin(kServerSettings), std::end(kServerSettings));
+    for (const log::TopicConfigDef& topic : log::TopicConfigDefs()) {
+      table.names.push_back("log-" + Replace(std::string(topic.name), '.', '-'));
+      table.defs.push_back({table.names.back(), topic.name, TopicKeyKind(topic.name), topic.doc});
+    }
+  });
+  return table.defs;
+}
+
+std::string EnvName(const SettingDef& def) {
+  std::string name = "OXBOW_" + Replace(std::string(def.flag), '-', '_');
+  for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::string TomlPath(const SettingDef& def) {
+  if (!def.topic_key.empty()) return "log." + Replace(std::string(def.topic_key), '.', '_');
+  return Replace(std::string(def.flag), '-', '_');
+}
+
+std::string DefaultValue(const SettingDef& def) {
+  if (!def.topic_key.empty()) return log::TopicConfig().Get(def.topic_key);
+  log::LogOptions defaults;
+  if (def.flag == "data-dir") return "./data";
+  if (def.flag == "log-level") return "info";
+  if (def.flag == "default-partitions") return std::to_string(defaults.default_partitions);
+  if (def.flag == "maintenance-interval-ms") {
+    return std::to_string(defaults.maintenance_interval_ms);
+  }
+  if (def.flag == "cleanup-interval-ms") return std::to_string(defaults.cleanup_interval_ms);
+  return "";
+}
+
+void AddConfigOptions(CLI::App& app, ConfigFlags& flags, bool config_file_only_long) {
+  constexpr std::string_view kServerGroup = "Server options";
+  constexpr std::string_view kTopicGroup =
+      "Server-wide topic defaults (a topic's own overrides win; TOML: [log] table, key = the "
+      "topic config key with '.' -> '_')";
+  app.add_option_function<std::string>(
+         config_file_only_long ? "--config-file" : "--config,--config-file",
+         [&flags](const std::string& v) { flags.values["config"] = v; },
+         fmt::format("TOML configuration file (env {}); flags and OXBOW_* variables override it",
+                     kConfigFileEnv))
+      ->type_name("FILE")
+      ->group(std::string(kServerGroup));
+  for (const SettingDef& def : Settings()) {
+    std::string flag(def.flag);
+    std::string doc = def.topic_key.empty()
+                          ? fmt::format("{} (env {}, TOML {})", def.doc, EnvName(def), TomlPath(def))
+                          : fmt::format("{}: {} (env {})", def.topic_key, def.doc, EnvName(def));
+    app.add_option_function<std::string>(
+           "--" + flag, [&flags, flag](const std::string& v) { flags.values[flag] = v; }, doc)
+        ->type_name(TypeName(def))
+        ->default_str(DefaultValue(def))
+        ->group(std::string(def.topic_key.empty() ? kServerGroup : kTopicGroup));
+  }
+}
+
+Result<ServerConfig> ResolveConfig(const ConfigFlags& flags, const Environment& env) {
+  ServerConfig config;
+  config.log.data_dir = "./data";
+  if (auto it = flags.values.find("config"); it != flags.values.end()) {
+    config.config_file = it->second;
+  } else if (auto it = env.find(kConfigFileEnv); it != env.end()) {
+    config.config_file = it->second;
+  }
+  RawValues file;
+  if (!config.config_file.empty()) {
+    ASSIGN_OR_RETURN(file, ReadTomlFile(config.config_file));
+  }
+  for (const SettingDef& def : Settings()) {
+    std::optional<RawValue> raw = Lookup(def, flags, env, file);
+    config.sources[std::string(def.flag)] = raw ? raw->source : ConfigSource::kDefault;
+    if (!raw) continue;
+    RETURN_IF_ERROR(def.topic_key.empty() ? ApplyServerSetting(def, *raw, config)
+                                          : ApplyTopicDefault(def, *raw, config));
+  }
+  return config;
+}
+
+Result<ServerConfig> LoadConfig(int argc, const char* const* argv, const Environment& env) {
+  CLI::App app;
+  ConfigFlags flags;
+  AddConfigOptions(app, flags);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return absl::InvalidArgumentError(e.what());
+  }
+  return ResolveConfig(flags, env);
+}
+
+Environment ProcessEnvironment() {
+  Environment env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    if (!entry.starts_with("OXBOW_")) continue;
+    size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return env;
+}
+
+}  // namespace oxbow::server
