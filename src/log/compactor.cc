@@ -148,7 +148,10 @@ Result<CompactionResult> Run(Partition& p, TimestampMs now, bool only_if_dirty) 
     total += seg->committed_size();
     if (seg->next_offset() > p.cleaner_checkpoint()) dirty += seg->committed_size();
   }
-  if (total == 0 || dirty == 0) return result;
+  // A forced compaction runs even with nothing new written: it is how tombstones past
+  // delete.retention.ms (and records past min.compaction.lag.ms) get removed from a log
+  // that no longer changes.
+  if (total == 0 || (only_if_dirty && dirty == 0)) return result;
   if (only_if_dirty && static_cast<double>(dirty) / total < cfg.min_cleanable_dirty_ratio) {
     return result;
   }

@@ -144,7 +144,11 @@ Status LogManager::CreateTopic(const std::string& name, int32_t partitions,
 
 Status LogManager::DeleteTopic(const std::string& name) {
   std::unique_ptr<Topic> topic;
+  std::string target;
   {
+    // Held until the directory has moved to trash: a CreateTopic of the same name must not
+    // open partitions in the directory being deleted (it would see the old data, then lose
+    // its files to the rename).
     absl::MutexLock lock(&mu_);
     auto it = topics_.find(name);
     if (it == topics_.end()) {
@@ -152,14 +156,18 @@ Status LogManager::DeleteTopic(const std::string& name) {
     }
     topic = std::move(it->second);
     topics_.erase(it);
+    for (auto& p : topic->partitions) RETURN_IF_ERROR(p->Close());
+    // Renaming into trash is atomic: after a crash the topic is either whole or gone.
+    std::string trash = io::JoinPath(options_.data_dir, "trash");
+    RETURN_IF_ERROR(fs_.CreateDirs(trash));
+    // Unique even when the same name is deleted twice in a millisecond while the first
+    // deletion's files are still being removed below.
+    static std::atomic<uint64_t> deletions{0};
+    target = io::JoinPath(trash, fmt::format("{}-{}-{}", name, NowMs().value(), ++deletions));
+    RETURN_IF_ERROR(fs_.Rename(topic->dir, target));
+    RETURN_IF_ERROR(fs_.SyncDir(topics_dir_));
   }
-  for (auto& p : topic->partitions) RETURN_IF_ERROR(p->Close());
-  // Renaming into trash is atomic: after a crash the topic is either whole or gone.
-  std::string trash = io::JoinPath(options_.data_dir, "trash");
-  RETURN_IF_ERROR(fs_.CreateDirs(trash));
-  std::string target = io::JoinPath(trash, fmt::format("{}-{}", name, NowMs().value()));
-  RETURN_IF_ERROR(fs_.Rename(topic->dir, target));
-  RETURN_IF_ERROR(fs_.SyncDir(topics_dir_));
+  // Outside the lock: removing a large topic's files takes a while.
   RETURN_IF_ERROR(fs_.RemoveAll(target));
   OXBOW_LOG_INFO("deleted topic {}", name);
   return absl::OkStatus();

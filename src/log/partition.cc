@@ -620,6 +620,15 @@ Status Partition::SwapSegments(const std::vector<std::shared_ptr<Segment>>& old_
     for (const auto& seg : old_segments) segments_.erase(seg->base_offset());
     for (auto& seg : fresh) segments_.emplace(seg->base_offset(), std::move(seg));
   }
+  // Compaction may have emptied the oldest segments entirely. Offsets below the first
+  // segment left exist nowhere now: the log starts there, as it will after a restart
+  // (Recover starts the log at the first segment), rather than moving on reopen.
+  Offset first_base;
+  {
+    absl::ReaderMutexLock lock(&segments_mu_);
+    first_base = segments_.begin()->first;
+  }
+  if (first_base.value() > log_start_offset_.load()) log_start_offset_.store(first_base.value());
   RETURN_IF_ERROR(fs_.Remove(manifest_path));
   return fs_.SyncDir(dir_);
 }
