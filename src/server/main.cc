@@ -1,8 +1,33 @@
 // The `oxbow` binary: parses the command line and runs the chosen command.
 #include <iostream>
+#include <string>
 
 #include "CLI/CLI.hpp"
+#include "fmt/format.h"
 #include "server/command.h"
+
+namespace {
+
+// CLI11 reports both `oxbow` and `oxbow frobnicate` as "A subcommand is required"; say which
+// word was not a command, and list the commands. Returns false for other required-errors.
+bool ReportMissingCommand(CLI::App& app) {
+  CLI::App* level = &app;
+  while (!level->get_subcommands().empty()) level = level->get_subcommands().front();
+  if (level->get_require_subcommand_min() == 0) return false;
+  std::vector<std::string> rest = level->remaining(true);
+  std::string commands;
+  for (const CLI::App* sub : level->get_subcommands({})) {
+    commands += fmt::format("{}{}", commands.empty() ? "" : ", ", sub->get_name());
+  }
+  std::string what = rest.empty() ? std::string("a command is required")
+                                  : fmt::format("unknown command '{}'", rest.front());
+  fmt::print(stderr, "oxbow: error: {}; the commands of `{}` are: {}\n", what,
+             level == &app ? "oxbow" : "oxbow " + level->get_name(), commands);
+  fmt::print(stderr, "Run with --help for more information.\n");
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace oxbow::server;
@@ -31,6 +56,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && ReportMissingCommand(app)) {
+      return kExitUsage;
+    }
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
