@@ -79,8 +79,13 @@ Result<std::unique_ptr<LogManager::Topic>> LogManager::LoadTopic(const std::stri
       !j["partitions"].is_number_integer()) {
     return absl::DataLossError(fmt::format("{}: not a valid topic description", path));
   }
-  int32_t partitions = j["partitions"].get<int32_t>();
-  RETURN_IF_ERROR(ValidatePartitionCount(partitions));
+  // Read wide and name the file: get<int32_t> would silently narrow 4294967298 to 2, and a
+  // bare "invalid partition count" at start-up would not say which topic.json to repair.
+  int64_t wide = j["partitions"].get<int64_t>();
+  if (wide < 1 || wide > kMaxPartitions) {
+    return absl::DataLossError(fmt::format("{}: invalid partition count {}", path, wide));
+  }
+  auto partitions = static_cast<int32_t>(wide);
   if (j.contains("config") && j["config"].is_object()) {
     for (const auto& [k, v] : j["config"].items()) {
       if (v.is_string()) topic->overrides[k] = v.get<std::string>();

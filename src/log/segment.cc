@@ -189,42 +189,48 @@ Result<std::optional<BatchLocation>> Segment::ScanFrom(uint64_t position, uint64
   return std::nullopt;
 }
 
+bool Segment::CheckpointMatches(const OffsetIndexEntry& e) const {
+  if (e.position == 0) return true;
+  Result<BatchHeader> h = ReadHeaderAt(e.position);
+  if (h.ok() && h->base_offset == base_ + e.relative_offset) return true;
+  OXBOW_LOG_WARN("{}: offset index entry ({}, {}) does not match the log; scanning",
+                 log_path(), e.relative_offset, e.position);
+  return false;
+}
+
 Result<std::optional<BatchLocation>> Segment::FindBatch(Offset target, uint64_t limit) const {
   OffsetIndexEntry e = offset_index_.Lookup(target);
-  uint64_t start = e.position;
-  if (start > 0) {
-    // The index is a hint: confirm it names a batch with the offset it claims.
-    Result<BatchHeader> h = ReadHeaderAt(start);
-    if (!h.ok() || h->base_offset != base_ + e.relative_offset) {
-      OXBOW_LOG_WARN("{}: offset index entry ({}, {}) does not match the log; scanning",
-                     log_path(), e.relative_offset, e.position);
-      start = 0;
-    }
-  }
+  // The index is a hint: confirm it names a batch with the offset it claims.
+  uint64_t start = CheckpointMatches(e) ? e.position : 0;
   return ScanFrom(start, limit, [&](const BatchHeader& h) { return h.last_offset() >= target; });
 }
 
 Result<std::optional<BatchLocation>> Segment::FindBatchByTime(TimestampMs target,
                                                               uint64_t limit) const {
   if (max_timestamp() < target) return std::nullopt;
-  uint64_t start = 0;
+  std::optional<OffsetIndexEntry> from;
   if (std::optional<TimeIndexEntry> t = time_index_.FirstAtOrAfter(target)) {
     // The batch lies before t's offset and after the checkpoint preceding it.
-    if (t->relative_offset > 0) {
-      start = offset_index_.Lookup(base_ + (t->relative_offset - 1)).position;
-    }
-  } else if (std::optional<OffsetIndexEntry> last = offset_index_.Last()) {
-    start = last->position;
+    if (t->relative_offset > 0) from = offset_index_.Lookup(base_ + (t->relative_offset - 1));
+  } else {
+    from = offset_index_.Last();
   }
+  // Confirmed as in FindBatch: a damaged entry would start the scan mid-batch (DataLoss).
+  uint64_t start = from && CheckpointMatches(*from) ? from->position : 0;
   return ScanFrom(start, limit,
                   [&](const BatchHeader& h) { return h.max_timestamp >= target; });
 }
 
-Result<ScanReport> Segment::Recover(std::optional<Offset> verify_from, bool verify_crc) {
+Result<ScanReport> Segment::Recover(std::optional<Offset> verify_from, bool verify_crc,
+                                    bool allow_gaps) {
   // Start at an index checkpoint: everything before it was validated when it was written
   // (or by an earlier recovery) and is covered by the index.
   OffsetIndexEntry start_entry = verify_from ? offset_index_.Lookup(*verify_from)
                                              : offset_index_.Last().value_or(OffsetIndexEntry{0, 0});
+  // The index is only a hint. An entry damaged so that it still looks ordered and in range
+  // would start the scan mid-batch, and the scan would truncate valid, fsynced data there
+  // as corrupt. Scan the whole segment instead (truncating the indexes at 0 rebuilds them).
+  if (!CheckpointMatches(start_entry)) start_entry = OffsetIndexEntry{0, 0};
   uint64_t start = start_entry.position;
   Offset start_offset = base_ + start_entry.relative_offset;
   // The largest timestamp before `start`: the last time entry at or before it.
@@ -273,7 +279,11 @@ Result<ScanReport> Segment::Recover(std::optional<Offset> verify_from, bool veri
     }
     // A compacted segment may start after its base (its first batches were compacted
     // away), so the first batch only has to be at or after the base.
-    if (h->base_offset < next_offset()) {
+    // Without gaps, a batch must start exactly at the next offset: the CRC does not cover
+    // the base offset, and a flipped bit there would otherwise renumber the batch and move
+    // the log end far ahead, and the intact batch after it would be cut off instead.
+    bool gap = !allow_gaps && h->base_offset != next_offset();
+    if (h->base_offset < next_offset() || gap) {
       stop(fmt::format("batch offset {} does not follow offset {}", h->base_offset,
                        next_offset() - 1),
            true);

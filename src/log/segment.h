@@ -65,7 +65,12 @@ class Segment {
   // first batch that is incomplete, fails validation, or does not follow its predecessor's
   // offsets; the file is truncated there, the removed bytes are preserved in
   // "<base>.log.corrupt-<position>" when there are any, and the report says where and why.
-  Result<ScanReport> Recover(std::optional<Offset> verify_from, bool verify_crc);
+  // "Follow" means "start after" when `allow_gaps` (compacted segments keep their original
+  // offsets, with holes), and "start exactly at the next offset" otherwise: batches appended
+  // to a log are contiguous, and the base offset field is outside the CRC, so contiguity is
+  // the only check that catches a damaged one.
+  Result<ScanReport> Recover(std::optional<Offset> verify_from, bool verify_crc,
+                             bool allow_gaps = true);
 
   Offset base_offset() const { return base_; }
   // One past the last offset of the last batch (base_offset() when empty). Writer's view.
@@ -115,6 +120,9 @@ class Segment {
           std::shared_ptr<io::File> log, std::shared_ptr<io::File> index,
           std::shared_ptr<io::File> time_index);
 
+  // Whether an offset-index entry names a batch with the offset it claims (entries are
+  // hints; damaged index files can hold plausible but wrong ones).
+  bool CheckpointMatches(const OffsetIndexEntry& e) const;
   // Index bookkeeping for one batch appended (or recovered) at `position`.
   void IndexBatch(const BatchHeader& h, uint64_t position);
   Status PersistIndexes();
