@@ -74,6 +74,19 @@ Result<std::shared_ptr<Segment>> Segment::Open(io::FileSystem& fs, const std::st
   dropped += seg->time_index_.Load(AsBytes(tbytes), UINT32_MAX);
   bool empty_index_for_data = seg->offset_index_.size() == 0 &&
                               seg->log_->size() > static_cast<uint64_t>(index_interval_bytes) * 2;
+  if (empty_index_for_data) {
+    // Entries mark batches that start index_interval_bytes or more into the segment, so a
+    // log whose batches all start before that (one batch larger than the interval, say)
+    // has none by design. Without this check such a segment was "damaged" on every open.
+    uint64_t pos = 0;
+    while (pos < seg->log_->size() && pos < static_cast<uint64_t>(index_interval_bytes)) {
+      Result<BatchHeader> h = seg->ReadHeaderAt(pos);
+      if (!h.ok()) break;  // recovery judges the log; here it only decides the warning
+      pos += h->size_bytes();
+    }
+    empty_index_for_data =
+        pos >= static_cast<uint64_t>(index_interval_bytes) && pos < seg->log_->size();
+  }
   // The first offset-index checkpoint always gets a time entry (MaybeAppend on an empty time
   // index appends), so offset entries without any time entry mean the time index lost its
   // contents (neither index is fsynced while the segment is active). Recovery would then take

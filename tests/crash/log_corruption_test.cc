@@ -33,6 +33,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr int32_t kPartition = 0;
 constexpr int64_t kBatches = 150;
@@ -597,6 +598,30 @@ TEST_F(LogCorruptionTest, GarbageOffsetFilesAreIgnoredWithAWarning) {
       p.reset();
       fs::remove_all(dir);
       if (HasFailure()) return;
+    }
+  }
+}
+
+// Not damage: a segment whose batches all start within the first index.interval.bytes has
+// no offset-index entries (entries mark later batches), e.g. a segment holding one batch
+// larger than the interval. Reopening must not call its index damaged every time.
+TEST(SegmentIndexTest, SegmentOfOneLargeBatchIsNotReportedDamaged) {
+  testing::TempDir tmp;
+  log::TopicConfig c;
+  c.segment_bytes = 1024;  // every batch rolls a new segment
+  c.index_interval_bytes = 512;
+  log::PartitionOptions o{tmp.path(), "t", PartitionId(kPartition), c};
+  constexpr WorkloadShape kLarge{50, 1000, 1000};
+  for (int round = 0; round < 3; ++round) {
+    LogCapture capture;
+    auto p = log::Partition::Open(io::FileSystem::Default(), o);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_THAT(capture.text(), Not(HasSubstr("index damaged"))) << "round " << round;
+    for (int64_t seq = round * 3; seq < round * 3 + 3; ++seq) {
+      Result<ByteBuffer> b = BuildBatch(kPartition, seq, kLarge);
+      ASSERT_TRUE(b.ok());
+      ASSERT_GT(b->size(), 2u * 512);
+      ASSERT_TRUE((*p)->Append(MutableByteView(b->mutable_data(), b->size()), log::NowMs()).ok());
     }
   }
 }
