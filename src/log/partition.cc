@@ -544,7 +544,10 @@ Result<RetentionResult> Partition::ApplyRetention(TimestampMs now) {
         active->max_timestamp().value() >= 0) {
       // Everything has expired, the active segment too: roll it so that it can go.
       absl::MutexLock lock(&append_mu_);
-      if (!closed_ && offline_.ok() && active_segment() == active) {
+      // Checked again under the append lock: an append that took the lock after the check
+      // above may have added fresh records, which rolling now would delete with the rest.
+      if (!closed_ && offline_.ok() && active_segment() == active &&
+          active->max_timestamp() < cutoff) {
         Status s = Roll(active->next_offset());
         if (!s.ok()) {
           offline_ = s;

@@ -309,6 +309,46 @@ TEST_F(PartitionTest, RetentionByTimeDeletesOldSegments) {
   EXPECT_EQ(p->high_watermark(), Offset(101));
 }
 
+// When everything has expired retention rolls the active segment and deletes it; an append
+// racing with that must not be deleted with it.
+TEST_F(PartitionTest, RetentionNeverDeletesAFreshAppendRacingWithIt) {
+  TopicConfig c;
+  c.retention_ms = 1000;
+  c.flush_messages = -1;
+  c.max_message_bytes = 4 << 20;
+  c.segment_ms = INT64_MAX / 4;  // the fresh batch must not roll by its own timestamp
+  testing::NoSyncFileSystem fast(fs_);
+  auto p = Open(c, &fast);
+  std::vector<TestRecord> big;
+  for (int i = 0; i < 64; ++i) big.push_back(Rec(std::nullopt, std::string(16 << 10, 'f'), kNow));
+  for (int i = 0; i < 200; ++i) {
+    Append(*p, Values(1, 1, "old"));  // expired
+    std::atomic<int> ready{0};
+    std::thread retention([&] {
+      ready++;
+      while (ready.load() < 2) {
+      }
+      auto r = p->ApplyRetention(TimestampMs(kNow));
+      EXPECT_TRUE(r.ok()) << r.status();
+    });
+    ready++;
+    while (ready.load() < 2) {
+    }
+    // A large batch keeps the append busy (CRC check, write) between taking the append
+    // lock and recording the new timestamp: the window in which retention may look.
+    int64_t fresh = Append(*p, big);
+    retention.join();
+    ASSERT_LE(p->log_start_offset().value(), fresh) << "iteration " << i;
+    auto all = ReadAllOrDie(*p);
+    ASSERT_FALSE(all.empty()) << "iteration " << i;
+    ASSERT_EQ(all.back().offset, fresh + 63);
+    // The next round starts with nothing unexpired: the fresh record is deleted and its
+    // segment sealed, so retention sees only the expired record in the active segment.
+    ASSERT_TRUE(p->DeleteRecordsBefore(p->high_watermark()).ok());
+    ASSERT_TRUE(p->MaybeRoll(TimestampMs(INT64_MAX / 2)).ok());
+  }
+}
+
 TEST_F(PartitionTest, RetentionByBytesKeepsAtLeastTheLimit) {
   TopicConfig c = SmallSegments(500);
   c.retention_ms = -1;

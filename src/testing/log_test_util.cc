@@ -162,6 +162,41 @@ Result<std::vector<ReadRecord>> ReadAll(const log::Partition& p) {
   return ReadAll(p, p.log_start_offset().value());
 }
 
+namespace {
+
+class NoSyncFile final : public io::File {
+ public:
+  explicit NoSyncFile(std::shared_ptr<io::File> base)
+      : File(base->path(), base->size()), base_(std::move(base)) {}
+
+  Result<size_t> ReadAt(uint64_t position, MutableByteView dst) const override {
+    return base_->ReadAt(position, dst);
+  }
+  Status Append(ByteView data) override {
+    Status s = base_->Append(data);
+    set_size(base_->size());
+    return s;
+  }
+  Status Sync() override { return absl::OkStatus(); }
+  Status Truncate(uint64_t size) override {
+    Status s = base_->Truncate(size);
+    set_size(base_->size());
+    return s;
+  }
+  int fd() const override { return base_->fd(); }
+
+ private:
+  std::shared_ptr<io::File> base_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<io::File>> NoSyncFileSystem::Open(const std::string& path,
+                                                         io::OpenMode mode) {
+  ASSIGN_OR_RETURN(std::shared_ptr<io::File> f, base_.Open(path, mode));
+  return std::shared_ptr<io::File>(std::make_shared<NoSyncFile>(std::move(f)));
+}
+
 std::vector<std::string> ListFiles(const std::string& dir) {
   std::vector<std::string> out;
   std::error_code ec;

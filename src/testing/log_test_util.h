@@ -85,6 +85,31 @@ Result<std::vector<ReadRecord>> ReadAll(const log::Partition& p, int64_t from,
 // ReadAll from the log start offset.
 Result<std::vector<ReadRecord>> ReadAll(const log::Partition& p);
 
+// A FileSystem that forwards to another but makes fsync (File::Sync, SyncDir) a no-op: for
+// tests about what the log contains rather than what survives power loss, which would
+// otherwise spend most of their time waiting for the disk. Thread-safe.
+class NoSyncFileSystem final : public io::FileSystem {
+ public:
+  explicit NoSyncFileSystem(io::FileSystem& base) : base_(base) {}
+
+  Result<std::shared_ptr<io::File>> Open(const std::string& path, io::OpenMode mode) override;
+  bool Exists(const std::string& path) override { return base_.Exists(path); }
+  Result<uint64_t> FileSize(const std::string& path) override { return base_.FileSize(path); }
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    return base_.ListDir(path);
+  }
+  Status CreateDirs(const std::string& path) override { return base_.CreateDirs(path); }
+  Status Remove(const std::string& path) override { return base_.Remove(path); }
+  Status RemoveAll(const std::string& path) override { return base_.RemoveAll(path); }
+  Status Rename(const std::string& from, const std::string& to) override {
+    return base_.Rename(from, to);
+  }
+  Status SyncDir(const std::string&) override { return absl::OkStatus(); }
+
+ private:
+  io::FileSystem& base_;
+};
+
 // The names of the files in `dir`, sorted ("" entries never appear).
 std::vector<std::string> ListFiles(const std::string& dir);
 
