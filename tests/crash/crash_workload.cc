@@ -63,8 +63,7 @@ log::BatchOptions OptionsFor(int32_t partition, int64_t seq, log::Compression co
 }  // namespace
 
 ExpectedBatch Expected(int32_t partition, int64_t seq, const WorkloadShape& shape) {
-  Rng rng((static_cast<uint64_t>(partition) << 48) ^ static_cast<uint64_t>(seq) ^
-          0x6f78626f77ULL);
+  Rng rng((static_cast<uint64_t>(partition) << 48) ^ static_cast<uint64_t>(seq) ^ 0x6f78626f77ULL);
   ExpectedBatch b;
   b.codec = kCodecs[rng.Next() % std::size(kCodecs)];
   int32_t n = rng.LogUniform(1, shape.max_records);
@@ -113,15 +112,14 @@ Status CheckBatch(ByteView batch, int32_t partition, int64_t seq, Offset base,
   }
   auto diff = std::mismatch(batch.begin(), batch.end(), want.view().begin());
   if (diff.first != batch.end()) {
-    return fail(fmt::format("differs from the expected bytes at byte {}",
-                            diff.first - batch.begin()));
+    return fail(
+        fmt::format("differs from the expected bytes at byte {}", diff.first - batch.begin()));
   }
   // The bytes match; decoding proves the records read back as what was written.
   ASSIGN_OR_RETURN(log::DecodedBatch decoded, log::DecodeBatch(batch));
   ExpectedBatch e = Expected(partition, seq, shape);
   if (decoded.records().size() != e.records.size()) {
-    return fail(fmt::format("{} records, expected {}", decoded.records().size(),
-                            e.records.size()));
+    return fail(fmt::format("{} records, expected {}", decoded.records().size(), e.records.size()));
   }
   for (size_t i = 0; i < e.records.size(); ++i) {
     const log::Record& r = decoded.records()[i];

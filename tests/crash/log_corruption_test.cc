@@ -128,8 +128,8 @@ class LogCorruptionTest : public ::testing::Test {
       for (uint64_t pos = 0; pos < seg->committed_size();) {
         auto h = seg->ReadHeaderAt(pos);
         ASSERT_TRUE(h.ok()) << h.status();
-        batches_.push_back({h->base_offset, h->last_offset(), segments_.size(), pos,
-                            h->size_bytes()});
+        batches_.push_back(
+            {h->base_offset, h->last_offset(), segments_.size(), pos, h->size_bytes()});
         pos += h->size_bytes();
       }
       s.end_batch = batches_.size();
@@ -228,7 +228,7 @@ TEST_F(LogCorruptionTest, TruncatedActiveSegmentRecoversToLastWholeBatch) {
     const BatchAt& b = batches_[i];
     cuts.push_back(b.position + 1 + rng() % (log::kBatchHeaderSize - 1));  // mid header
     cuts.push_back(b.position + log::kBatchHeaderSize +
-                   rng() % (b.size - log::kBatchHeaderSize));               // mid batch
+                   rng() % (b.size - log::kBatchHeaderSize));  // mid batch
   }
   cuts.push_back(batches_[seg.first_batch + 1].position);  // exactly at a boundary
   cuts.push_back(0);                                       // the whole segment lost
@@ -269,8 +269,7 @@ struct TailFlip {
 
 void PrintTo(const TailFlip& f, std::ostream* os) { *os << f.name; }
 
-class TailFlipTest : public LogCorruptionTest,
-                     public ::testing::WithParamInterface<TailFlip> {};
+class TailFlipTest : public LogCorruptionTest, public ::testing::WithParamInterface<TailFlip> {};
 
 TEST_P(TailFlipTest, TruncatesAtDamagedBatchAndKeepsTheBytes) {
   const SegmentAt& seg = segments_[active()];
@@ -306,18 +305,17 @@ TEST_P(TailFlipTest, TruncatesAtDamagedBatchAndKeepsTheBytes) {
   ExpectAppendable(*p, k);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Fields, TailFlipTest,
-    ::testing::Values(TailFlip{"BaseOffsetNoRecoveryPoint", 7, true},
-                      TailFlip{"BaseOffsetHighByteNoRecoveryPoint", 4, true},
-                      TailFlip{"MagicNoRecoveryPoint", 16, true},
-                      TailFlip{"CrcNoRecoveryPoint", 18, true},
-                      TailFlip{"AttributesNoRecoveryPoint", 22, true},
-                      TailFlip{"RecordsNoRecoveryPoint", 100, true},
-                      TailFlip{"LastByteNoRecoveryPoint", SIZE_MAX, true},
-                      TailFlip{"RecordsStaleRecoveryPoint", 100, false},
-                      TailFlip{"MaxTimestampStaleRecoveryPoint", 40, false}),
-    [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Fields, TailFlipTest,
+                         ::testing::Values(TailFlip{"BaseOffsetNoRecoveryPoint", 7, true},
+                                           TailFlip{"BaseOffsetHighByteNoRecoveryPoint", 4, true},
+                                           TailFlip{"MagicNoRecoveryPoint", 16, true},
+                                           TailFlip{"CrcNoRecoveryPoint", 18, true},
+                                           TailFlip{"AttributesNoRecoveryPoint", 22, true},
+                                           TailFlip{"RecordsNoRecoveryPoint", 100, true},
+                                           TailFlip{"LastByteNoRecoveryPoint", SIZE_MAX, true},
+                                           TailFlip{"RecordsStaleRecoveryPoint", 100, false},
+                                           TailFlip{"MaxTimestampStaleRecoveryPoint", 40, false}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 // A flipped byte inside a sealed segment, below the recovery point: recovery does not read
 // it (recovery time must not grow with the log), so the partition opens; a validating read
@@ -351,9 +349,8 @@ TEST_F(LogCorruptionTest, FlippedRecordsInSealedSegmentAreDataLossOnRead) {
   EXPECT_THAT(ToStd(read.message()), HasSubstr(LogPath(dir, s)));
   EXPECT_THAT(ToStd(read.message()), HasSubstr(fmt::format("position {}", b.position)));
   // A reader that decodes batches (ListOffsets by timestamp) gets the same error.
-  auto by_time = p->OffsetForTimestamp(Expected(kPartition, static_cast<int64_t>(k), kSmallShape)
-                                           .records.back()
-                                           .timestamp);
+  auto by_time = p->OffsetForTimestamp(
+      Expected(kPartition, static_cast<int64_t>(k), kSmallShape).records.back().timestamp);
   EXPECT_TRUE(absl::IsDataLoss(by_time.status())) << by_time.status();
   EXPECT_THAT(ToStd(by_time.status().message()), HasSubstr(LogPath(dir, s)));
   // The raw read (what Fetch serves; Kafka consumers check the CRC) still returns the batch.
@@ -385,14 +382,12 @@ TEST_F(LogCorruptionTest, BrokenHeaderInSealedSegmentIsDataLossOnRead) {
   auto header = p->segments()[s]->ReadHeaderAt(b.position);
   EXPECT_TRUE(absl::IsDataLoss(header.status())) << header.status();
   EXPECT_THAT(ToStd(header.status().message()), HasSubstr(LogPath(dir, s)));
-  EXPECT_THAT(ToStd(header.status().message()),
-              HasSubstr(fmt::format("position {}", b.position)));
+  EXPECT_THAT(ToStd(header.status().message()), HasSubstr(fmt::format("position {}", b.position)));
   auto read = p->Read(b.base, 0);
   if (!read.ok()) {
     EXPECT_TRUE(absl::IsDataLoss(read.status())) << read.status();
     EXPECT_THAT(ToStd(read.status().message()), HasSubstr(LogPath(dir, s)));
-    EXPECT_THAT(ToStd(read.status().message()),
-                HasSubstr(fmt::format("position {}", b.position)));
+    EXPECT_THAT(ToStd(read.status().message()), HasSubstr(fmt::format("position {}", b.position)));
   } else {
     // An index entry may let the lookup land on the damaged batch without parsing it;
     // then the raw bytes are served and the consumer's CRC check rejects them.
@@ -522,23 +517,22 @@ void RaiseLastTimestamp(const std::string& path, uint64_t) {
 }
 INSTANTIATE_TEST_SUITE_P(
     Damage, IndexDamageTest,
-    ::testing::Values(IndexDamage{"OffsetIndexDeleted", Remove, ".index", false},
-                      IndexDamage{"TimeIndexDeleted", Remove, ".timeindex", false},
-                      IndexDamage{"OffsetIndexEmptied", Empty, ".index", false},
-                      IndexDamage{"OffsetIndexCutMidEntry", CutMidEntry, ".index", false},
-                      IndexDamage{"TimeIndexCutMidEntry", CutMidEntry, ".timeindex", false},
-                      IndexDamage{"OffsetIndexGarbage", RandomGarbage, ".index", false},
-                      IndexDamage{"TimeIndexGarbage", RandomGarbage, ".timeindex", false},
-                      IndexDamage{"OffsetIndexZeros", Zeros, ".index", false},
-                      IndexDamage{"TimeIndexZeros", Zeros, ".timeindex", false},
-                      IndexDamage{"OffsetIndexWrongPosition", ShiftLastPosition, ".index", false},
-                      IndexDamage{"OffsetIndexWrongMiddlePosition", ShiftMiddlePosition,
-                                  ".index", false},
-                      IndexDamage{"OffsetIndexWrongOffset", ShiftLastOffset, ".index", false},
-                      IndexDamage{"TimeIndexHigherTimestamp", RaiseLastTimestamp, ".timeindex",
-                                  false},
-                      IndexDamage{"ActiveOffsetIndexGarbage", RandomGarbage, ".index", true},
-                      IndexDamage{"ActiveTimeIndexGarbage", RandomGarbage, ".timeindex", true}),
+    ::testing::Values(
+        IndexDamage{"OffsetIndexDeleted", Remove, ".index", false},
+        IndexDamage{"TimeIndexDeleted", Remove, ".timeindex", false},
+        IndexDamage{"OffsetIndexEmptied", Empty, ".index", false},
+        IndexDamage{"OffsetIndexCutMidEntry", CutMidEntry, ".index", false},
+        IndexDamage{"TimeIndexCutMidEntry", CutMidEntry, ".timeindex", false},
+        IndexDamage{"OffsetIndexGarbage", RandomGarbage, ".index", false},
+        IndexDamage{"TimeIndexGarbage", RandomGarbage, ".timeindex", false},
+        IndexDamage{"OffsetIndexZeros", Zeros, ".index", false},
+        IndexDamage{"TimeIndexZeros", Zeros, ".timeindex", false},
+        IndexDamage{"OffsetIndexWrongPosition", ShiftLastPosition, ".index", false},
+        IndexDamage{"OffsetIndexWrongMiddlePosition", ShiftMiddlePosition, ".index", false},
+        IndexDamage{"OffsetIndexWrongOffset", ShiftLastOffset, ".index", false},
+        IndexDamage{"TimeIndexHigherTimestamp", RaiseLastTimestamp, ".timeindex", false},
+        IndexDamage{"ActiveOffsetIndexGarbage", RandomGarbage, ".index", true},
+        IndexDamage{"ActiveTimeIndexGarbage", RandomGarbage, ".timeindex", true}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // Power loss on a filesystem that extended the file but never wrote the data: the active
@@ -580,9 +574,9 @@ TEST_F(LogCorruptionTest, ZeroFilledTailWithoutRecoveryPointIsTruncated) {
 // Garbage in the small metadata files: ignored with a warning naming the file.
 TEST_F(LogCorruptionTest, GarbageOffsetFilesAreIgnoredWithAWarning) {
   for (std::string_view file : {"recovery-point", "log-start-offset"}) {
-    for (std::string_view garbage : {std::string_view("not a number\n"),
-                                     std::string_view("\xff\x00\x13garbage", 10),
-                                     std::string_view("-5\n"), std::string_view("")}) {
+    for (std::string_view garbage :
+         {std::string_view("not a number\n"), std::string_view("\xff\x00\x13garbage", 10),
+          std::string_view("-5\n"), std::string_view("")}) {
       SCOPED_TRACE(fmt::format("{} = '{}'", file, garbage));
       std::string dir = Copy("meta");
       std::string path = io::JoinPath(dir, std::string(file));

@@ -67,8 +67,8 @@ Result<int64_t> NextSeq(const log::Partition& p) {
   ASSIGN_OR_RETURN(log::BatchHeader h, log::ParseBatchHeader(ByteView(buf, n)));
   int64_t seq = SeqOf(h, p.id().value());
   if (seq < 0 || h.last_offset() != hw - 1) {
-    return absl::DataLossError(fmt::format("partition {}: the last batch (offset {}) is not ours",
-                                           p.id(), h.base_offset));
+    return absl::DataLossError(
+        fmt::format("partition {}: the last batch (offset {}) is not ours", p.id(), h.base_offset));
   }
   return seq + 1;
 }
@@ -90,8 +90,8 @@ void AppendForever(log::Partition& p) {
 }
 
 int Main(int argc, char** argv) {
-  if (argc != 3 || (std::string_view(argv[2]) != "fsync" &&
-                    std::string_view(argv[2]) != "interval")) {
+  if (argc != 3 ||
+      (std::string_view(argv[2]) != "fsync" && std::string_view(argv[2]) != "interval")) {
     std::fprintf(stderr, "usage: log_crash_child <data-dir> <fsync|interval>\n");
     return 2;
   }

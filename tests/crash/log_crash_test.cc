@@ -176,8 +176,7 @@ using Verified = std::map<std::pair<int32_t, int64_t>, std::pair<int64_t, uint32
 
 // Reads `p` from its log start to its high watermark, checking every batch (contiguous
 // offsets, consecutive sequence numbers from 0, bytes and records as generated).
-Status ScanPartition(const log::Partition& p, std::map<int64_t, Seen>& seen,
-                     Verified& verified) {
+Status ScanPartition(const log::Partition& p, std::map<int64_t, Seen>& seen, Verified& verified) {
   const int32_t id = p.id().value();
   const Offset hw = p.high_watermark();
   Offset next = p.log_start_offset();
@@ -189,12 +188,14 @@ Status ScanPartition(const log::Partition& p, std::map<int64_t, Seen>& seen,
   while (next < hw) {
     ASSIGN_OR_RETURN(log::ReadResult r, p.Read(next, 1 << 20));
     buf.resize(r.slice.size);
-    ASSIGN_OR_RETURN(size_t n, r.slice.file->ReadAt(r.slice.position,
-                                                    MutableByteView(buf.mutable_data(), buf.size())));
+    ASSIGN_OR_RETURN(
+        size_t n,
+        r.slice.file->ReadAt(r.slice.position, MutableByteView(buf.mutable_data(), buf.size())));
     if (n != r.slice.size || n == 0) {
-      return absl::DataLossError(fmt::format("partition {}: read at offset {} returned {} of {} "
-                                             "bytes below the high watermark {}",
-                                             id, next, n, r.slice.size, hw));
+      return absl::DataLossError(
+          fmt::format("partition {}: read at offset {} returned {} of {} "
+                      "bytes below the high watermark {}",
+                      id, next, n, r.slice.size, hw));
     }
     size_t pos = 0;
     while (pos + log::kBatchHeaderSize <= n) {
@@ -203,8 +204,8 @@ Status ScanPartition(const log::Partition& p, std::map<int64_t, Seen>& seen,
       ByteView batch = buf.view().subspan(pos, h.size_bytes());
       if (h.base_offset != next || SeqOf(h, id) != seq) {
         return absl::DataLossError(fmt::format(
-            "partition {}: expected batch seq {} at offset {}, found seq {} at offset {}", id,
-            seq, next, SeqOf(h, id), h.base_offset));
+            "partition {}: expected batch seq {} at offset {}, found seq {} at offset {}", id, seq,
+            next, SeqOf(h, id), h.base_offset));
       }
       const uint32_t crc = crc32c::Value(batch);
       auto known = verified.find({id, seq});
@@ -246,9 +247,10 @@ Status CheckAck(const log::Partition& p, const Ack& ack, const std::map<int64_t,
   ASSIGN_OR_RETURN(log::BatchHeader h, log::ParseBatchHeader(ByteView(bytes.data(), n)));
   if (h.base_offset != Offset(ack.base) || h.last_offset() != Offset(ack.last) ||
       h.size_bytes() != n || crc32c::Value(ByteView(bytes.data(), n)) != ack.crc) {
-    return absl::DataLossError(fmt::format("partition {}: read at acknowledged offset {} "
-                                           "returned a different batch",
-                                           ack.partition, ack.base));
+    return absl::DataLossError(
+        fmt::format("partition {}: read at acknowledged offset {} "
+                    "returned a different batch",
+                    ack.partition, ack.base));
   }
   return absl::OkStatus();
 }
@@ -351,8 +353,8 @@ void RunCrashLoop(const std::string& mode) {
       verified.clear();
     }
     auto delay = std::chrono::milliseconds(rng() % (kMaxKillDelayMs + 1));
-    SCOPED_TRACE(fmt::format("seed {} iteration {} kill delay {} ms dir {}", seed, i,
-                             delay.count(), dir->path()));
+    SCOPED_TRACE(fmt::format("seed {} iteration {} kill delay {} ms dir {}", seed, i, delay.count(),
+                             dir->path()));
     size_t before = acks.size();
     RunChildOnce(dir->path(), mode, delay, acks);
     if (::testing::Test::HasFatalFailure()) return;
