@@ -37,15 +37,13 @@ Result<std::unique_ptr<log::LogManager>> OpenLog(const ServerConfig& config) {
   Result<std::unique_ptr<log::LogManager>> log =
       log::LogManager::Open(io::FileSystem::Default(), config.log);
   if (!log.ok() && log.status().code() == absl::StatusCode::kFailedPrecondition) {
-    return absl::FailedPreconditionError(
-        fmt::format("{}\n(talking to a running server arrives with the Kafka API)",
-                    log.status().message()));
+    return absl::FailedPreconditionError(fmt::format(
+        "{}\n(talking to a running server arrives with the Kafka API)", log.status().message()));
   }
   return log;
 }
 
-Result<log::ConfigMap> ParseKeyValues(std::span<const std::string> items,
-                                      std::string_view option) {
+Result<log::ConfigMap> ParseKeyValues(std::span<const std::string> items, std::string_view option) {
   log::ConfigMap out;
   for (const std::string& item : items) {
     size_t eq = item.find('=');

@@ -60,24 +60,37 @@ using RawValues = std::map<std::string, RawValue>;  // by flag name
 
 std::string_view TomlTypeName(toml::node_type type) {
   switch (type) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "nothing";
   }
 }
 
 std::string_view ExpectedTomlType(SettingKind kind) {
   switch (kind) {
-    case SettingKind::kString: return "a string";
-    case SettingKind::kInteger: return "an integer";
-    case SettingKind::kNumber: return "a number";
+    case SettingKind::kString:
+      return "a string";
+    case SettingKind::kInteger:
+      return "an integer";
+    case SettingKind::kNumber:
+      return "a number";
   }
   return "";
 }
@@ -120,10 +133,10 @@ Status ReadTomlKey(const std::string& file, const std::string& path, const toml:
   const SettingDef* def = FindByTomlPath(path);
   if (def == nullptr) {
     bool in_log = path.starts_with("log.");
-    return absl::InvalidArgumentError(fmt::format(
-        "config file {}: unknown key '{}' (line {}); known keys {}: {}", file, path, line,
-        in_log ? "in the [log] table" : "at the top level",
-        in_log ? KnownKeys(true) : KnownKeys(false) + ", and the [log] table"));
+    return absl::InvalidArgumentError(
+        fmt::format("config file {}: unknown key '{}' (line {}); known keys {}: {}", file, path,
+                    line, in_log ? "in the [log] table" : "at the top level",
+                    in_log ? KnownKeys(true) : KnownKeys(false) + ", and the [log] table"));
   }
   Result<std::string> value = TomlValueString(node, def->kind);
   if (!value.ok()) {
@@ -145,8 +158,8 @@ Result<RawValues> ReadTomlFile(const std::string& file) {
     root = toml::parse_file(file);
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(fmt::format("config file {}: line {}, column {}: {}", file,
-                                                  e.source().begin.line,
-                                                  e.source().begin.column, e.description()));
+                                                  e.source().begin.line, e.source().begin.column,
+                                                  e.description()));
   }
   RawValues out;
   for (const auto& [key, node] : root) {
@@ -158,9 +171,9 @@ Result<RawValues> ReadTomlFile(const std::string& file) {
       continue;
     }
     if (name == "log") {
-      return absl::InvalidArgumentError(fmt::format(
-          "config file {}: key 'log' (line {}): expected a table ([log]), got {}", file,
-          node.source().begin.line, TomlTypeName(node.type())));
+      return absl::InvalidArgumentError(
+          fmt::format("config file {}: key 'log' (line {}): expected a table ([log]), got {}", file,
+                      node.source().begin.line, TomlTypeName(node.type())));
     }
     RETURN_IF_ERROR(ReadTomlKey(file, name, node, out));
   }
@@ -213,9 +226,9 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
     bool known = false;
     for (std::string_view level : kLogLevels) known = known || level == v;
     if (!known) {
-      return absl::InvalidArgumentError(fmt::format(
-          "invalid value '{}' for {}: expected trace, debug, info, warn, error or off", v,
-          raw.where));
+      return absl::InvalidArgumentError(
+          fmt::format("invalid value '{}' for {}: expected trace, debug, info, warn, error or off",
+                      v, raw.where));
     }
     config.log_level = v;
   } else if (flag == "default-partitions") {
@@ -225,8 +238,7 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
     ASSIGN_OR_RETURN(config.log.maintenance_interval_ms,
                      ParseInteger(v, raw.where, 1, 24LL * 3600 * 1000));
   } else if (flag == "cleanup-interval-ms") {
-    ASSIGN_OR_RETURN(config.log.cleanup_interval_ms,
-                     ParseInteger(v, raw.where, 1, INT64_MAX));
+    ASSIGN_OR_RETURN(config.log.cleanup_interval_ms, ParseInteger(v, raw.where, 1, INT64_MAX));
   }
   return absl::OkStatus();
 }
@@ -250,9 +262,12 @@ std::string TypeName(const SettingDef& def) {
   if (def.flag == "data-dir") return "DIR";
   if (def.flag == "log-level") return "LEVEL";
   switch (def.kind) {
-    case SettingKind::kString: return "TEXT";
-    case SettingKind::kInteger: return "INT";
-    case SettingKind::kNumber: return "NUMBER";
+    case SettingKind::kString:
+      return "TEXT";
+    case SettingKind::kInteger:
+      return "INT";
+    case SettingKind::kNumber:
+      return "NUMBER";
   }
   return "";
 }
@@ -261,10 +276,14 @@ std::string TypeName(const SettingDef& def) {
 
 std::string_view ConfigSourceName(ConfigSource source) {
   switch (source) {
-    case ConfigSource::kDefault: return "default";
-    case ConfigSource::kFile: return "config file";
-    case ConfigSource::kEnvironment: return "environment";
-    case ConfigSource::kFlag: return "flag";
+    case ConfigSource::kDefault:
+      return "default";
+    case ConfigSource::kFile:
+      return "config file";
+    case ConfigSource::kEnvironment:
+      return "environment";
+    case ConfigSource::kFlag:
+      return "flag";
   }
   return "";
 }
@@ -326,9 +345,10 @@ void AddConfigOptions(CLI::App& app, ConfigFlags& flags, bool config_file_only_l
       ->group(std::string(kServerGroup));
   for (const SettingDef& def : Settings()) {
     std::string flag(def.flag);
-    std::string doc = def.topic_key.empty()
-                          ? fmt::format("{} (env {}, TOML {})", def.doc, EnvName(def), TomlPath(def))
-                          : fmt::format("{}: {} (env {})", def.topic_key, def.doc, EnvName(def));
+    std::string doc =
+        def.topic_key.empty()
+            ? fmt::format("{} (env {}, TOML {})", def.doc, EnvName(def), TomlPath(def))
+            : fmt::format("{}: {} (env {})", def.topic_key, def.doc, EnvName(def));
     app.add_option_function<std::string>(
            "--" + flag, [&flags, flag](const std::string& v) { flags.values[flag] = v; }, doc)
         ->type_name(TypeName(def))

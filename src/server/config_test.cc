@@ -25,6 +25,7 @@ class ConfigTest : public ::testing::Test {
   Result<ServerConfig> Load(std::vector<std::string> args, const Environment& env = {}) {
     args.insert(args.begin(), "oxbow");
     std::vector<const char*> argv;
+    argv.reserve(args.size());
     for (const std::string& a : args) argv.push_back(a.c_str());
     return LoadConfig(static_cast<int>(argv.size()), argv.data(), env);
   }
@@ -102,10 +103,9 @@ TEST_F(ConfigTest, FlagBeatsEnvironmentBeatsFileBeatsDefault) {
   EXPECT_EQ(c->log.default_partitions, 3);
   EXPECT_EQ(c->sources["data-dir"], ConfigSource::kFlag);
   EXPECT_EQ(c->sources["log-retention-ms"], ConfigSource::kFlag);
-  EXPECT_EQ(c->topic_defaults,
-            (log::ConfigMap{{"cleanup.policy", "compact"},
-                            {"retention.ms", "3000"},
-                            {"segment.bytes", "4096"}}));
+  EXPECT_EQ(c->topic_defaults, (log::ConfigMap{{"cleanup.policy", "compact"},
+                                               {"retention.ms", "3000"},
+                                               {"segment.bytes", "4096"}}));
 }
 
 TEST_F(ConfigTest, EverySettingHasAFlagAVariableAndATomlKey) {
@@ -120,10 +120,9 @@ TEST_F(ConfigTest, EverySettingHasAFlagAVariableAndATomlKey) {
                            : WriteToml(path + " = " + toml_value + "\n");
     std::string flag(def.flag);
     for (int source = 0; source < 3; ++source) {
-      Result<ServerConfig> c =
-          source == 0   ? Load({"--" + flag, value})
-          : source == 1 ? Load({}, {{EnvName(def), value}})
-                        : Load({"--config", file});
+      Result<ServerConfig> c = source == 0   ? Load({"--" + flag, value})
+                               : source == 1 ? Load({}, {{EnvName(def), value}})
+                                             : Load({"--config", file});
       ASSERT_TRUE(c.ok()) << flag << " from source " << source << ": " << c.status();
       EXPECT_NE(c->sources[flag], ConfigSource::kDefault) << flag;
       if (!def.topic_key.empty()) {

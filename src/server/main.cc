@@ -1,4 +1,6 @@
 // The `oxbow` binary: parses the command line and runs the chosen command.
+#include <cstdio>
+#include <exception>
 #include <iostream>
 #include <string>
 
@@ -27,9 +29,7 @@ bool ReportMissingCommand(CLI::App& app) {
   return true;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   using namespace oxbow::server;
   std::ios::sync_with_stdio(false);  // `topic produce` reads stdin with std::getline
 
@@ -63,4 +63,17 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   return ctx.run ? ctx.run() : kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Errors are values everywhere below; an exception reaching here is a library failure
+  // (e.g. out of memory), reported rather than ending in std::terminate.
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "oxbow: internal error: %s\n", e.what());
+    return oxbow::server::kExitFailure;
+  }
 }

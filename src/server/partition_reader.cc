@@ -23,9 +23,9 @@ Result<size_t> PartitionReader::Poll(const RecordFn& fn) {
   const log::FileSlice& slice = read->slice;
   if (slice.size == 0) return 0;
   buffer_.resize(slice.size);
-  ASSIGN_OR_RETURN(size_t n, slice.file->ReadAt(slice.position, MutableByteView(
-                                                                    buffer_.mutable_data(),
-                                                                    slice.size)));
+  ASSIGN_OR_RETURN(
+      size_t n,
+      slice.file->ReadAt(slice.position, MutableByteView(buffer_.mutable_data(), slice.size)));
   return Deliver(ByteView(buffer_.data(), n), slice, fn);
 }
 

@@ -28,10 +28,10 @@ class PartitionReaderTest : public ::testing::Test {
       }
       Result<ByteBuffer> batch = builder.Build();
       ASSERT_TRUE(batch.ok());
-      ASSERT_TRUE(partition_
-                      ->Append(MutableByteView(batch->mutable_data(), batch->size()),
-                               TimestampMs(2000))
-                      .ok());
+      ASSERT_TRUE(
+          partition_
+              ->Append(MutableByteView(batch->mutable_data(), batch->size()), TimestampMs(2000))
+              .ok());
     }
   }
 
@@ -74,9 +74,8 @@ TEST_F(PartitionReaderTest, StartsMidBatchAndStopsWhereTold) {
   EXPECT_TRUE(ReadAll(Offset(100), 1 << 20).empty());
   PartitionReader reader(partition_, Offset(5));
   int seen = 0;
-  ASSERT_TRUE(reader.Poll([&](const log::DecodedBatch&, const log::Record&) {
-    return ++seen < 3;
-  }).ok());
+  ASSERT_TRUE(
+      reader.Poll([&](const log::DecodedBatch&, const log::Record&) { return ++seen < 3; }).ok());
   EXPECT_EQ(seen, 3);
   EXPECT_EQ(reader.position(), Offset(8));
 }

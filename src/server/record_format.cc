@@ -41,8 +41,12 @@ Result<RecordFormat> RecordFormat::Parse(std::string_view format) {
           literal += '\n';
           has_newline = true;
           break;
-        case 't': literal += '\t'; break;
-        case '\\': literal += '\\'; break;
+        case 't':
+          literal += '\t';
+          break;
+        case '\\':
+          literal += '\\';
+          break;
         default:
           return absl::InvalidArgumentError(fmt::format(
               "invalid --format '{}': unknown escape '\\{}'; known: {}", format, next, kFields));
@@ -51,16 +55,36 @@ Result<RecordFormat> RecordFormat::Parse(std::string_view format) {
     }
     Field field;
     switch (next) {
-      case '%': literal += '%'; continue;
-      case 't': field = Field::kTopic; break;
-      case 'p': field = Field::kPartition; break;
-      case 'o': field = Field::kOffset; break;
-      case 'T': field = Field::kTimestamp; break;
-      case 'k': field = Field::kKey; break;
-      case 'v': field = Field::kValue; break;
-      case 'h': field = Field::kHeaders; break;
-      case 'K': field = Field::kKeyLength; break;
-      case 'S': field = Field::kValueLength; break;
+      case '%':
+        literal += '%';
+        continue;
+      case 't':
+        field = Field::kTopic;
+        break;
+      case 'p':
+        field = Field::kPartition;
+        break;
+      case 'o':
+        field = Field::kOffset;
+        break;
+      case 'T':
+        field = Field::kTimestamp;
+        break;
+      case 'k':
+        field = Field::kKey;
+        break;
+      case 'v':
+        field = Field::kValue;
+        break;
+      case 'h':
+        field = Field::kHeaders;
+        break;
+      case 'K':
+        field = Field::kKeyLength;
+        break;
+      case 'S':
+        field = Field::kValueLength;
+        break;
       default:
         return absl::InvalidArgumentError(fmt::format(
             "invalid --format '{}': unknown field '%{}'; known: {}", format, next, kFields));
@@ -78,17 +102,27 @@ void RecordFormat::Format(std::string_view topic, PartitionId partition,
                           std::string& out) const {
   for (const Part& part : parts_) {
     switch (part.field) {
-      case Field::kLiteral: out.append(part.literal); break;
-      case Field::kTopic: out.append(topic); break;
-      case Field::kPartition: fmt::format_to(std::back_inserter(out), "{}", partition); break;
+      case Field::kLiteral:
+        out.append(part.literal);
+        break;
+      case Field::kTopic:
+        out.append(topic);
+        break;
+      case Field::kPartition:
+        fmt::format_to(std::back_inserter(out), "{}", partition);
+        break;
       case Field::kOffset:
         fmt::format_to(std::back_inserter(out), "{}", batch.offset_of(r));
         break;
       case Field::kTimestamp:
         fmt::format_to(std::back_inserter(out), "{}", batch.timestamp_of(r));
         break;
-      case Field::kKey: AppendNullable(r.key, out); break;
-      case Field::kValue: AppendNullable(r.value, out); break;
+      case Field::kKey:
+        AppendNullable(r.key, out);
+        break;
+      case Field::kValue:
+        AppendNullable(r.value, out);
+        break;
       case Field::kHeaders:
         for (size_t i = 0; i < r.headers.size(); ++i) {
           if (i > 0) out += ',';

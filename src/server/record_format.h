@@ -27,7 +27,15 @@ class RecordFormat {
 
  private:
   enum class Field : char {
-    kLiteral, kTopic, kPartition, kOffset, kTimestamp, kKey, kValue, kHeaders, kKeyLength,
+    kLiteral,
+    kTopic,
+    kPartition,
+    kOffset,
+    kTimestamp,
+    kKey,
+    kValue,
+    kHeaders,
+    kKeyLength,
     kValueLength
   };
   struct Part {

@@ -37,7 +37,8 @@ class RecordFormatTest : public ::testing::Test {
 };
 
 TEST_F(RecordFormatTest, FieldsAndEscapes) {
-  EXPECT_EQ(Format("%t %p %o %T %k=%v %h %K %S%%\\n", 0), "orders 2 40 1000 k=v h1=x,h2=null 1 1%\n");
+  EXPECT_EQ(Format("%t %p %o %T %k=%v %h %K %S%%\\n", 0),
+            "orders 2 40 1000 k=v h1=x,h2=null 1 1%\n");
   EXPECT_EQ(Format("%k\\t%v", 1), "null\tnull\n");  // newline appended
   EXPECT_EQ(Format("%o %K %S\n", 1), "41 -1 -1\n");
   EXPECT_EQ(Format("a\\\\b 100%", 0), "a\\b 100%\n");

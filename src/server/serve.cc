@@ -56,8 +56,8 @@ void LogRecoverySummary(const log::LogManager& log, std::chrono::milliseconds to
   OXBOW_LOG_INFO(
       "recovered {} topic(s), {} partition(s), {} segment(s) ({}) in {} ms; {} validated "
       "batch by batch; {} truncation(s)",
-      topics.size(), partitions, segments, FormatBytes(bytes), took.count(),
-      FormatBytes(scanned), truncations);
+      topics.size(), partitions, segments, FormatBytes(bytes), took.count(), FormatBytes(scanned),
+      truncations);
 }
 
 // After the first signal: a second one exits at once, without the clean shutdown (the log
@@ -100,8 +100,7 @@ Status Serve(const CommandContext& ctx) {
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
-  OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)",
-                 SignalName(sig));
+  OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
   Status closed = log->Close();

@@ -97,8 +97,8 @@ Result<TimestampMs> ParseTimestamp(std::string_view text) {
   using namespace std::chrono;
   year_month_day date{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
   if (!date.ok() || h > 23 || mi > 59 || sec > 60) return Invalid(text);
-  auto t = sys_days(date) + hours(h) + minutes(mi) + seconds(sec) + milliseconds(ms) -
-           minutes(zone);
+  auto t =
+      sys_days(date) + hours(h) + minutes(mi) + seconds(sec) + milliseconds(ms) - minutes(zone);
   return TimestampMs(duration_cast<milliseconds>(t.time_since_epoch()).count());
 }
 

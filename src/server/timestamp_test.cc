@@ -28,9 +28,9 @@ TEST(TimestampTest, ParsesMillisecondsAndIso8601) {
 }
 
 TEST(TimestampTest, RejectsMalformedWithTheAcceptedForms) {
-  for (std::string_view bad : {"", "yesterday", "2023-13-01", "2023-02-30", "2023-11-14T25:00",
-                               "2023-11-14T22:13:20+2", "2023-11-14T22:13:20Zjunk", "-5",
-                               "2023-11-14T22:13:20."}) {
+  for (std::string_view bad :
+       {"", "yesterday", "2023-13-01", "2023-02-30", "2023-11-14T25:00", "2023-11-14T22:13:20+2",
+        "2023-11-14T22:13:20Zjunk", "-5", "2023-11-14T22:13:20."}) {
     Result<TimestampMs> t = ParseTimestamp(bad);
     EXPECT_FALSE(t.ok()) << bad;
     EXPECT_THAT(std::string(ToStd(t.status().message())),

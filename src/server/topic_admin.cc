@@ -43,14 +43,15 @@ Status List(const CommandContext& ctx) {
 // The config table of `describe`: every key with its effective value, marked with where a
 // non-default value comes from.
 void PrintConfig(const log::TopicInfo& info, const ServerConfig& config) {
-  fmt::print("Config (effective; [topic] = topic override, [server] = server-wide default "
-             "from flags, environment or config file):\n");
+  fmt::print(
+      "Config (effective; [topic] = topic override, [server] = server-wide default "
+      "from flags, environment or config file):\n");
   size_t width = 0;
   for (const auto& [key, value] : info.config.ToMap()) width = std::max(width, key.size());
   for (const auto& [key, value] : info.config.ToMap()) {
-    std::string_view mark = info.overrides.contains(key)           ? "  [topic]"
+    std::string_view mark = info.overrides.contains(key)          ? "  [topic]"
                             : config.topic_defaults.contains(key) ? "  [server]"
-                                                                   : "";
+                                                                  : "";
     fmt::print("  {:<{}} = {}{}\n", key, width, value, mark);
   }
 }
@@ -66,8 +67,8 @@ Status Describe(const CommandContext& ctx, const std::string& topic) {
   fmt::print("{:>9}  {:>14}  {:>14}  {:>14}  {:>8}\n", "PARTITION", "LOG-START", "HIGH-WATERMARK",
              "SIZE-BYTES", "SEGMENTS");
   for (const log::PartitionInfo& p : info.partitions) {
-    fmt::print("{:>9}  {:>14}  {:>14}  {:>14}  {:>8}\n", p.id, p.log_start_offset,
-               p.high_watermark, p.size_bytes, p.segments);
+    fmt::print("{:>9}  {:>14}  {:>14}  {:>14}  {:>8}\n", p.id, p.log_start_offset, p.high_watermark,
+               p.size_bytes, p.segments);
   }
   fmt::print("\n");
   PrintConfig(info, config);

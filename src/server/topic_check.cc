@@ -25,15 +25,17 @@ Status Compact(const CommandContext& ctx, const std::string& topic) {
     ASSIGN_OR_RETURN(auto p, log->GetPartition(topic, pi.id));
     ASSIGN_OR_RETURN(log::CompactionResult r, log::Compact(*p, log::NowMs()));
     if (!r.ran) {
-      fmt::print("partition {}: nothing to compact (no sealed segment with new data older than "
-                 "min.compaction.lag.ms; the active segment is never compacted)\n",
-                 pi.id);
+      fmt::print(
+          "partition {}: nothing to compact (no sealed segment with new data older than "
+          "min.compaction.lag.ms; the active segment is never compacted)\n",
+          pi.id);
       continue;
     }
-    fmt::print("partition {}: {} segments ({} bytes) -> {} segments ({} bytes); removed {} "
-               "records, {} of them tombstones\n",
-               pi.id, r.segments_in, r.bytes_in, r.segments_out, r.bytes_out, r.records_removed,
-               r.tombstones_removed);
+    fmt::print(
+        "partition {}: {} segments ({} bytes) -> {} segments ({} bytes); removed {} "
+        "records, {} of them tombstones\n",
+        pi.id, r.segments_in, r.bytes_in, r.segments_out, r.bytes_out, r.records_removed,
+        r.tombstones_removed);
   }
   return log->Close();
 }
@@ -57,12 +59,13 @@ Status VerifySegment(const log::Segment& seg, VerifyCounts& counts) {
     Result<log::BatchHeader> h = seg.ReadHeaderAt(pos);
     if (!h.ok() || pos + h->size_bytes() > limit) {
       ++counts.damaged;
-      fmt::print("DAMAGED {} position {}: {}; the rest of the segment ({} bytes) is "
-                 "unreadable\n",
-                 seg.log_path(), pos,
-                 h.ok() ? fmt::format("batch of {} bytes runs past the end", h->size_bytes())
-                        : std::string(ToStd(h.status().message())),
-                 limit - pos);
+      fmt::print(
+          "DAMAGED {} position {}: {}; the rest of the segment ({} bytes) is "
+          "unreadable\n",
+          seg.log_path(), pos,
+          h.ok() ? fmt::format("batch of {} bytes runs past the end", h->size_bytes())
+                 : std::string(ToStd(h.status().message())),
+          limit - pos);
       return absl::OkStatus();
     }
     ++counts.batches;
@@ -98,9 +101,8 @@ Status Verify(const CommandContext& ctx, const std::string& topic) {
   }
   RETURN_IF_ERROR(log->Close());
   if (damaged > 0) {
-    return absl::DataLossError(
-        fmt::format("topic {}: {} damaged batch{} (listed above)", topic, damaged,
-                    damaged == 1 ? "" : "es"));
+    return absl::DataLossError(fmt::format("topic {}: {} damaged batch{} (listed above)", topic,
+                                           damaged, damaged == 1 ? "" : "es"));
   }
   fmt::print("topic {}: all batches OK\n", topic);
   return absl::OkStatus();

@@ -69,8 +69,8 @@ Result<Offset> StartOffset(const log::Partition& p, const ConsumeArgs& args) {
   if (n < 0) return Offset(std::max(start.value(), end.value() + n));
   if (Offset(n) < start || Offset(n) > end) {
     return absl::OutOfRangeError(fmt::format(
-        "--offset {} is out of range for {}-{}: it holds offsets {} to {} (high watermark {})",
-        n, p.topic(), p.id(), start, end - 1, end));
+        "--offset {} is out of range for {}-{}: it holds offsets {} to {} (high watermark {})", n,
+        p.topic(), p.id(), start, end - 1, end));
   }
   return Offset(n);
 }
@@ -159,9 +159,9 @@ Status Consume(const CommandContext& ctx, const ConsumeArgs& args) {
   ASSIGN_OR_RETURN(auto log, OpenLog(config));
   ASSIGN_OR_RETURN(int32_t partitions, log->PartitionCount(args.topic));
   if (args.partition >= partitions) {
-    return absl::InvalidArgumentError(fmt::format(
-        "topic {} has no partition {}; it has partitions 0..{}", args.topic, args.partition,
-        partitions - 1));
+    return absl::InvalidArgumentError(
+        fmt::format("topic {} has no partition {}; it has partitions 0..{}", args.topic,
+                    args.partition, partitions - 1));
   }
   Consumer consumer(args, std::move(format));
   for (int32_t i = 0; i < partitions; ++i) {
@@ -197,15 +197,15 @@ void AddTopicConsumeCommand(CLI::App& topic, CommandContext& ctx) {
                       "Start at offset N of each partition read, N before its end (-N), "
                       "'beginning' or 'end'")
           ->type_name("OFFSET");
-  CLI::Option* from_time = cmd->add_option(
-      "--from-time", args->from_time,
-      "Start at the first record with a timestamp at or after TIME: milliseconds since the "
-      "epoch or ISO 8601 (2024-05-01T12:00:00Z; UTC when no zone is given)")
-                               ->type_name("TIME");
+  CLI::Option* from_time =
+      cmd->add_option(
+             "--from-time", args->from_time,
+             "Start at the first record with a timestamp at or after TIME: milliseconds since the "
+             "epoch or ISO 8601 (2024-05-01T12:00:00Z; UTC when no zone is given)")
+          ->type_name("TIME");
   beginning->excludes(offset)->excludes(from_time);
   offset->excludes(from_time);
-  cmd->add_option("-n,--max-messages", args->max_messages,
-                  "Stop after N records; -1: no limit")
+  cmd->add_option("-n,--max-messages", args->max_messages, "Stop after N records; -1: no limit")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{-1}, INT64_MAX));
   CLI::Option* format = cmd->add_option(

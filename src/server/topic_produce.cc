@@ -65,8 +65,8 @@ class PartitionWriter {
     if (builder_.record_count() == 0) return absl::OkStatus();
     size_t records = builder_.record_count();
     ASSIGN_OR_RETURN(ByteBuffer batch, builder_.Build());
-    Result<log::AppendResult> appended = partition_->Append(
-        MutableByteView(batch.mutable_data(), batch.size()), log::NowMs());
+    Result<log::AppendResult> appended =
+        partition_->Append(MutableByteView(batch.mutable_data(), batch.size()), log::NowMs());
     if (!appended.ok()) {
       return Status(appended.status().code(),
                     fmt::format("appending {} records to {}-{}: {}", records, partition_->topic(),
@@ -104,10 +104,10 @@ Result<Line> SplitLine(std::string_view line, std::string_view separator, int64_
   if (separator.empty()) return Line{std::nullopt, line};
   size_t at = line.find(separator);
   if (at == std::string_view::npos) {
-    return absl::InvalidArgumentError(fmt::format(
-        "line {} has no key separator '{}' (every line must be KEY{}VALUE with "
-        "--key-separator)",
-        line_number, separator, separator));
+    return absl::InvalidArgumentError(
+        fmt::format("line {} has no key separator '{}' (every line must be KEY{}VALUE with "
+                    "--key-separator)",
+                    line_number, separator, separator));
   }
   return Line{line.substr(0, at), line.substr(at + separator.size())};
 }
@@ -119,8 +119,8 @@ void PrintSummary(const std::string& topic, const std::map<int32_t, PartitionWri
     const PartitionProgress& p = writer.progress();
     if (p.records == 0) continue;
     total += p.records;
-    ranges += fmt::format("\n  partition {}: {} records, offsets {}..{}", id, p.records, p.first,
-                          p.last);
+    ranges +=
+        fmt::format("\n  partition {}: {} records, offsets {}..{}", id, p.records, p.first, p.last);
   }
   fmt::print("produced {} record{} to {}{}\n", total, total == 1 ? "" : "s", topic, ranges);
 }
@@ -138,16 +138,16 @@ Status Produce(const CommandContext& ctx, const ProduceArgs& args) {
   }
   ASSIGN_OR_RETURN(int32_t partitions, log->PartitionCount(args.topic));
   if (args.partition >= partitions) {
-    return absl::InvalidArgumentError(fmt::format(
-        "topic {} has no partition {}; it has partitions 0..{}", args.topic, args.partition,
-        partitions - 1));
+    return absl::InvalidArgumentError(
+        fmt::format("topic {} has no partition {}; it has partitions 0..{}", args.topic,
+                    args.partition, partitions - 1));
   }
   // Headers keep the order given; their views point into `args`.
   std::vector<log::RecordHeader> headers;
   for (const std::string& h : args.headers) {
     size_t eq = h.find('=');
-    headers.push_back({std::string_view(h).substr(0, eq),
-                       AsBytes(std::string_view(h).substr(eq + 1))});
+    headers.push_back(
+        {std::string_view(h).substr(0, eq), AsBytes(std::string_view(h).substr(eq + 1))});
   }
 
   std::map<int32_t, PartitionWriter> writers;
@@ -173,11 +173,11 @@ Status Produce(const CommandContext& ctx, const ProduceArgs& args) {
       break;
     }
     int32_t id = args.partition >= 0 ? args.partition
-                 : rec->key ? PartitionForKey(AsBytes(*rec->key), partitions).value()
-                            : static_cast<int32_t>(round_robin++ % partitions);
+                 : rec->key          ? PartitionForKey(AsBytes(*rec->key), partitions).value()
+                                     : static_cast<int32_t>(round_robin++ % partitions);
     Result<PartitionWriter*> writer = writer_for(id);
-    status = writer.ok() ? (*writer)->Add(rec->key, rec->value, headers, log::NowMs())
-                         : writer.status();
+    status =
+        writer.ok() ? (*writer)->Add(rec->key, rec->value, headers, log::NowMs()) : writer.status();
   }
   // Records before a bad line are still appended, and the summary says what was.
   for (auto& [id, writer] : writers) {

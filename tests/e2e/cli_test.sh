@@ -278,6 +278,17 @@ contains "$WORK/out" '^deleted topic fragile$'
 [ ! -e "$WORK/data/topics/fragile" ] || fail "deleted topic's directory remains"
 
 # ---------------------------------------------------------------------------------------
+step "consume --follow prints what there is, then stops cleanly on SIGINT"
+"$OXBOW" topic consume times --follow >"$WORK/follow.out" 2>"$WORK/follow.err" &
+follow_pid=$!
+wait_for_line "$WORK/follow.out" '^late-3$'
+kill -INT "$follow_pid"
+status=0
+wait "$follow_pid" || status=$?
+[ "$status" -eq 0 ] || fail "consume --follow exited $status after SIGINT"
+contains "$WORK/follow.err" '^consumed 5 records$'
+
+# ---------------------------------------------------------------------------------------
 step "serve: lock, SIGTERM shutdown, data intact after restart"
 "$OXBOW" serve --log-level info 2>"$WORK/serve.log" &
 SERVER_PID=$!
