@@ -141,6 +141,13 @@ Status Partition::Recover() {
     // segment is known to be contiguous: compaction never rewrites it. (A replicated log
     // would need to revisit this: a follower copies compacted batches, gaps included.)
     const bool active = i + 1 == bases.size();
+    if (before_rp) {
+      ASSIGN_OR_RETURN(bool loaded, seg->LoadSealed());
+      if (loaded && !seg->empty()) {
+        segments.emplace(seg->base_offset(), std::move(seg));
+        continue;
+      }
+    }
     ASSIGN_OR_RETURN(ScanReport report,
                      seg->Recover(verify_from, !before_rp, /*allow_gaps=*/!active));
     recovery_.scanned_bytes += report.scanned_bytes;

@@ -99,6 +99,7 @@ Result<std::shared_ptr<Segment>> Segment::Open(io::FileSystem& fs, const std::st
                    !had_indexes ? "missing" : "damaged");
     seg->offset_index_.Clear();
     seg->time_index_.Clear();
+    seg->indexes_rebuilding_ = true;
   }
   return seg;
 }
@@ -232,6 +233,35 @@ Result<std::optional<BatchLocation>> Segment::FindBatchByTime(TimestampMs target
   uint64_t start = from && CheckpointMatches(*from) ? from->position : 0;
   return ScanFrom(start, limit,
                   [&](const BatchHeader& h) { return h.max_timestamp >= target; });
+}
+
+Result<bool> Segment::LoadSealed() {
+  if (indexes_rebuilding_) return false;
+  OffsetIndexEntry last = offset_index_.Last().value_or(OffsetIndexEntry{0, 0});
+  if (!CheckpointMatches(last)) return false;
+  const uint64_t size = log_->size();
+  uint64_t pos = last.position;
+  Offset next = pos > 0 ? base_ + last.relative_offset : base_;
+  // The final time entry written by Seal() holds the segment's max timestamp.
+  int64_t max_ts = -1;
+  if (auto t = time_index_.Last()) max_ts = t->timestamp;
+  while (pos < size) {
+    if (size - pos < kBatchHeaderSize) return false;
+    Result<BatchHeader> h = ReadHeaderAt(pos);
+    if (!h.ok() || h->base_offset < next || pos + h->size_bytes() > size) return false;
+    max_ts = std::max(max_ts, h->max_timestamp.value());
+    next = h->last_offset() + 1;
+    pos += h->size_bytes();
+  }
+  if (pos > 0) {
+    ASSIGN_OR_RETURN(BatchHeader first, ReadHeaderAt(0));
+    first_timestamp_.store(first.max_timestamp.value());
+  }
+  next_offset_.store(next);
+  max_timestamp_.store(max_ts);
+  sealed_ = true;
+  Commit();
+  return true;
 }
 
 Result<ScanReport> Segment::Recover(std::optional<Offset> verify_from, bool verify_crc,

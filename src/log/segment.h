@@ -72,6 +72,14 @@ class Segment {
   Result<ScanReport> Recover(std::optional<Offset> verify_from, bool verify_crc,
                              bool allow_gaps = true);
 
+  // For a sealed segment that recovery need not re-validate (it lies below the recovery
+  // point, so it was fsynced and validated when written): establishes the segment's end by
+  // reading the batch headers after its last index entry, without changing any file. Returns
+  // false when that tail does not check out (index entry not confirmed, a header invalid,
+  // the last batch not ending at the end of the file); the caller then runs Recover().
+  // Keeps start-up free of writes and fsyncs for the healthy bulk of a log.
+  Result<bool> LoadSealed();
+
   Offset base_offset() const { return base_; }
   // One past the last offset of the last batch (base_offset() when empty). Writer's view.
   Offset next_offset() const { return next_offset_.load(std::memory_order_acquire); }
@@ -148,6 +156,8 @@ class Segment {
   // Writer-only index bookkeeping.
   uint64_t bytes_since_index_ = 0;
   bool sealed_ = false;
+  // Open() found the indexes missing or damaged and cleared them; Recover() rebuilds them.
+  bool indexes_rebuilding_ = false;
 };
 
 }  // namespace oxbow::log
