@@ -40,7 +40,7 @@ Result<int64_t> ParseInt(std::string_view key, std::string_view value, int64_t m
 
 // -1 (disabled/unlimited) or a value >= min.
 Result<int64_t> ParseLimit(std::string_view key, std::string_view value, int64_t min) {
-  ASSIGN_OR_RETURN(int64_t v, ParseInt(key, value, -1, INT64_MAX));
+  ASSIGN_OR_RETURN(int64_t v, ParseInt(key, value, INT64_MIN, INT64_MAX));
   if (v != -1 && v < min) {
     return absl::InvalidArgumentError(
         fmt::format("invalid value {} for {}: must be -1 or at least {}", v, key, min));

@@ -111,7 +111,7 @@ TEST(TopicConfigTest, BadValuesNameKeyAndAllowedRange) {
       {"min.cleanable.dirty.ratio", "1.5", "from 0 to 1"},
       {"min.cleanable.dirty.ratio", "-0.1", "from 0 to 1"},
       {"min.cleanable.dirty.ratio", "half", "from 0 to 1"},
-      {"retention.ms", "-2", "between -1 and"},
+      {"retention.ms", "-2", "-1 or at least 0"},
       {"retention.ms", "10s", "expected an integer"},
       {"retention.bytes", "", "expected an integer"},
       {"segment.bytes", "13", "between 14 and 2147483647"},
@@ -123,7 +123,7 @@ TEST(TopicConfigTest, BadValuesNameKeyAndAllowedRange) {
       {"max.message.bytes", "-1", "between 0 and"},
       {"flush.messages", "0", "-1 or at least 1"},
       {"flush.bytes", "0", "-1 or at least 1"},
-      {"flush.ms", "-3", "between -1 and"},
+      {"flush.ms", "-3", "-1 or at least 0"},
       {"segment.bytes", "99999999999999999999", "expected an integer"},
       {"segment.bytes", " 100", "expected an integer"},
   };
