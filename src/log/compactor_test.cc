@@ -150,8 +150,8 @@ TEST_F(CompactorTest, SegmentWhoseFirstBatchIsCompactedAwayStaysReadable) {
   ASSERT_EQ(p->segment_count(), 2u);
   auto r = Compact(*p, TimestampMs(kT0));
   ASSERT_TRUE(r.ok()) << r.status();
-  std::vector<ReadRecord> expected = {{1, Rec("b", "b1", kT0)}, {2, Rec("a", "a2", kT0)},
-                                      {3, Rec("c", "c1", kT0)}};
+  std::vector<ReadRecord> expected = {
+      {1, Rec("b", "b1", kT0)}, {2, Rec("a", "a2", kT0)}, {3, Rec("c", "c1", kT0)}};
   EXPECT_EQ(ReadAll(*p), expected);
   p.reset();
   p = Open(c);
@@ -266,8 +266,8 @@ TEST_F(CompactorTest, BatchesThatLoseNothingAreCopiedByteForByte) {
   read = p->Read(Offset(2), 1);
   auto copied = testing::ReadSliceBytes(read->slice);
   ASSERT_TRUE(copied.ok());
-  EXPECT_TRUE(std::equal(original->view().begin(), original->view().end(),
-                         copied->view().begin(), copied->view().end()));
+  EXPECT_TRUE(std::equal(original->view().begin(), original->view().end(), copied->view().begin(),
+                         copied->view().end()));
 }
 
 TEST_F(CompactorTest, CompactIfDirtyHonoursTheRatio) {

@@ -86,8 +86,7 @@ TEST_F(LogManagerTest, CreateListDescribe) {
   EXPECT_EQ((*p)->topic(), "orders");
   EXPECT_EQ((*p)->id(), PartitionId(2));
   EXPECT_EQ((*p)->config().retention_ms, 1000);
-  EXPECT_EQ(m->GetPartition("orders", PartitionId(3)).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(m->GetPartition("orders", PartitionId(3)).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(m->GetPartition("orders", PartitionId(-1)).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(m->GetPartition("nope", PartitionId(0)).status().code(), absl::StatusCode::kNotFound);

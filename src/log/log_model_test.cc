@@ -2,13 +2,15 @@
 //
 // Random sequences of operations — appends of random record sets (batch counts, sizes, keys,
 // headers, timestamps, codecs), reads at random offsets with random max_bytes, time jumps
-// that roll segments, restarts (close and reopen), compaction, retention, DeleteRecords and
-// invalid appends — run against a real Partition and against a simple model: the records the
-// log must hold (offset -> record) plus the log start offset and high watermark. After every
-// operation the whole log is read back and compared with the model.
+// that roll segments, restarts (close and reopen, or a simulated crash), compaction,
+// retention, DeleteRecords and invalid appends — run against a real Partition and against a
+// simple model: the records the log must hold (offset -> record) plus the log start offset
+// and high watermark. After every operation the whole log is read back and compared with
+// the model.
 //
 // What the model predicts exactly, and what it asks the partition:
-//   - appends, reads, DeleteRecordsBefore, restarts: fully predicted.
+//   - appends, reads, DeleteRecordsBefore, restarts (clean, and crashes that keep what was
+//     written but skip Close): fully predicted.
 //   - which records compaction removes: predicted from the segments that existed before it
 //     (asked of the partition: the cleanable ones are the sealed segments up to the first
 //     younger than min.compaction.lag.ms); the log start may rise to the first segment left
@@ -23,6 +25,7 @@
 // OXBOW_MODEL_OPS=<n> sets the operations per seed; OXBOW_QUICK=1 runs fewer.
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <string>
@@ -126,16 +129,16 @@ class LogModel {
     // An fsync per append for one seed in four (see the constructor).
     config_.flush_messages = seed_ % 4 == 2 ? 1 : -1;
     keys_ = static_cast<int>(Uniform(3, 40));
-    stats_ = fmt::format("policy={} ts={} segment.bytes={} retention.ms={} retention.bytes={} "
-                         "lag={} keys={}",
-                         config_.Get("cleanup.policy"), config_.Get("message.timestamp.type"),
-                         config_.segment_bytes, config_.retention_ms, config_.retention_bytes,
-                         config_.min_compaction_lag_ms, keys_);
+    stats_ = fmt::format(
+        "policy={} ts={} segment.bytes={} retention.ms={} retention.bytes={} "
+        "lag={} keys={}",
+        config_.Get("cleanup.policy"), config_.Get("message.timestamp.type"), config_.segment_bytes,
+        config_.retention_ms, config_.retention_bytes, config_.min_compaction_lag_ms, keys_);
   }
 
   void Open() {
-    auto p = Partition::Open(*fs_,
-                             PartitionOptions{dir_.path(), "model", PartitionId(0), config_});
+    auto p =
+        Partition::Open(*fs_, PartitionOptions{dir_->path(), "model", PartitionId(0), config_});
     ASSERT_TRUE(p.ok()) << p.status();
     p_ = std::move(*p);
   }
@@ -155,7 +158,8 @@ class LogModel {
 
   TestRecord RandomRecord() {
     TestRecord r;
-    if (!Chance(config_.compact_policy ? 20 : 4)) r.key = fmt::format("key-{}", Uniform(0, keys_ - 1));
+    if (!Chance(config_.compact_policy ? 20 : 4))
+      r.key = fmt::format("key-{}", Uniform(0, keys_ - 1));
     if (config_.compact_policy && r.key && Chance(8)) {
       r.value.reset();  // a tombstone
     } else {
@@ -165,8 +169,9 @@ class LogModel {
     if (Chance(5)) {
       int n = static_cast<int>(Uniform(1, 2));
       for (int i = 0; i < n; ++i) {
-        r.headers.emplace_back(fmt::format("h{}", i),
-                               Chance(3) ? std::nullopt : std::optional<std::string>(RandomBytes(Uniform(0, 8))));
+        r.headers.emplace_back(
+            fmt::format("h{}", i),
+            Chance(3) ? std::nullopt : std::optional<std::string>(RandomBytes(Uniform(0, 8))));
       }
     }
     // Producer clocks: mostly close to now, sometimes behind, rarely far behind.
@@ -185,7 +190,8 @@ class LogModel {
     if (op < 60) return Read();
     if (op < 64) return BadAppend();
     if (op < 69) return TimeJump();
-    if (op < 73) return Restart();
+    if (op < 71) return Restart();
+    if (op < 73) return Crash();
     if (op < 81) return config_.compact_policy ? Compact() : Append();
     if (op < 89) return Retention();
     if (op < 93) return DeleteRecords();
@@ -267,8 +273,8 @@ class LogModel {
     if (c->batches.empty()) {
       // Only possible when compaction removed every record from `offset` on.
       EXPECT_EQ(r->slice.size, 0u);
-      EXPECT_TRUE(first == records_.end()) << "empty read at " << offset << " but the model has "
-                                           << first->first;
+      EXPECT_TRUE(first == records_.end())
+          << "empty read at " << offset << " but the model has " << first->first;
       return;
     }
     EXPECT_GE(c->batches.front().last_offset().value(), offset);
@@ -305,6 +311,25 @@ class LogModel {
     Note("restart");
     ASSERT_TRUE(p_->Close().ok());
     p_.reset();
+    Open();
+    ASSERT_NE(p_, nullptr);
+    EXPECT_TRUE(p_->recovery_report().truncations.empty())
+        << p_->recovery_report().truncations.front();
+    ++restarts_;
+  }
+
+  // A crash of the process: the files as they are now (everything written is in the page
+  // cache, so it all survives), without the flush, index writes and recovery point of a
+  // clean Close. Simulated by opening a copy of the directory; the old partition is closed
+  // afterwards, into its own directory.
+  void Crash() {
+    Note("crash (reopen a copy of the files as they are)");
+    auto copy = std::make_unique<testing::TempDir>();
+    std::error_code ec;
+    std::filesystem::copy(dir_->path(), copy->path(), std::filesystem::copy_options::recursive, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    p_.reset();
+    dir_ = std::move(copy);
     Open();
     ASSERT_NE(p_, nullptr);
     EXPECT_TRUE(p_->recovery_report().truncations.empty())
@@ -394,7 +419,8 @@ class LogModel {
     if (config_.delete_policy && config_.retention_bytes >= 0) {
       uint64_t total = 0;
       for (const SegmentInfo& s : segs) total += s.size;
-      while (segs.size() > 1 && total - segs[0].size >= static_cast<uint64_t>(config_.retention_bytes)) {
+      while (segs.size() > 1 &&
+             total - segs[0].size >= static_cast<uint64_t>(config_.retention_bytes)) {
         total -= segs[0].size;
         segs.erase(segs.begin());
       }
@@ -432,10 +458,11 @@ class LogModel {
   }
 
   void OffsetForTimestamp() {
-    int64_t target = records_.empty() || Chance(4)
-                         ? now_ - Uniform(-1000, 200'000)
-                         : std::next(records_.begin(), Uniform(0, records_.size() - 1))->second.timestamp +
-                               Uniform(-1, 1);
+    int64_t target =
+        records_.empty() || Chance(4)
+            ? now_ - Uniform(-1000, 200'000)
+            : std::next(records_.begin(), Uniform(0, records_.size() - 1))->second.timestamp +
+                  Uniform(-1, 1);
     Note(fmt::format("OffsetForTimestamp({})", target));
     auto got = p_->OffsetForTimestamp(TimestampMs(target));
     ASSERT_TRUE(got.ok()) << got.status();
@@ -491,16 +518,16 @@ class LogModel {
   void ReportFailure() {
     std::string h;
     for (const std::string& line : history_) h += "  " + line + "\n";
-    ADD_FAILURE() << "model test failed: seed " << seed_ << " (rerun with OXBOW_MODEL_SEED="
-                  << seed_ << "), operation " << op_index_ << " of " << ops_ << "; config "
-                  << stats_ << "\nlast operations:\n"
+    ADD_FAILURE() << "model test failed: seed " << seed_
+                  << " (rerun with OXBOW_MODEL_SEED=" << seed_ << "), operation " << op_index_
+                  << " of " << ops_ << "; config " << stats_ << "\nlast operations:\n"
                   << h;
   }
 
   const uint64_t seed_;
   const int ops_;
   std::mt19937_64 rng_;
-  testing::TempDir dir_;
+  std::unique_ptr<testing::TempDir> dir_ = std::make_unique<testing::TempDir>();
   testing::NoSyncFileSystem no_sync_fs_{io::FileSystem::Default()};
   io::FileSystem* fs_ = &io::FileSystem::Default();
   TopicConfig config_;

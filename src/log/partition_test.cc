@@ -55,8 +55,8 @@ class PartitionTest : public ::testing::Test {
   }
 
   // Appends `records` as one batch and returns the base offset.
-  static int64_t Append(Partition& p, const std::vector<TestRecord>& records,
-                        int64_t now = kNow, Compression codec = Compression::kNone) {
+  static int64_t Append(Partition& p, const std::vector<TestRecord>& records, int64_t now = kNow,
+                        Compression codec = Compression::kNone) {
     ByteBuffer b = testing::BuildBatch(records, codec);
     auto r = testing::AppendCopy(p, b.view(), now);
     EXPECT_TRUE(r.ok()) << r.status();
@@ -72,7 +72,8 @@ class PartitionTest : public ::testing::Test {
   // `n` keyless records "<prefix><i>" at timestamp ts.
   static std::vector<TestRecord> Values(int n, int64_t ts, const std::string& prefix = "v") {
     std::vector<TestRecord> out;
-    for (int i = 0; i < n; ++i) out.push_back(Rec(std::nullopt, fmt::format("{}{}", prefix, i), ts));
+    for (int i = 0; i < n; ++i)
+      out.push_back(Rec(std::nullopt, fmt::format("{}{}", prefix, i), ts));
     return out;
   }
 };
@@ -99,8 +100,8 @@ TEST_F(PartitionTest, OffsetsAreConsecutiveAcrossBatchesOfARecordSet) {
   std::vector<TestRecord> b = {Rec("k3", std::nullopt, 999)};
   std::vector<TestRecord> c = Values(4, 1005);
   c[1].headers = {{"h1", "x"}, {"h2", std::nullopt}};
-  ByteBuffer set = testing::Concat({testing::BuildBatch(a), testing::BuildBatch(b),
-                                    testing::BuildBatch(c, Compression::kZstd)});
+  ByteBuffer set = testing::Concat(
+      {testing::BuildBatch(a), testing::BuildBatch(b), testing::BuildBatch(c, Compression::kZstd)});
   auto r = testing::AppendCopy(*p, set.view(), kNow);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->base_offset, Offset(0));
@@ -456,8 +457,8 @@ TEST_F(PartitionTest, LogAppendTimeRewritesTimestamps) {
   c.timestamp_type = TimestampType::kLogAppendTime;
   auto p = Open(c);
   std::vector<TestRecord> recs = {Rec("a", "1", 5), Rec("b", "2", 7)};
-  ByteBuffer set = testing::Concat(
-      {testing::BuildBatch(recs), testing::BuildBatch(recs, Compression::kLz4)});
+  ByteBuffer set =
+      testing::Concat({testing::BuildBatch(recs), testing::BuildBatch(recs, Compression::kLz4)});
   auto r = testing::AppendCopy(*p, set.view(), 777);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->log_append_time, TimestampMs(777));
@@ -560,9 +561,7 @@ TEST_F(PartitionTest, ReopenRecoversIdenticalContent) {
   Offset hw = p->high_watermark();
   size_t segments = p->segment_count();
   ASSERT_TRUE(p->Close().ok());
-  EXPECT_EQ(testing::AppendCopy(*p, testing::BuildBatch(Values(1, 1)).view(), kNow)
-                .status()
-                .code(),
+  EXPECT_EQ(testing::AppendCopy(*p, testing::BuildBatch(Values(1, 1)).view(), kNow).status().code(),
             absl::StatusCode::kFailedPrecondition);
   // Reads still work after Close.
   EXPECT_EQ(ReadAllOrDie(*p), before);
@@ -629,7 +628,8 @@ TEST_F(PartitionTest, OffsetForTimestampAndReadFromTimestamp) {
     std::vector<TestRecord> recs;
     for (int64_t t : ts) recs.push_back(Rec("k", fmt::format("v{}", t), t));
     int64_t base = Append(*p, recs);
-    for (size_t i = 0; i < recs.size(); ++i) records.push_back({base + static_cast<int64_t>(i), recs[i]});
+    for (size_t i = 0; i < recs.size(); ++i)
+      records.push_back({base + static_cast<int64_t>(i), recs[i]});
     batch_max.emplace_back(base, *std::max_element(ts.begin(), ts.end()));
   }
   ASSERT_GT(p->segment_count(), 2u);

@@ -74,10 +74,9 @@ TEST(TopicConfigTest, EveryKeyParses) {
 }
 
 TEST(TopicConfigTest, CleanupPolicies) {
-  for (auto [value, del, compact] : {std::tuple{"delete", true, false},
-                                     std::tuple{"compact", false, true},
-                                     std::tuple{"compact,delete", true, true},
-                                     std::tuple{"delete,compact", true, true}}) {
+  for (auto [value, del, compact] :
+       {std::tuple{"delete", true, false}, std::tuple{"compact", false, true},
+        std::tuple{"compact,delete", true, true}, std::tuple{"delete,compact", true, true}}) {
     TopicConfig c;
     ASSERT_TRUE(c.Apply({{"cleanup.policy", value}}).ok()) << value;
     EXPECT_EQ(c.delete_policy, del) << value;
@@ -155,11 +154,12 @@ TEST(TopicConfigTest, UnknownKeyListsKnownKeys) {
 }
 
 TEST(TopicConfigTest, ValidateTopicName) {
-  for (std::string ok : std::vector<std::string>{"a", "orders", "Orders.v2", "my_topic-1", std::string(249, 'x'), "..."}) {
+  for (std::string ok : std::vector<std::string>{"a", "orders", "Orders.v2", "my_topic-1",
+                                                 std::string(249, 'x'), "..."}) {
     EXPECT_TRUE(ValidateTopicName(ok).ok()) << ok;
   }
-  for (std::string bad : std::vector<std::string>{"", ".", "..", "a b", "a/b", "ä", "topic!", std::string(250, 'x'),
-                          std::string("a\0b", 3)}) {
+  for (std::string bad : std::vector<std::string>{"", ".", "..", "a b", "a/b", "ä", "topic!",
+                                                  std::string(250, 'x'), std::string("a\0b", 3)}) {
     Status s = ValidateTopicName(bad);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_THAT(Msg(s), HasSubstr("topic name")) << bad;

@@ -24,8 +24,8 @@ std::optional<std::string> ToString(const std::optional<ByteView>& b) {
 }  // namespace
 
 std::string DebugString(const TestRecord& r) {
-  std::string out = fmt::format("{{key={} value={} ts={}", Quote(r.key), Quote(r.value),
-                                r.timestamp);
+  std::string out =
+      fmt::format("{{key={} value={} ts={}", Quote(r.key), Quote(r.value), r.timestamp);
   for (const auto& [k, v] : r.headers) out += fmt::format(" h:{}={}", k, Quote(v));
   return out + "}";
 }
@@ -68,7 +68,8 @@ ByteBuffer BuildBatch(const std::vector<TestRecord>& records, log::Compression c
 
 ByteBuffer ValuesBatch(int n, int64_t ts, std::string_view prefix, log::Compression codec) {
   std::vector<TestRecord> records;
-  for (int i = 0; i < n; ++i) records.push_back(Rec(std::nullopt, fmt::format("{}{}", prefix, i), ts));
+  for (int i = 0; i < n; ++i)
+    records.push_back(Rec(std::nullopt, fmt::format("{}{}", prefix, i), ts));
   return BuildBatch(records, codec);
 }
 
@@ -134,8 +135,7 @@ Result<SliceContents> DecodeSlice(const log::FileSlice& slice) {
   return out;
 }
 
-Result<std::vector<ReadRecord>> ReadAll(const log::Partition& p, int64_t from,
-                                        uint64_t max_bytes) {
+Result<std::vector<ReadRecord>> ReadAll(const log::Partition& p, int64_t from, uint64_t max_bytes) {
   std::vector<ReadRecord> out;
   int64_t next = from;
   while (true) {

@@ -45,8 +45,7 @@ void PrintTo(const TestRecord& r, std::ostream* os);
 void PrintTo(const ReadRecord& r, std::ostream* os);
 
 // A record with a key and value, no headers.
-TestRecord Rec(std::optional<std::string> key, std::optional<std::string> value,
-               int64_t timestamp);
+TestRecord Rec(std::optional<std::string> key, std::optional<std::string> value, int64_t timestamp);
 
 // Encodes `records` as one batch (base offset 0; the log assigns the real one).
 ByteBuffer BuildBatch(const std::vector<TestRecord>& records,
