@@ -137,6 +137,10 @@ Status LogManager::CreateTopic(const std::string& name, int32_t partitions,
   if (topics_.contains(name)) {
     return absl::AlreadyExistsError(fmt::format("topic '{}' already exists", name));
   }
+  // A directory without a known topic is debris of a creation that crashed or failed before
+  // its topic.json was written (start-up ignores it). Its partitions must not become this
+  // topic's: start from nothing.
+  if (fs_.Exists(topic->dir)) RETURN_IF_ERROR(fs_.RemoveAll(topic->dir));
   RETURN_IF_ERROR(fs_.CreateDirs(topic->dir));
   RETURN_IF_ERROR(OpenPartitions(*topic, partitions));
   // topic.json last: a crash before it leaves a directory that is ignored at start-up.

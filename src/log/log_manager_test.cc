@@ -206,6 +206,31 @@ TEST_F(LogManagerTest, StartupFinishesInterruptedDeletionsAndIgnoresStrayDirecto
   EXPECT_FALSE(fs_.Exists(io::JoinPath(data, "trash")));
 }
 
+TEST_F(LogManagerTest, CreatingATopicOverDebrisOfAnInterruptedCreationStartsEmpty) {
+  {
+    auto m = Open();
+    ASSERT_TRUE(m->CreateTopic("t", 1, {}).ok());
+  }
+  // A creation of "half" that crashed after its partitions took data (or failed part-way)
+  // but before topic.json was written.
+  {
+    auto p = Partition::Open(
+        fs_, PartitionOptions{io::JoinPath(TopicDir("half"), "0"), "half", PartitionId(0), {}});
+    ASSERT_TRUE(p.ok()) << p.status();
+    auto r = testing::AppendCopy(**p, testing::BuildBatch({Rec("k", "stale", 1)}).view(), 1);
+    ASSERT_TRUE(r.ok());
+  }
+  auto m = Open();
+  EXPECT_THAT(m->ListTopics(), ElementsAre("t"));
+  ASSERT_TRUE(m->CreateTopic("half", 1, {}).ok());
+  auto p = m->GetPartition("half", PartitionId(0));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ((*p)->high_watermark(), Offset(0));
+  auto all = testing::ReadAll(**p);
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->empty());
+}
+
 TEST_F(LogManagerTest, CorruptTopicDescriptionFailsOpenNamingTheFile) {
   {
     auto m = Open();
