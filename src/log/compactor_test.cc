@@ -500,10 +500,16 @@ TEST_F(CompactorTest, LogStartDoesNotMoveOnRestartWhenHeadIsCompactedAway) {
   ASSERT_TRUE(r.ok()) << r.status();
   auto after = ReadAll(*p);
   ASSERT_EQ(after.size(), 2u);
-  Offset start = p->log_start_offset();
+  // As in Kafka, the log start does not move: a consumer at offset 0 is not told its
+  // offset is out of range, it reads on from the first surviving record (offset 1).
+  EXPECT_EQ(p->log_start_offset(), Offset(0));
+  auto read = p->Read(Offset(0), 1 << 20);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_GT(read->slice.size, 0u);
+  EXPECT_EQ(after.front().offset, 1);
   p.reset();
   p = Open(c);
-  EXPECT_EQ(p->log_start_offset(), start);
+  EXPECT_EQ(p->log_start_offset(), Offset(0));
   EXPECT_EQ(ReadAll(*p), after);
 }
 

@@ -169,15 +169,20 @@ Status Partition::Recover() {
     if (!last) RETURN_IF_ERROR(seg->Seal());
     segments.emplace(seg->base_offset(), std::move(seg));
   }
-  Offset start(std::max<int64_t>(lso.value_or(0), 0));
   if (segments.empty()) {
-    ASSIGN_OR_RETURN(auto seg, Segment::Create(fs_, dir_, start, cfg.index_interval_bytes));
+    Offset base(std::max<int64_t>(lso.value_or(0), 0));
+    ASSIGN_OR_RETURN(auto seg, Segment::Create(fs_, dir_, base, cfg.index_interval_bytes));
     RETURN_IF_ERROR(fs_.SyncDir(dir_));
     segments.emplace(seg->base_offset(), std::move(seg));
   }
-  start = std::max(start, segments.begin()->first);
+  // The log start is whatever was last made durable (retention and DeleteRecords write it
+  // before deleting). It may lie below the first segment when compaction emptied the head:
+  // as in Kafka, a consumer there reads on from the first surviving batch instead of being
+  // told its offset is out of range.
+  Offset start = lso ? Offset(*lso) : segments.begin()->first;
   Offset end = segments.rbegin()->second->next_offset();
   start = std::min(start, end);
+  if (!lso || *lso != start.value()) RETURN_IF_ERROR(WriteLogStartOffset(start));
   recovery_.segments = segments.size();
   {
     absl::MutexLock lock(&segments_mu_);
@@ -502,26 +507,33 @@ Result<std::optional<std::pair<Offset, TimestampMs>>> Partition::OffsetForTimest
 
 Status Partition::DeleteSegmentsBelow(Offset offset, RetentionResult* result) {
   // Whole segments whose every offset is below `offset` go; the active one stays.
-  while (true) {
-    std::shared_ptr<Segment> victim;
-    {
-      absl::MutexLock lock(&segments_mu_);
-      if (segments_.size() < 2) break;
-      auto first = segments_.begin();
-      if (std::next(first)->first > offset) break;
-      victim = first->second;
-      segments_.erase(first);
-    }
-    result->segments_deleted++;
-    result->bytes_deleted += victim->committed_size();
-    RETURN_IF_ERROR(victim->Delete());
-  }
-  Offset first_base;
+  std::vector<std::shared_ptr<Segment>> victims;
+  Offset new_start;
   {
     absl::ReaderMutexLock lock(&segments_mu_);
-    first_base = segments_.begin()->first;
+    auto it = segments_.begin();
+    while (std::next(it) != segments_.end() && std::next(it)->first <= offset) {
+      victims.push_back(it->second);
+      ++it;
+    }
+    new_start = it->first;
   }
-  if (first_base.value() > log_start_offset_.load()) log_start_offset_.store(first_base.value());
+  if (victims.empty()) return absl::OkStatus();
+  // Durable before the files go: after a crash the log must not start below data that
+  // no longer exists, or consumers would silently skip instead of being told.
+  if (new_start > log_start_offset()) {
+    RETURN_IF_ERROR(WriteLogStartOffset(new_start));
+    log_start_offset_.store(new_start.value());
+  }
+  {
+    absl::MutexLock lock(&segments_mu_);
+    for (const auto& seg : victims) segments_.erase(seg->base_offset());
+  }
+  for (const auto& seg : victims) {
+    result->segments_deleted++;
+    result->bytes_deleted += seg->committed_size();
+    RETURN_IF_ERROR(seg->Delete());
+  }
   return absl::OkStatus();
 }
 
@@ -636,15 +648,8 @@ Status Partition::SwapSegments(const std::vector<std::shared_ptr<Segment>>& old_
     for (const auto& seg : old_segments) segments_.erase(seg->base_offset());
     for (auto& seg : fresh) segments_.emplace(seg->base_offset(), std::move(seg));
   }
-  // Compaction may have emptied the oldest segments entirely. Offsets below the first
-  // segment left exist nowhere now: the log starts there, as it will after a restart
-  // (Recover starts the log at the first segment), rather than moving on reopen.
-  Offset first_base;
-  {
-    absl::ReaderMutexLock lock(&segments_mu_);
-    first_base = segments_.begin()->first;
-  }
-  if (first_base.value() > log_start_offset_.load()) log_start_offset_.store(first_base.value());
+  // The log start stays where it was even if compaction emptied the oldest segments (see
+  // Recover): Kafka semantics for compacted topics.
   RETURN_IF_ERROR(fs_.Remove(manifest_path));
   return fs_.SyncDir(dir_);
 }
