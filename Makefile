@@ -48,7 +48,7 @@ fuzz: fuzz-build
 	  $(FUZZ_BUILD)/record_batch_corpus src/log/testdata/record_batch_corpus
 
 format:
-	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	find src tests bench \( -name "*.h" -o -name "*.cc" \) | xargs clang-format -i
 
 tidy: build
 	find src -name '*.cc' | xargs clang-tidy -p $(BUILD) --quiet

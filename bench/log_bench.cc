@@ -7,9 +7,10 @@
 //   log_bench read    --dir DIR [--mib 1024] [--max-kib 1024]
 //       Reads the whole partition by offset, following Read() slices and copying the bytes
 //       into a buffer as a Fetch would, from the page cache (a warm-up pass runs first).
-//   log_bench recover --dir DIR [--mib 1024]
+//   log_bench recover --dir DIR [--mib 1024] [--lose-hint 1]
 //       Fills a partition, then (in a child that is kill -9'd after appending) leaves it
-//       without a clean shutdown; times LogManager::Open, i.e. recovery.
+//       without a clean shutdown; times LogManager::Open, i.e. recovery. --lose-hint 1
+//       also deletes the recovery point, the worst case: everything is validated.
 //
 // Output is one line of JSON per run so scripts can collect it.
 #include <signal.h>
@@ -44,6 +45,7 @@ struct Args {
   int64_t mib = 1024;
   int64_t batch_kib = 64;
   int64_t max_kib = 1024;
+  bool lose_hint = false;
 };
 
 Args Parse(int argc, char** argv) {
@@ -64,6 +66,8 @@ Args Parse(int argc, char** argv) {
       a.batch_kib = std::stoll(v);
     } else if (k == "--max-kib") {
       a.max_kib = std::stoll(v);
+    } else if (k == "--lose-hint") {
+      a.lose_hint = v == "1";
     } else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       std::exit(2);
@@ -133,10 +137,11 @@ int Append(const Args& a) {
   auto p = m->GetPartition("bench", PartitionId(0));
   OXBOW_CHECK((*p)->Flush().ok(), "flush");
   auto t1 = Clock::now();
-  std::printf("{\"bench\":\"append\",\"bytes\":%lld,\"batch_kib\":%lld,\"seconds\":%.3f,"
-              "\"mb_per_s\":%.1f}\n",
-              static_cast<long long>(total), static_cast<long long>(a.batch_kib), Seconds(t0, t1),
-              total / 1e6 / Seconds(t0, t1));
+  std::printf(
+      "{\"bench\":\"append\",\"bytes\":%lld,\"batch_kib\":%lld,\"seconds\":%.3f,"
+      "\"mb_per_s\":%.1f}\n",
+      static_cast<long long>(total), static_cast<long long>(a.batch_kib), Seconds(t0, t1),
+      total / 1e6 / Seconds(t0, t1));
   return 0;
 }
 
@@ -177,10 +182,11 @@ int Read(const Args& a) {
   auto t0 = Clock::now();
   int64_t bytes = ReadAll(**p, static_cast<uint64_t>(a.max_kib) << 10, buf);
   auto t1 = Clock::now();
-  std::printf("{\"bench\":\"read\",\"bytes\":%lld,\"max_kib\":%lld,\"seconds\":%.3f,"
-              "\"mb_per_s\":%.1f}\n",
-              static_cast<long long>(bytes), static_cast<long long>(a.max_kib), Seconds(t0, t1),
-              bytes / 1e6 / Seconds(t0, t1));
+  std::printf(
+      "{\"bench\":\"read\",\"bytes\":%lld,\"max_kib\":%lld,\"seconds\":%.3f,"
+      "\"mb_per_s\":%.1f}\n",
+      static_cast<long long>(bytes), static_cast<long long>(a.max_kib), Seconds(t0, t1),
+      bytes / 1e6 / Seconds(t0, t1));
   return 0;
 }
 
@@ -209,16 +215,21 @@ int Recover(const Args& a) {
   kill(child, SIGKILL);
   int status = 0;
   waitpid(child, &status, 0);
+  if (a.lose_hint) {
+    // The worst case: no recovery point survived, so every segment is validated.
+    (void)io::FileSystem::Default().Remove(io::JoinPath(a.dir, "topics/bench/0/recovery-point"));
+  }
 
   auto t0 = Clock::now();
   auto m = OpenLog(a.dir, FlushEveryMiB());
   auto t1 = Clock::now();
   auto p = m->GetPartition("bench", PartitionId(0));
   const RecoveryReport& r = (*p)->recovery_report();
-  std::printf("{\"bench\":\"recover\",\"partition_bytes\":%llu,\"segments\":%zu,"
-              "\"scanned_bytes\":%llu,\"seconds\":%.4f}\n",
-              static_cast<unsigned long long>((*p)->size_bytes()), r.segments,
-              static_cast<unsigned long long>(r.scanned_bytes), Seconds(t0, t1));
+  std::printf(
+      "{\"bench\":\"recover\",\"partition_bytes\":%llu,\"segments\":%zu,"
+      "\"scanned_bytes\":%llu,\"seconds\":%.4f}\n",
+      static_cast<unsigned long long>((*p)->size_bytes()), r.segments,
+      static_cast<unsigned long long>(r.scanned_bytes), Seconds(t0, t1));
   return 0;
 }
 

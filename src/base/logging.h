@@ -17,12 +17,11 @@
 #define OXBOW_LOG_WARN(...) ::spdlog::warn(__VA_ARGS__)
 #define OXBOW_LOG_ERROR(...) ::spdlog::error(__VA_ARGS__)
 
-#define OXBOW_CHECK(cond, ...)                                                 \
-  do {                                                                         \
-    if (!(cond)) [[unlikely]] {                                                \
-      ::oxbow::internal::CheckFailed(__FILE__, __LINE__, #cond,                \
-                                     ::fmt::format(__VA_ARGS__));              \
-    }                                                                          \
+#define OXBOW_CHECK(cond, ...)                                                               \
+  do {                                                                                       \
+    if (!(cond)) [[unlikely]] {                                                              \
+      ::oxbow::internal::CheckFailed(__FILE__, __LINE__, #cond, ::fmt::format(__VA_ARGS__)); \
+    }                                                                                        \
   } while (false)
 
 namespace oxbow {
@@ -34,8 +33,7 @@ Status SetLogLevel(std::string_view level);
 void InitLogging();
 
 namespace internal {
-[[noreturn]] void CheckFailed(const char* file, int line, const char* cond,
-                              const std::string& msg);
+[[noreturn]] void CheckFailed(const char* file, int line, const char* cond, const std::string& msg);
 }  // namespace internal
 
 }  // namespace oxbow

@@ -53,12 +53,12 @@ struct fmt::formatter<absl::Status> : fmt::formatter<std::string_view> {
 #define OXBOW_CONCAT_(a, b) OXBOW_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::absl::Status _oxbow_status = (expr);     \
-    if (!_oxbow_status.ok()) [[unlikely]] {    \
-      return _oxbow_status;                    \
-    }                                          \
+#define RETURN_IF_ERROR(expr)               \
+  do {                                      \
+    ::absl::Status _oxbow_status = (expr);  \
+    if (!_oxbow_status.ok()) [[unlikely]] { \
+      return _oxbow_status;                 \
+    }                                       \
   } while (false)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result, or returns its error.

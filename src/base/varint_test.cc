@@ -39,7 +39,14 @@ TEST(VarintTest, KnownEncodings) {
 
 TEST(VarintTest, RoundTripThroughBuffer) {
   ByteBuffer b;
-  std::vector<int64_t> values = {0, 1, -1, 63, -64, 64, 1 << 20, -(1LL << 40),
+  std::vector<int64_t> values = {0,
+                                 1,
+                                 -1,
+                                 63,
+                                 -64,
+                                 64,
+                                 1 << 20,
+                                 -(1LL << 40),
                                  std::numeric_limits<int64_t>::max(),
                                  std::numeric_limits<int64_t>::min()};
   for (int64_t v : values) b.AppendVarlong(v);

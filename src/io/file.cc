@@ -34,8 +34,8 @@ Status FileSystem::WriteFileAtomically(const std::string& path, ByteView data) {
 Result<std::string> FileSystem::ReadFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::shared_ptr<File> f, Open(path, OpenMode::kReadOnly));
   std::string out(f->size(), '\0');
-  ASSIGN_OR_RETURN(size_t n, f->ReadAt(0, MutableByteView(reinterpret_cast<uint8_t*>(out.data()),
-                                                           out.size())));
+  ASSIGN_OR_RETURN(
+      size_t n, f->ReadAt(0, MutableByteView(reinterpret_cast<uint8_t*>(out.data()), out.size())));
   out.resize(n);
   return out;
 }

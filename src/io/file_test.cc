@@ -1,12 +1,13 @@
+#include "io/file.h"
+
+#include <unistd.h>
+
 #include <cstdlib>
 #include <string>
 
 #include "gtest/gtest.h"
-#include <unistd.h>
-
 #include "io/fault_injection_file_system.h"
 #include "io/file_lock.h"
-#include "io/file.h"
 #include "testing/temp_dir.h"
 
 namespace oxbow::io {

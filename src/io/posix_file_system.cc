@@ -20,8 +20,8 @@ class PosixFile final : public File {
   Result<size_t> ReadAt(uint64_t position, MutableByteView dst) const override {
     size_t done = 0;
     while (done < dst.size()) {
-      ssize_t n = ::pread(fd_, dst.data() + done, dst.size() - done,
-                          static_cast<off_t>(position + done));
+      ssize_t n =
+          ::pread(fd_, dst.data() + done, dst.size() - done, static_cast<off_t>(position + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return ErrnoError(errno, "read", path());
@@ -36,8 +36,8 @@ class PosixFile final : public File {
     uint64_t pos = size();
     size_t done = 0;
     while (done < data.size()) {
-      ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done,
-                           static_cast<off_t>(pos + done));
+      ssize_t n =
+          ::pwrite(fd_, data.data() + done, data.size() - done, static_cast<off_t>(pos + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return ErrnoError(errno, "write", path());

@@ -70,9 +70,9 @@ class Rewriter {
     RETURN_IF_ERROR(out->Seal());
     if (out->empty()) {
       for (std::string_view ext : {".log", ".index", ".timeindex"}) {
-        RETURN_IF_ERROR(p_.file_system().Remove(
-            io::JoinPath(p_.dir(), Segment::FileName(base, ext)) +
-            std::string(Segment::kCleanedSuffix)));
+        RETURN_IF_ERROR(
+            p_.file_system().Remove(io::JoinPath(p_.dir(), Segment::FileName(base, ext)) +
+                                    std::string(Segment::kCleanedSuffix)));
       }
       return std::optional<Offset>();
     }
@@ -85,8 +85,7 @@ class Rewriter {
     if (!r.key) return true;
     auto it = latest_.find(KeyString(*r.key));
     if (it != latest_.end() && it->second > batch.offset_of(r).value()) return false;
-    if (!r.value &&
-        batch.timestamp_of(r).value() < now_.value() - cfg_.delete_retention_ms) {
+    if (!r.value && batch.timestamp_of(r).value() < now_.value() - cfg_.delete_retention_ms) {
       ++result_.tombstones_removed;
       return false;
     }
@@ -184,7 +183,8 @@ Result<CompactionResult> Run(Partition& p, TimestampMs now, bool only_if_dirty) 
     return absl::OkStatus();
   };
   for (const auto& seg : segs) {
-    if (!group.empty() && group_bytes + seg->committed_size() > static_cast<uint64_t>(cfg.segment_bytes)) {
+    if (!group.empty() &&
+        group_bytes + seg->committed_size() > static_cast<uint64_t>(cfg.segment_bytes)) {
       RETURN_IF_ERROR(flush_group());
     }
     group.push_back(seg);

@@ -185,13 +185,14 @@ Status LogManager::DeleteTopic(const std::string& name) {
 Status LogManager::CreatePartitions(const std::string& name, int32_t total) {
   absl::MutexLock lock(&mu_);
   auto it = topics_.find(name);
-  if (it == topics_.end()) return absl::NotFoundError(fmt::format("topic '{}' does not exist", name));
+  if (it == topics_.end())
+    return absl::NotFoundError(fmt::format("topic '{}' does not exist", name));
   Topic& topic = *it->second;
   int32_t current = static_cast<int32_t>(topic.partitions.size());
   if (total <= current) {
-    return absl::InvalidArgumentError(fmt::format(
-        "topic '{}' has {} partitions; the new count must be larger, got {}", name, current,
-        total));
+    return absl::InvalidArgumentError(
+        fmt::format("topic '{}' has {} partitions; the new count must be larger, got {}", name,
+                    current, total));
   }
   RETURN_IF_ERROR(ValidatePartitionCount(total));
   RETURN_IF_ERROR(OpenPartitions(topic, total));
@@ -201,7 +202,8 @@ Status LogManager::CreatePartitions(const std::string& name, int32_t total) {
 Status LogManager::AlterTopicConfig(const std::string& name, const ConfigMap& changes) {
   absl::MutexLock lock(&mu_);
   auto it = topics_.find(name);
-  if (it == topics_.end()) return absl::NotFoundError(fmt::format("topic '{}' does not exist", name));
+  if (it == topics_.end())
+    return absl::NotFoundError(fmt::format("topic '{}' does not exist", name));
   Topic& topic = *it->second;
   ConfigMap overrides = topic.overrides;
   for (const auto& [k, v] : changes) {
@@ -235,12 +237,13 @@ bool LogManager::HasTopic(const std::string& name) const {
 Result<TopicInfo> LogManager::DescribeTopic(const std::string& name) const {
   absl::MutexLock lock(&mu_);
   auto it = topics_.find(name);
-  if (it == topics_.end()) return absl::NotFoundError(fmt::format("topic '{}' does not exist", name));
+  if (it == topics_.end())
+    return absl::NotFoundError(fmt::format("topic '{}' does not exist", name));
   const Topic& topic = *it->second;
   TopicInfo info{topic.name, topic.overrides, topic.config, {}};
   for (const auto& p : topic.partitions) {
-    info.partitions.push_back({p->id(), p->log_start_offset(), p->high_watermark(),
-                               p->size_bytes(), p->segment_count()});
+    info.partitions.push_back(
+        {p->id(), p->log_start_offset(), p->high_watermark(), p->size_bytes(), p->segment_count()});
   }
   return info;
 }
@@ -249,11 +252,12 @@ Result<std::shared_ptr<Partition>> LogManager::GetPartition(const std::string& t
                                                             PartitionId partition) const {
   absl::MutexLock lock(&mu_);
   auto it = topics_.find(topic);
-  if (it == topics_.end()) return absl::NotFoundError(fmt::format("topic '{}' does not exist", topic));
+  if (it == topics_.end())
+    return absl::NotFoundError(fmt::format("topic '{}' does not exist", topic));
   const auto& parts = it->second->partitions;
   if (partition.value() < 0 || partition.value() >= static_cast<int32_t>(parts.size())) {
-    return absl::NotFoundError(fmt::format("topic '{}' has no partition {} (it has {})", topic,
-                                           partition, parts.size()));
+    return absl::NotFoundError(
+        fmt::format("topic '{}' has no partition {} (it has {})", topic, partition, parts.size()));
   }
   return parts[partition.value()];
 }
@@ -261,7 +265,8 @@ Result<std::shared_ptr<Partition>> LogManager::GetPartition(const std::string& t
 Result<int32_t> LogManager::PartitionCount(const std::string& topic) const {
   absl::MutexLock lock(&mu_);
   auto it = topics_.find(topic);
-  if (it == topics_.end()) return absl::NotFoundError(fmt::format("topic '{}' does not exist", topic));
+  if (it == topics_.end())
+    return absl::NotFoundError(fmt::format("topic '{}' does not exist", topic));
   return static_cast<int32_t>(it->second->partitions.size());
 }
 

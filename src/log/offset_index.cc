@@ -30,17 +30,17 @@ size_t OffsetIndex::Load(ByteView file_bytes, uint64_t log_size) {
 void OffsetIndex::Append(Offset offset, uint32_t position) {
   absl::MutexLock lock(&mu_);
   uint32_t rel = static_cast<uint32_t>(offset - base_);
-  OXBOW_CHECK(entries_.empty() || (rel > entries_.back().relative_offset &&
-                                   position > entries_.back().position),
+  OXBOW_CHECK(entries_.empty() ||
+                  (rel > entries_.back().relative_offset && position > entries_.back().position),
               "offset index entries must increase: {} at {}", offset, position);
   entries_.push_back({rel, position});
 }
 
 void OffsetIndex::TruncateAtPosition(uint64_t position) {
   absl::MutexLock lock(&mu_);
-  auto it = std::lower_bound(
-      entries_.begin(), entries_.end(), position,
-      [](const OffsetIndexEntry& e, uint64_t pos) { return e.position < pos; });
+  auto it =
+      std::lower_bound(entries_.begin(), entries_.end(), position,
+                       [](const OffsetIndexEntry& e, uint64_t pos) { return e.position < pos; });
   if (it == entries_.end()) return;
   entries_.erase(it, entries_.end());
   if (entries_.size() < persisted_) rewrite_ = true;
@@ -66,9 +66,9 @@ OffsetIndexEntry OffsetIndex::Lookup(Offset target) const {
 
 OffsetIndexEntry OffsetIndex::FloorByPosition(uint64_t position) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = std::lower_bound(
-      entries_.begin(), entries_.end(), position,
-      [](const OffsetIndexEntry& e, uint64_t pos) { return e.position < pos; });
+  auto it =
+      std::lower_bound(entries_.begin(), entries_.end(), position,
+                       [](const OffsetIndexEntry& e, uint64_t pos) { return e.position < pos; });
   if (it == entries_.begin()) return {0, 0};
   return *std::prev(it);
 }

@@ -152,11 +152,10 @@ Status Partition::Recover() {
                      seg->Recover(verify_from, !before_rp, /*allow_gaps=*/!active));
     recovery_.scanned_bytes += report.scanned_bytes;
     if (report.truncated_at) {
-      std::string what = fmt::format("{}: position {}: {} ({} bytes removed{})", seg->log_path(),
-                                     *report.truncated_at, report.reason, report.truncated_bytes,
-                                     report.reason.starts_with("incomplete")
-                                         ? ""
-                                         : ", kept in the .corrupt file beside it");
+      std::string what = fmt::format(
+          "{}: position {}: {} ({} bytes removed{})", seg->log_path(), *report.truncated_at,
+          report.reason, report.truncated_bytes,
+          report.reason.starts_with("incomplete") ? "" : ", kept in the .corrupt file beside it");
       OXBOW_LOG_WARN("recovered {}", what);
       recovery_.truncations.push_back(std::move(what));
     }
@@ -416,9 +415,8 @@ Status Partition::MaybeRoll(TimestampMs now) {
   return s;
 }
 
-Result<ReadResult> Partition::ReadAt(const std::shared_ptr<Segment>& seg,
-                                     const BatchLocation& loc, uint64_t max_bytes,
-                                     Offset hw) const {
+Result<ReadResult> Partition::ReadAt(const std::shared_ptr<Segment>& seg, const BatchLocation& loc,
+                                     uint64_t max_bytes, Offset hw) const {
   uint64_t limit = seg->committed_size();
   // Append publishes a batch's bytes (the committed size) before the high watermark, so
   // this segment may already hold committed batches at or past the `hw` this read loaded
@@ -439,9 +437,9 @@ Result<ReadResult> Partition::Read(Offset offset, uint64_t max_bytes) const {
   Offset hw = high_watermark();
   Offset start = log_start_offset();
   if (offset < start || offset > hw) {
-    return absl::OutOfRangeError(fmt::format(
-        "offset {} is out of range for {}-{}: the log holds offsets {} to {}", offset, topic_,
-        id_, start, hw - 1));
+    return absl::OutOfRangeError(
+        fmt::format("offset {} is out of range for {}-{}: the log holds offsets {} to {}", offset,
+                    topic_, id_, start, hw - 1));
   }
   ReadResult empty{FileSlice{}, hw, start};
   if (offset == hw) return empty;
@@ -590,8 +588,8 @@ Result<RetentionResult> Partition::ApplyRetention(TimestampMs now) {
     RETURN_IF_ERROR(DeleteSegmentsBelow(delete_below, &result));
   }
   if (result.segments_deleted > 0) {
-    OXBOW_LOG_INFO("{}-{}: retention deleted {} segments ({} bytes); log starts at {}", topic_,
-                   id_, result.segments_deleted, result.bytes_deleted, log_start_offset());
+    OXBOW_LOG_INFO("{}-{}: retention deleted {} segments ({} bytes); log starts at {}", topic_, id_,
+                   result.segments_deleted, result.bytes_deleted, log_start_offset());
   }
   return result;
 }
@@ -600,9 +598,9 @@ Result<Offset> Partition::DeleteRecordsBefore(Offset offset) {
   absl::MutexLock maintenance(&maintenance_mu_);
   Offset hw = high_watermark();
   if (offset > hw || offset < Offset(0)) {
-    return absl::OutOfRangeError(fmt::format(
-        "cannot delete records before offset {} of {}-{}: the high watermark is {}", offset,
-        topic_, id_, hw));
+    return absl::OutOfRangeError(
+        fmt::format("cannot delete records before offset {} of {}-{}: the high watermark is {}",
+                    offset, topic_, id_, hw));
   }
   if (offset <= log_start_offset()) return log_start_offset();
   // Durable before it is acknowledged: deleted records must not come back after a crash.

@@ -59,8 +59,8 @@ Result<std::shared_ptr<Segment>> Segment::Create(io::FileSystem& fs, const std::
 
 Result<std::shared_ptr<Segment>> Segment::Open(io::FileSystem& fs, const std::string& dir,
                                                Offset base, int64_t index_interval_bytes) {
-  ASSIGN_OR_RETURN(auto log, fs.Open(io::JoinPath(dir, FileName(base, ".log")),
-                                     io::OpenMode::kReadWrite));
+  ASSIGN_OR_RETURN(auto log,
+                   fs.Open(io::JoinPath(dir, FileName(base, ".log")), io::OpenMode::kReadWrite));
   std::string index_path = io::JoinPath(dir, FileName(base, ".index"));
   std::string tindex_path = io::JoinPath(dir, FileName(base, ".timeindex"));
   bool had_indexes = fs.Exists(index_path) && fs.Exists(tindex_path);
@@ -111,7 +111,8 @@ void Segment::IndexBatch(const BatchHeader& h, uint64_t position) {
     bytes_since_index_ = 0;
   }
   bytes_since_index_ += h.size_bytes();
-  if (h.max_timestamp.value() > max_timestamp_.load()) max_timestamp_.store(h.max_timestamp.value());
+  if (h.max_timestamp.value() > max_timestamp_.load())
+    max_timestamp_.store(h.max_timestamp.value());
   if (first_timestamp_.load() == -1) first_timestamp_.store(h.max_timestamp.value());
   next_offset_.store(h.last_offset() + 1, std::memory_order_release);
 }
@@ -163,8 +164,8 @@ Result<BatchHeader> Segment::ReadHeaderAt(uint64_t position) const {
   uint8_t buf[kBatchHeaderSize];
   ASSIGN_OR_RETURN(size_t n, log_->ReadAt(position, MutableByteView(buf, sizeof(buf))));
   if (n < kBatchHeaderSize) {
-    return absl::DataLossError(fmt::format("{}: truncated batch header at position {}",
-                                           log_path(), position));
+    return absl::DataLossError(
+        fmt::format("{}: truncated batch header at position {}", log_path(), position));
   }
   Result<BatchHeader> h = ParseBatchHeader(ByteView(buf, n));
   if (!h.ok()) {
@@ -176,11 +177,11 @@ Result<BatchHeader> Segment::ReadHeaderAt(uint64_t position) const {
 
 Status Segment::ReadBatch(const BatchLocation& location, ByteBuffer* out) const {
   out->resize(location.header.size_bytes());
-  ASSIGN_OR_RETURN(size_t n, log_->ReadAt(location.position,
-                                          MutableByteView(out->mutable_data(), out->size())));
+  ASSIGN_OR_RETURN(
+      size_t n, log_->ReadAt(location.position, MutableByteView(out->mutable_data(), out->size())));
   if (n != out->size()) {
-    return absl::DataLossError(fmt::format("{}: batch at position {} is truncated", log_path(),
-                                           location.position));
+    return absl::DataLossError(
+        fmt::format("{}: batch at position {} is truncated", log_path(), location.position));
   }
   Status s = ValidateBatch(out->view());
   if (!s.ok()) {
@@ -207,8 +208,8 @@ bool Segment::CheckpointMatches(const OffsetIndexEntry& e) const {
   if (e.position == 0) return true;
   Result<BatchHeader> h = ReadHeaderAt(e.position);
   if (h.ok() && h->base_offset == base_ + e.relative_offset) return true;
-  OXBOW_LOG_WARN("{}: offset index entry ({}, {}) does not match the log; scanning",
-                 log_path(), e.relative_offset, e.position);
+  OXBOW_LOG_WARN("{}: offset index entry ({}, {}) does not match the log; scanning", log_path(),
+                 e.relative_offset, e.position);
   return false;
 }
 
@@ -231,8 +232,7 @@ Result<std::optional<BatchLocation>> Segment::FindBatchByTime(TimestampMs target
   }
   // Confirmed as in FindBatch: a damaged entry would start the scan mid-batch (DataLoss).
   uint64_t start = from && CheckpointMatches(*from) ? from->position : 0;
-  return ScanFrom(start, limit,
-                  [&](const BatchHeader& h) { return h.max_timestamp >= target; });
+  return ScanFrom(start, limit, [&](const BatchHeader& h) { return h.max_timestamp >= target; });
 }
 
 Result<bool> Segment::LoadSealed() {
@@ -268,8 +268,9 @@ Result<ScanReport> Segment::Recover(std::optional<Offset> verify_from, bool veri
                                     bool allow_gaps) {
   // Start at an index checkpoint: everything before it was validated when it was written
   // (or by an earlier recovery) and is covered by the index.
-  OffsetIndexEntry start_entry = verify_from ? offset_index_.Lookup(*verify_from)
-                                             : offset_index_.Last().value_or(OffsetIndexEntry{0, 0});
+  OffsetIndexEntry start_entry = verify_from
+                                     ? offset_index_.Lookup(*verify_from)
+                                     : offset_index_.Last().value_or(OffsetIndexEntry{0, 0});
   // The index is only a hint. An entry damaged so that it still looks ordered and in range
   // would start the scan mid-batch, and the scan would truncate valid, fsynced data there
   // as corrupt. Scan the whole segment instead (truncating the indexes at 0 rebuilds them).
@@ -303,8 +304,8 @@ Result<ScanReport> Segment::Recover(std::optional<Offset> verify_from, bool veri
   };
   while (pos < size) {
     uint64_t want = std::min<uint64_t>(size - pos, kScanChunkBytes);
-    if (pos < chunk_pos || pos + std::min<uint64_t>(want, kBatchHeaderSize) >
-                               chunk_pos + chunk.size()) {
+    if (pos < chunk_pos ||
+        pos + std::min<uint64_t>(want, kBatchHeaderSize) > chunk_pos + chunk.size()) {
       chunk.resize(want);
       ASSIGN_OR_RETURN(size_t n, log_->ReadAt(pos, MutableByteView(chunk.data(), want)));
       chunk.resize(n);

@@ -136,8 +136,7 @@ class Segment {
   Status PersistIndexes();
   // Scans forward from `position` for the first batch satisfying `done`.
   template <typename Pred>
-  Result<std::optional<BatchLocation>> ScanFrom(uint64_t position, uint64_t limit,
-                                                Pred done) const;
+  Result<std::optional<BatchLocation>> ScanFrom(uint64_t position, uint64_t limit, Pred done) const;
 
   io::FileSystem& fs_;
   const std::string dir_;

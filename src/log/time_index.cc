@@ -55,9 +55,8 @@ void TimeIndex::Clear() {
 
 std::optional<TimeIndexEntry> TimeIndex::FirstAtOrAfter(TimestampMs target) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = std::lower_bound(
-      entries_.begin(), entries_.end(), target.value(),
-      [](const TimeIndexEntry& e, int64_t t) { return e.timestamp < t; });
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), target.value(),
+                             [](const TimeIndexEntry& e, int64_t t) { return e.timestamp < t; });
   if (it == entries_.end()) return std::nullopt;
   return *it;
 }
