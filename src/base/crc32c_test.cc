@@ -36,9 +36,11 @@ TEST(Crc32cTest, ExtendEqualsWhole) {
 
 TEST(Crc32cTest, HardwareAndPortableAgree) {
   std::mt19937 rng(42);
-  std::vector<uint8_t> buf(4099);
+  // Lengths around the three-stripe block (3 x 2048 bytes) of the hardware path.
+  std::vector<uint8_t> buf(40000);
   for (auto& b : buf) b = static_cast<uint8_t>(rng());
-  for (size_t len : {0, 1, 7, 8, 9, 63, 64, 65, 1000, 4099}) {
+  for (size_t len :
+       {0, 1, 7, 8, 9, 63, 64, 65, 1000, 4099, 6143, 6144, 6145, 12288, 12300, 39990}) {
     for (size_t off : {0, 1, 3}) {
       if (off + len > buf.size()) continue;
       EXPECT_EQ(Extend(0x1234, buf.data() + off, len),

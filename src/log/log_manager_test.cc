@@ -48,7 +48,10 @@ class LogManagerTest : public ::testing::Test {
     auto p = m.GetPartition(topic, PartitionId(partition));
     ASSERT_TRUE(p.ok()) << p.status();
     std::vector<testing::TestRecord> recs;
-    for (int i = 0; i < n; ++i) recs.push_back(Rec(std::nullopt, fmt::format("v{}", i), 1000 + i));
+    // Keyed, so that compacted topics accept them too.
+    for (int i = 0; i < n; ++i) {
+      recs.push_back(Rec(fmt::format("k{}", i), fmt::format("v{}", i), 1000 + i));
+    }
     auto r = testing::AppendCopy(**p, testing::BuildBatch(recs).view(), 5000);
     ASSERT_TRUE(r.ok()) << r.status();
   }

@@ -258,6 +258,15 @@ Result<AppendResult> Partition::Append(MutableByteView record_set, TimestampMs n
   if (record_set.empty()) return absl::InvalidArgumentError("empty record set");
   const TopicConfig cfg = config();
   ASSIGN_OR_RETURN(std::vector<ByteView> views, SplitRecordSet(record_set));
+  // Everything is checked before anything is modified or written: all or nothing.
+  for (ByteView v : views) {
+    if (static_cast<int64_t>(v.size()) > cfg.max_message_bytes) {
+      return absl::ResourceExhaustedError(
+          fmt::format("record batch of {} bytes exceeds max.message.bytes ({}) of topic {}",
+                      v.size(), cfg.max_message_bytes, topic_));
+    }
+    RETURN_IF_ERROR(ValidateRecords(v, cfg));
+  }
 
   std::shared_ptr<Segment> active = active_segment();
   const Offset first = active->next_offset();
@@ -267,11 +276,6 @@ Result<AppendResult> Partition::Append(MutableByteView record_set, TimestampMs n
   int64_t records = 0;
   TimestampMs max_ts(-1);
   for (ByteView v : views) {
-    if (static_cast<int64_t>(v.size()) > cfg.max_message_bytes) {
-      return absl::ResourceExhaustedError(
-          fmt::format("record batch of {} bytes exceeds max.message.bytes ({}) of topic {}",
-                      v.size(), cfg.max_message_bytes, topic_));
-    }
     MutableByteView batch(const_cast<uint8_t*>(v.data()), v.size());
     SetBaseOffset(batch, next);
     if (cfg.timestamp_type == TimestampType::kLogAppendTime) SetLogAppendTime(batch, now);
@@ -324,6 +328,28 @@ Result<AppendResult> Partition::Append(MutableByteView record_set, TimestampMs n
   AppendResult result{first, next - 1, TimestampMs(-1), log_start_offset()};
   if (cfg.timestamp_type == TimestampType::kLogAppendTime) result.log_append_time = now;
   return result;
+}
+
+Status Partition::ValidateRecords(ByteView batch, const TopicConfig& cfg) const {
+  // A batch whose CRC is right but whose records do not parse would be stored and then fail
+  // every consumer, and stall compaction of the partition for good: refuse it here, as
+  // Kafka's broker does. This decompresses compressed batches (bounded in size).
+  // SplitRecordSet has just checked the CRC.
+  Result<DecodedBatch> decoded = DecodeBatch(batch, kDefaultMaxUncompressedBytes, CrcCheck::kSkip);
+  if (!decoded.ok()) {
+    return Status(decoded.status().code(), fmt::format("invalid record batch for {}-{}: {}", topic_,
+                                                       id_, decoded.status().message()));
+  }
+  if (!cfg.compact_policy || decoded->header().is_control()) return absl::OkStatus();
+  for (const Record& r : decoded->records()) {
+    if (!r.key) {
+      return absl::InvalidArgumentError(fmt::format(
+          "topic {} is compacted (cleanup.policy={}): every record needs a key, and the "
+          "record at offset delta {} has none",
+          topic_, cfg.delete_policy ? "compact,delete" : "compact", r.offset_delta));
+    }
+  }
+  return absl::OkStatus();
 }
 
 Status Partition::SyncActive() {

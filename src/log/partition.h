@@ -96,8 +96,12 @@ class Partition {
   // assigning consecutive offsets from the log end, all or nothing. The batches are
   // modified in place (base offset; timestamps for LogAppendTime topics). Returns once the
   // batches are visible and, per the durability policy, fsynced.
-  // Errors: DataLoss (a batch fails its CRC or framing), InvalidArgument (not magic v2,
-  // empty set), ResourceExhausted (a batch exceeds max.message.bytes), FailedPrecondition
+  // Every batch is validated before anything is written: framing, CRC, and its records
+  // (decompressed and parsed, as Kafka's broker does), and on compacted topics that every
+  // record has a key.
+  // Errors: DataLoss (a batch fails its CRC, framing or record parsing), InvalidArgument
+  // (not magic v2, empty set, a keyless record on a compacted topic), ResourceExhausted (a
+  // batch exceeds max.message.bytes or decompresses beyond the limit), FailedPrecondition
   // (offline after an I/O error), Internal/Unavailable (I/O).
   Result<AppendResult> Append(MutableByteView record_set, TimestampMs now);
 
@@ -156,6 +160,7 @@ class Partition {
   Partition(io::FileSystem& fs, PartitionOptions options);
 
   Status Recover();
+  Status ValidateRecords(ByteView batch, const TopicConfig& cfg) const;
   Status ResolveLeftovers(const std::vector<std::string>& names);
   Status Roll(Offset next) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   Status SyncActive() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);

@@ -509,6 +509,38 @@ TEST_F(PartitionTest, MaxMessageBytesRejectsTheWholeSet) {
   EXPECT_EQ(ReadAllOrDie(*p).size(), 2u);
 }
 
+TEST_F(PartitionTest, BatchWithValidCrcButBrokenRecordsIsRefused) {
+  auto p = Open();
+  Append(*p, Values(3, 1));
+  uint64_t size = p->size_bytes();
+  // Claim one record more than the batch holds, and give it a correct CRC: only parsing
+  // the records can tell. Stored, it would fail every consumer and stall compaction.
+  ByteBuffer good = testing::BuildBatch(Values(2, 1));
+  ByteBuffer bad = testing::BuildBatch(Values(2, 1));
+  StoreBE32(bad.mutable_data() + batch_field::kRecordsCount, 3);
+  UpdateBatchCrc(MutableByteView(bad.mutable_data(), bad.size()));
+  ASSERT_TRUE(ValidateBatch(bad.view()).ok());
+  auto r = testing::AppendCopy(*p, testing::Concat({good, bad}).view(), kNow);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+  EXPECT_THAT(Msg(r.status()), HasSubstr("invalid record batch"));
+  EXPECT_EQ(p->high_watermark(), Offset(3));
+  EXPECT_EQ(p->size_bytes(), size);
+}
+
+TEST_F(PartitionTest, CompactedTopicRefusesKeylessRecords) {
+  TopicConfig c;
+  c.compact_policy = true;
+  c.delete_policy = false;
+  auto p = Open(c);
+  ByteBuffer keyed = testing::BuildBatch({Rec("k", "v", 1)});
+  ByteBuffer keyless = testing::BuildBatch({Rec("k", "v", 1), Rec(std::nullopt, "v", 1)});
+  auto r = testing::AppendCopy(*p, testing::Concat({keyed, keyless}).view(), kNow);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  EXPECT_THAT(Msg(r.status()), HasSubstr("every record needs a key"));
+  EXPECT_EQ(p->high_watermark(), Offset(0));
+  EXPECT_EQ(Append(*p, {Rec("k", "v", 1)}), 0);
+}
+
 TEST_F(PartitionTest, InvalidRecordSetsAppendNothing) {
   auto p = Open();
   Append(*p, Values(3, 1));

@@ -33,13 +33,14 @@ bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
 }
 
 // ParseBatchHeader plus the checks that need the whole batch.
-Result<BatchHeader> ParseAndValidate(ByteView bytes) {
+Result<BatchHeader> ParseAndValidate(ByteView bytes, CrcCheck check = CrcCheck::kVerify) {
   ASSIGN_OR_RETURN(BatchHeader h, ParseBatchHeader(bytes));
   if (bytes.size() != h.size_bytes()) {
     return absl::DataLossError(fmt::format(
         "batch length field (byte 8) says the batch is {} bytes but {} bytes were given",
         h.size_bytes(), bytes.size()));
   }
+  if (check == CrcCheck::kSkip) return h;
   uint32_t crc = crc32c::Value(bytes.subspan(f::kAttributes));
   if (crc != h.crc) {
     return absl::DataLossError(fmt::format(
@@ -298,9 +299,9 @@ TimestampMs DecodedBatch::timestamp_of(const Record& r) const {
                                           static_cast<uint64_t>(r.timestamp_delta)));
 }
 
-Result<DecodedBatch> DecodeBatch(ByteView batch, size_t max_uncompressed_bytes) {
+Result<DecodedBatch> DecodeBatch(ByteView batch, size_t max_uncompressed_bytes, CrcCheck crc) {
   DecodedBatch out;
-  ASSIGN_OR_RETURN(out.header_, ParseAndValidate(batch));
+  ASSIGN_OR_RETURN(out.header_, ParseAndValidate(batch, crc));
   ByteView payload = batch.subspan(kBatchHeaderSize);
   Compression codec = out.header_.compression();
   if (codec != Compression::kNone) {

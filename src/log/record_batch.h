@@ -167,6 +167,9 @@ struct Record {
   std::vector<RecordHeader> headers;
 };
 
+// Whether DecodeBatch checks the CRC (see DecodeBatch).
+enum class CrcCheck : uint8_t { kVerify, kSkip };
+
 // One batch fully decoded: CRC checked, decompressed, every record parsed; the record count
 // and the offset deltas checked against the header.
 //
@@ -191,7 +194,8 @@ class DecodedBatch {
   TimestampMs timestamp_of(const Record& r) const;
 
  private:
-  friend Result<DecodedBatch> DecodeBatch(ByteView batch, size_t max_uncompressed_bytes);
+  friend Result<DecodedBatch> DecodeBatch(ByteView batch, size_t max_uncompressed_bytes,
+                                          CrcCheck crc);
   DecodedBatch() = default;
 
   BatchHeader header_;
@@ -210,7 +214,11 @@ inline constexpr size_t kDefaultMaxUncompressedBytes = 64 << 20;
 // decompressed (compaction empties batches but keeps their headers).
 // Cost for uncompressed batches: one allocation for the records vector, plus one per record
 // that has headers; keys and values are views.
+//
+// `crc` kSkip is for callers that have just validated this very batch (SplitRecordSet, the
+// log's append path): the CRC is then not computed a second time.
 Result<DecodedBatch> DecodeBatch(ByteView batch,
-                                 size_t max_uncompressed_bytes = kDefaultMaxUncompressedBytes);
+                                 size_t max_uncompressed_bytes = kDefaultMaxUncompressedBytes,
+                                 CrcCheck crc = CrcCheck::kVerify);
 
 }  // namespace oxbow::log
