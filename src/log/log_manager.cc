@@ -107,6 +107,7 @@ Status LogManager::OpenPartitions(Topic& topic, int32_t count) {
       return Status(p.status().code(), fmt::format("opening partition {}-{}: {}", topic.name, i,
                                                    p.status().message()));
     }
+    if (append_observer_) (*p)->set_append_observer(append_observer_);
     topic.partitions.push_back(std::move(*p));
   }
   return absl::OkStatus();
@@ -220,6 +221,14 @@ Status LogManager::AlterTopicConfig(const std::string& name, const ConfigMap& ch
   RETURN_IF_ERROR(PersistTopic(topic));
   for (auto& p : topic.partitions) p->set_config(config);
   return absl::OkStatus();
+}
+
+void LogManager::SetAppendObserver(Partition::AppendObserver observer) {
+  absl::MutexLock lock(&mu_);
+  append_observer_ = observer;
+  for (auto& [name, topic] : topics_) {
+    for (auto& p : topic->partitions) p->set_append_observer(observer);
+  }
 }
 
 std::vector<std::string> LogManager::ListTopics() const {

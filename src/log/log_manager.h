@@ -85,6 +85,10 @@ class LogManager {
 
   const LogOptions& options() const { return options_; }
 
+  // Installs `observer` on every partition, present and future (see
+  // Partition::set_append_observer). Call once, before clients can append.
+  void SetAppendObserver(Partition::AppendObserver observer);
+
   // Starts the maintenance thread.
   void StartBackground();
   // One maintenance pass over every partition (what the thread runs); public for tests
@@ -107,7 +111,7 @@ class LogManager {
   Status LoadTopics();
   Result<std::unique_ptr<Topic>> LoadTopic(const std::string& name);
   Status PersistTopic(const Topic& topic);
-  Status OpenPartitions(Topic& topic, int32_t count);
+  Status OpenPartitions(Topic& topic, int32_t count) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::vector<std::shared_ptr<Partition>> AllPartitions() const;
   void BackgroundLoop();
 
@@ -118,6 +122,7 @@ class LogManager {
 
   mutable absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<Topic>> topics_ ABSL_GUARDED_BY(mu_);
+  Partition::AppendObserver append_observer_ ABSL_GUARDED_BY(mu_);
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

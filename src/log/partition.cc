@@ -247,6 +247,12 @@ void Partition::set_config(const TopicConfig& config) {
 }
 
 Result<AppendResult> Partition::Append(MutableByteView record_set, TimestampMs now) {
+  Result<AppendResult> result = AppendLocked(record_set, now);
+  if (result.ok() && append_observer_) append_observer_(*this);
+  return result;
+}
+
+Result<AppendResult> Partition::AppendLocked(MutableByteView record_set, TimestampMs now) {
   absl::MutexLock lock(&append_mu_);
   if (closed_) {
     return absl::FailedPreconditionError(fmt::format("partition {}-{} is closed", topic_, id_));

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -128,6 +129,11 @@ class Partition {
   void set_config(const TopicConfig& config);
   const RecoveryReport& recovery_report() const { return recovery_; }
 
+  // Called (on the appending thread, without locks held) after every append has become
+  // visible, e.g. to wake Fetch requests waiting for data. Set once, before appends start.
+  using AppendObserver = std::function<void(const Partition&)>;
+  void set_append_observer(AppendObserver observer) { append_observer_ = std::move(observer); }
+
   // fsyncs everything appended and records the recovery point.
   Status Flush();
   // Background duties, called periodically: fsync per flush.ms, roll per segment.ms.
@@ -160,6 +166,7 @@ class Partition {
   Partition(io::FileSystem& fs, PartitionOptions options);
 
   Status Recover();
+  Result<AppendResult> AppendLocked(MutableByteView record_set, TimestampMs now);
   Status ValidateRecords(ByteView batch, const TopicConfig& cfg) const;
   Status ResolveLeftovers(const std::vector<std::string>& names);
   Status Roll(Offset next) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
@@ -203,6 +210,7 @@ class Partition {
   std::atomic<int64_t> high_watermark_{0};
   std::atomic<int64_t> log_start_offset_{0};
   RecoveryReport recovery_;
+  AppendObserver append_observer_;
 };
 
 }  // namespace oxbow::log
