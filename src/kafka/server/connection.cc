@@ -1,0 +1,187 @@
+#include "kafka/server/connection.h"
+
+#include <algorithm>
+#include <array>
+#include <exception>
+
+#include "base/logging.h"
+#include "fmt/format.h"
+#include "kafka/server/request_header.h"
+
+namespace oxbow::kafka {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+// The first read of a request body asks for at most this much; each further read doubles it.
+constexpr size_t kFirstReadBytes = 64 * 1024;
+// A connection keeps a request buffer up to this size between requests; a larger one (left
+// by a big Produce) is released so that idle connections stay small.
+constexpr size_t kKeptBufferBytes = 1 << 20;
+
+bool QuietError(const boost::system::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted || ec == asio::error::broken_pipe ||
+         ec == asio::error::bad_descriptor || ec == asio::error::not_connected;
+}
+
+std::string PeerOf(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  tcp::endpoint remote = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown peer") : FormatEndpoint(remote);
+}
+
+}  // namespace
+
+std::string FormatEndpoint(const tcp::endpoint& endpoint) {
+  const asio::ip::address& a = endpoint.address();
+  return a.is_v6() ? fmt::format("[{}]:{}", a.to_string(), endpoint.port())
+                   : fmt::format("{}:{}", a.to_string(), endpoint.port());
+}
+
+Connection::Connection(tcp::socket socket, Deps deps)
+    : socket_(std::move(socket)),
+      executor_(socket_.get_executor()),
+      deps_(deps),
+      peer_(PeerOf(socket_)) {}
+
+void Connection::Close() {
+  asio::post(executor_, [self = shared_from_this()] { self->CloseSocket(); });
+}
+
+void Connection::CloseSocket() {
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+asio::awaitable<void> Connection::Run() {
+  OXBOW_LOG_DEBUG("Kafka API: connection from {}", peer_);
+  try {
+    while (co_await ServeOne() == Next::kContinue) {
+    }
+  } catch (const std::exception& e) {
+    // Handlers return errors as values; an exception here is a bug or std::bad_alloc.
+    // Closing this connection keeps the server running for every other client.
+    OXBOW_LOG_ERROR("Kafka API: closing connection from {}: unexpected exception: {}", peer_,
+                    e.what());
+  }
+  CloseSocket();
+  OXBOW_LOG_DEBUG("Kafka API: connection from {} closed", peer_);
+}
+
+asio::awaitable<Connection::Next> Connection::ServeOne() {
+  boost::system::error_code ec;
+  std::array<uint8_t, 4> size_bytes;
+  co_await asio::async_read(socket_, asio::buffer(size_bytes),
+                            asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    if (!QuietError(ec)) OXBOW_LOG_INFO("Kafka API: read from {} failed: {}", peer_, ec.message());
+    co_return Next::kClose;
+  }
+  int32_t size = static_cast<int32_t>(LoadBE32(size_bytes.data()));
+  if (size < 0 || size > deps_.max_request_bytes) {
+    OXBOW_LOG_WARN(
+        "Kafka API: closing connection from {}: request size {} is {} (socket.request.max.bytes "
+        "is {}); is the client speaking the Kafka protocol, without TLS?",
+        peer_, size, size < 0 ? "negative" : "too large", deps_.max_request_bytes);
+    co_return Next::kClose;
+  }
+  if (!co_await ReadRequest(static_cast<size_t>(size))) co_return Next::kClose;
+  Next next = co_await Dispatch();
+  if (request_.capacity() > kKeptBufferBytes) std::vector<uint8_t>().swap(request_);
+  co_return next;
+}
+
+asio::awaitable<bool> Connection::ReadRequest(size_t size) {
+  request_.clear();
+  size_t have = 0;
+  while (have < size) {
+    size_t want = std::min(size, std::max(kFirstReadBytes, have * 2));
+    request_.resize(want);
+    boost::system::error_code ec;
+    size_t n = co_await asio::async_read(socket_, asio::buffer(request_.data() + have, want - have),
+                                         asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (!QuietError(ec)) {
+        OXBOW_LOG_INFO("Kafka API: read from {} failed: {}", peer_, ec.message());
+      }
+      co_return false;
+    }
+    have += n;
+  }
+  request_.resize(size);
+  co_return true;
+}
+
+asio::awaitable<Connection::Next> Connection::Dispatch() {
+  ByteView request(request_.data(), request_.size());
+  Result<ApiKeyVersion> key = PeekApiKeyVersion(request);
+  if (!key.ok()) {
+    OXBOW_LOG_WARN("Kafka API: closing connection from {}: {}", peer_, key.status().message());
+    co_return Next::kClose;
+  }
+  Handler* handler = deps_.registry->FindForCall(key->api_key);
+  if (handler == nullptr) {
+    OXBOW_LOG_WARN("Kafka API: closing connection from {}: unknown api key {} (version {})", peer_,
+                   key->api_key, key->api_version);
+    co_return Next::kClose;
+  }
+  if (key->api_key != kApiVersionsKey &&
+      (key->api_version < handler->min_version() || key->api_version > handler->max_version())) {
+    OXBOW_LOG_WARN(
+        "Kafka API: closing connection from {}: {} version {} is not supported (versions {} to "
+        "{})",
+        peer_, handler->name(), key->api_version, handler->min_version(), handler->max_version());
+    co_return Next::kClose;
+  }
+  Result<DecodedRequest> decoded = DecodeRequestHeader(
+      request, RequestHeaderVersion(key->api_version, handler->first_flexible_version()));
+  if (!decoded.ok()) {
+    OXBOW_LOG_WARN("Kafka API: closing connection from {}: {} v{}: {}", peer_, handler->name(),
+                   key->api_version, decoded.status().message());
+    co_return Next::kClose;
+  }
+  RequestHeader& header = decoded->header;
+  RequestContext ctx{
+      header.api_key, header.api_version, header.correlation_id, std::move(header.client_id),
+      peer_,          decoded->body,      deps_.blocking};
+  OXBOW_LOG_TRACE("Kafka API: {} v{} correlation id {} from {}", handler->name(), ctx.api_version,
+                  ctx.correlation_id, peer_);
+  Result<std::optional<ByteBuffer>> response = co_await handler->Handle(ctx);
+  if (!response.ok()) {
+    OXBOW_LOG_WARN("Kafka API: closing connection from {}: {} v{} (correlation id {}): {}", peer_,
+                   handler->name(), ctx.api_version, ctx.correlation_id, response.status());
+    co_return Next::kClose;
+  }
+  if (!response->has_value()) co_return Next::kContinue;
+  int header_version =
+      ResponseHeaderVersion(ctx.api_key, ctx.api_version, handler->first_flexible_version());
+  bool written = co_await WriteResponse(ctx.correlation_id, header_version, **response);
+  co_return written ? Next::kContinue : Next::kClose;
+}
+
+asio::awaitable<bool> Connection::WriteResponse(int32_t correlation_id, int header_version,
+                                                const ByteBuffer& body) {
+  ByteBuffer head(16);
+  head.AppendBE32(0);  // the size, set below
+  EncodeResponseHeader(head, correlation_id, header_version);
+  size_t size = head.size() - 4 + body.size();
+  if (size > static_cast<size_t>(INT32_MAX)) {  // a handler's bug; this client cannot get it
+    OXBOW_LOG_ERROR("Kafka API: closing connection from {}: response of {} bytes is too large",
+                    peer_, size);
+    co_return false;
+  }
+  StoreBE32(head.mutable_data(), static_cast<uint32_t>(size));
+  std::array<asio::const_buffer, 2> buffers = {asio::buffer(head.data(), head.size()),
+                                               asio::buffer(body.data(), body.size())};
+  boost::system::error_code ec;
+  co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec && !QuietError(ec)) {
+    OXBOW_LOG_INFO("Kafka API: write to {} failed: {}", peer_, ec.message());
+  }
+  co_return !ec;
+}
+
+}  // namespace oxbow::kafka

@@ -1,0 +1,211 @@
+#include "kafka/server/kafka_server.h"
+
+#include <chrono>
+#include <exception>
+#include <functional>
+
+#include "base/logging.h"
+#include "fmt/format.h"
+#include "kafka/server/connection.h"
+
+namespace oxbow::kafka {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+// After a failed accept (e.g. EMFILE: out of file descriptors) the loop waits this long
+// before trying again, instead of spinning on the error.
+constexpr std::chrono::milliseconds kAcceptBackoff(100);
+
+// The endpoint to bind: the first IPv4 address the host resolves to, else the first one
+// ("localhost" usually resolves to ::1 first, but clients try 127.0.0.1 at least as often).
+Result<tcp::endpoint> ResolveListenEndpoint(asio::io_context& io, const std::string& host,
+                                            uint16_t port) {
+  tcp::resolver resolver(io);
+  boost::system::error_code ec;
+  tcp::resolver::results_type results = resolver.resolve(
+      host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("cannot listen on {}: cannot resolve host '{}': {}", FormatHostPort(host, port),
+                    host, ec ? ec.message() : "no address"));
+  }
+  for (const auto& entry : results) {
+    if (entry.endpoint().address().is_v4()) return entry.endpoint();
+  }
+  return results.begin()->endpoint();
+}
+
+Status ListenError(std::string_view what, const std::string& where,
+                   const boost::system::error_code& ec) {
+  std::string msg = fmt::format("cannot listen on {}: {}: {}", where, what, ec.message());
+  if (ec == asio::error::address_in_use) {
+    return absl::UnavailableError(
+        msg + " (another process listens there: another oxbow or Kafka broker?)");
+  }
+  if (ec == asio::error::access_denied) {
+    return absl::FailedPreconditionError(msg + " (ports below 1024 need privileges)");
+  }
+  return absl::InternalError(msg);
+}
+
+}  // namespace
+
+KafkaServer::KafkaServer(KafkaServerOptions options, log::LogManager& log, HandlerRegistry registry)
+    : options_(std::move(options)),
+      log_(log),
+      registry_(std::move(registry)),
+      blocking_(options_.blocking_threads),
+      acceptor_(asio::make_strand(io_context_)) {
+  OXBOW_CHECK(options_.io_threads > 0, "the Kafka server needs at least one I/O thread");
+}
+
+KafkaServer::~KafkaServer() { Stop(); }
+
+Status KafkaServer::Start() {
+  if (started_ || stopped_) {
+    return absl::FailedPreconditionError("the Kafka server was already started");
+  }
+  std::string where = FormatHostPort(options_.listen_host, options_.listen_port);
+  ASSIGN_OR_RETURN(tcp::endpoint endpoint,
+                   ResolveListenEndpoint(io_context_, options_.listen_host, options_.listen_port));
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return ListenError("socket", where, ec);
+  // Lets a restarted server bind while connections of the previous one are in TIME_WAIT.
+  acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (ec) return ListenError("SO_REUSEADDR", where, ec);
+  acceptor_.bind(endpoint, ec);
+  if (ec) return ListenError("bind", where, ec);
+  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return ListenError("listen", where, ec);
+  bound_port_ = acceptor_.local_endpoint(ec).port();
+  if (ec) return ListenError("getsockname", where, ec);
+
+  if (options_.advertised_host.empty()) {
+    const asio::ip::address& a = endpoint.address();
+    options_.advertised_host = !a.is_unspecified() ? options_.listen_host
+                               : a.is_v6()         ? "::1"
+                                                   : "127.0.0.1";
+  }
+  if (options_.advertised_port == 0) options_.advertised_port = bound_port_;
+
+  started_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    ++running_;  // the accept loop
+  }
+  asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
+  work_.emplace(io_context_.get_executor());
+  for (size_t i = 0; i < options_.io_threads; ++i) {
+    io_threads_.emplace_back([this] {
+      try {
+        io_context_.run();
+      } catch (const std::exception& e) {
+        // Connections catch their own exceptions; this is a bug in the core.
+        OXBOW_LOG_ERROR("Kafka API: I/O thread failed: {}", e.what());
+      }
+    });
+  }
+  return absl::OkStatus();
+}
+
+asio::awaitable<void> KafkaServer::AcceptLoop() {
+  asio::steady_timer backoff(acceptor_.get_executor());
+  for (;;) {
+    boost::system::error_code ec;
+    // Each connection gets a strand of its own: its coroutine and Close() never race.
+    tcp::socket socket =
+        co_await acceptor_.async_accept(asio::any_io_executor(asio::make_strand(io_context_)),
+                                        asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+    if (ec) {
+      OXBOW_LOG_WARN("Kafka API: accept failed: {}; retrying in {} ms", ec.message(),
+                     kAcceptBackoff.count());
+      backoff.expires_after(kAcceptBackoff);
+      co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    // Responses are written whole; Nagle would only delay the last segment of each.
+    socket.set_option(tcp::no_delay(true), ec);
+    auto connection = std::make_shared<Connection>(
+        std::move(socket),
+        Connection::Deps{&registry_, &blocking_, options_.socket_request_max_bytes});
+    if (!Launch(std::move(connection))) break;
+  }
+  Finished(nullptr);
+}
+
+namespace {
+
+asio::awaitable<void> RunConnection(std::shared_ptr<Connection> connection,
+                                    std::function<void(const Connection*)> finished) {
+  co_await connection->Run();
+  finished(connection.get());
+}
+
+}  // namespace
+
+bool KafkaServer::Launch(std::shared_ptr<Connection> connection) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return false;
+    connections_.emplace(connection.get(), connection);
+    ++running_;
+  }
+  asio::any_io_executor ex = connection->executor();
+  asio::co_spawn(ex,
+                 RunConnection(std::move(connection), [this](const Connection* c) { Finished(c); }),
+                 asio::detached);
+  return true;
+}
+
+void KafkaServer::Finished(const Connection* connection) {
+  absl::MutexLock lock(&mu_);
+  if (connection != nullptr) connections_.erase(connection);
+  --running_;
+}
+
+size_t KafkaServer::connection_count() const {
+  absl::MutexLock lock(&mu_);
+  return connections_.size();
+}
+
+void KafkaServer::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (started_) {
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+      for (const auto& [ptr, connection] : connections_) open.push_back(connection);
+    }
+    asio::post(acceptor_.get_executor(), [this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+    });
+    for (const auto& connection : open) connection->Close();
+    open.clear();
+
+    absl::MutexLock lock(&mu_);
+    auto drained = +[](size_t* running) { return *running == 0; };
+    if (!mu_.AwaitWithTimeout(absl::Condition(drained, &running_),
+                              absl::Milliseconds(options_.stop_grace_ms))) {
+      OXBOW_LOG_WARN(
+          "Kafka API: {} connection(s) still busy {} ms after stop; abandoning their requests "
+          "(those clients get no response and retry)",
+          connections_.size(), options_.stop_grace_ms);
+    }
+  }
+  work_.reset();
+  io_context_.stop();
+  for (std::thread& t : io_threads_) t.join();
+  io_threads_.clear();
+  // After the I/O threads: nothing submits work any more, and what was queued runs to the
+  // end (its completions are posted to the stopped io_context and never resumed).
+  blocking_.Stop();
+}
+
+}  // namespace oxbow::kafka

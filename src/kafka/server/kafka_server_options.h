@@ -1,0 +1,47 @@
+// The Kafka server's options, in a header of their own so that the configuration code
+// (src/server/config.h) can hold them without including Asio. kafka_server.h includes it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace oxbow::kafka {
+
+struct KafkaServerOptions {
+  std::string listen_host = "0.0.0.0";
+  uint16_t listen_port = 9092;  // 0: any free port (see KafkaServer::bound_port)
+  // The address clients are told to connect to (Metadata, FindCoordinator). Empty: the
+  // listen host, except that a wildcard listen host (0.0.0.0 or ::) advertises 127.0.0.1,
+  // the one address every client on this machine reaches without DNS. Clients on other
+  // machines need an explicit advertised host (--kafka-advertised-listener).
+  std::string advertised_host;
+  uint16_t advertised_port = 0;  // 0: the listen port, after binding (so port 0 works)
+  int32_t node_id = 0;
+  size_t io_threads = 2;
+  size_t blocking_threads = 4;
+  // Largest request accepted (Kafka's socket.request.max.bytes); a larger size prefix closes
+  // the connection.
+  int32_t socket_request_max_bytes = 104857600;
+  bool auto_create_topics = true;
+  int32_t auto_create_partitions = 1;  // serve sets it from --default-partitions
+  // How long Stop() lets requests in flight finish before abandoning them.
+  int64_t stop_grace_ms = 1000;
+};
+
+// A listener address as users write it: "host:port", with an IPv6 address in brackets
+// ("[::1]:9092").
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+// InvalidArgument, saying what is expected, for anything but a non-empty host and a port
+// from 0 to 65535.
+Result<HostPort> ParseHostPort(std::string_view text);
+// "host:port", or "[host]:port" when the host contains ':' (IPv6).
+std::string FormatHostPort(std::string_view host, uint16_t port);
+
+}  // namespace oxbow::kafka
