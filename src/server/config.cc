@@ -33,6 +33,20 @@ constexpr SettingDef kServerSettings[] = {
      "how often background maintenance visits every partition (flush.ms, segment.ms), ms"},
     {"cleanup-interval-ms", "", SettingKind::kInteger,
      "how often background maintenance runs retention and compaction, ms"},
+    {"kafka-listener", "", SettingKind::kString,
+     "address the Kafka API listens on, HOST:PORT (0.0.0.0: every interface; port 0: any free "
+     "port)"},
+    {"kafka-advertised-listener", "", SettingKind::kString,
+     "address Kafka clients are told to connect to, HOST:PORT (default: the listener, with "
+     "127.0.0.1 for 0.0.0.0)"},
+    {"socket-request-max-bytes", "", SettingKind::kInteger,
+     "largest Kafka request accepted, bytes; a larger one closes the connection"},
+    {"auto-create-topics", "", SettingKind::kBool,
+     "create a topic when a Kafka client asks for one that does not exist (true or false)"},
+    {"kafka-io-threads", "", SettingKind::kInteger,
+     "threads serving Kafka API connections (1..256)"},
+    {"kafka-blocking-threads", "", SettingKind::kInteger,
+     "threads doing the Kafka API's disk work: appends and their fsync, reads (1..1024)"},
 };
 
 SettingKind TopicKeyKind(std::string_view key) {
@@ -91,6 +105,8 @@ std::string_view ExpectedTomlType(SettingKind kind) {
       return "an integer";
     case SettingKind::kNumber:
       return "a number";
+    case SettingKind::kBool:
+      return "a boolean";
   }
   return "";
 }
@@ -103,6 +119,9 @@ Result<std::string> TomlValueString(const toml::node& node, SettingKind kind) {
   }
   if (kind == SettingKind::kNumber && node.is_floating_point()) {
     return fmt::format("{}", *node.value<double>());
+  }
+  if (kind == SettingKind::kBool && node.is_boolean()) {
+    return std::string(*node.value<bool>() ? "true" : "false");
   }
   return absl::InvalidArgumentError(
       fmt::format("expected {}, got {}", ExpectedTomlType(kind), TomlTypeName(node.type())));
@@ -195,6 +214,52 @@ Result<int64_t> ParseInteger(std::string_view value, std::string_view where, int
   return v;
 }
 
+Result<bool> ParseBool(std::string_view value, std::string_view where) {
+  if (value == "true") return true;
+  if (value == "false") return false;
+  return absl::InvalidArgumentError(
+      fmt::format("invalid value '{}' for {}: expected true or false", value, where));
+}
+
+Result<kafka::HostPort> ParseListener(std::string_view value, std::string_view where) {
+  Result<kafka::HostPort> parsed = kafka::ParseHostPort(value);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        fmt::format("invalid value '{}' for {}: {}", value, where, parsed.status().message()));
+  }
+  return parsed;
+}
+
+// The Kafka API's settings (see ApplyServerSetting).
+Status ApplyKafkaSetting(std::string_view flag, const RawValue& raw, ServerConfig& config) {
+  const std::string& v = raw.value;
+  kafka::KafkaServerOptions& kafka = config.kafka;
+  if (flag == "kafka-listener") {
+    ASSIGN_OR_RETURN(kafka::HostPort listener, ParseListener(v, raw.where));
+    kafka.listen_host = listener.host;
+    kafka.listen_port = listener.port;
+  } else if (flag == "kafka-advertised-listener") {
+    kafka::HostPort advertised;  // empty: derived from the listener when the server starts
+    if (!v.empty()) {
+      ASSIGN_OR_RETURN(advertised, ParseListener(v, raw.where));
+    }
+    kafka.advertised_host = advertised.host;
+    kafka.advertised_port = advertised.port;
+  } else if (flag == "socket-request-max-bytes") {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, INT32_MAX));
+    kafka.socket_request_max_bytes = static_cast<int32_t>(n);
+  } else if (flag == "auto-create-topics") {
+    ASSIGN_OR_RETURN(kafka.auto_create_topics, ParseBool(v, raw.where));
+  } else if (flag == "kafka-io-threads") {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, 256));
+    kafka.io_threads = static_cast<size_t>(n);
+  } else if (flag == "kafka-blocking-threads") {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, 1024));
+    kafka.blocking_threads = static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
 // Applies a topic default through TopicConfig::Apply, so the rules (and the wording of what
 // is allowed) are the log's; the message is reworded to name the setting as the user wrote it.
 Status ApplyTopicDefault(const SettingDef& def, const RawValue& raw, ServerConfig& config) {
@@ -239,6 +304,8 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
                      ParseInteger(v, raw.where, 1, 24LL * 3600 * 1000));
   } else if (flag == "cleanup-interval-ms") {
     ASSIGN_OR_RETURN(config.log.cleanup_interval_ms, ParseInteger(v, raw.where, 1, INT64_MAX));
+  } else {
+    return ApplyKafkaSetting(flag, raw, config);
   }
   return absl::OkStatus();
 }
@@ -261,6 +328,7 @@ std::optional<RawValue> Lookup(const SettingDef& def, const ConfigFlags& flags,
 std::string TypeName(const SettingDef& def) {
   if (def.flag == "data-dir") return "DIR";
   if (def.flag == "log-level") return "LEVEL";
+  if (def.flag.ends_with("listener")) return "HOST:PORT";
   switch (def.kind) {
     case SettingKind::kString:
       return "TEXT";
@@ -268,6 +336,8 @@ std::string TypeName(const SettingDef& def) {
       return "INT";
     case SettingKind::kNumber:
       return "NUMBER";
+    case SettingKind::kBool:
+      return "BOOL";
   }
   return "";
 }
@@ -328,6 +398,13 @@ std::string DefaultValue(const SettingDef& def) {
     return std::to_string(defaults.maintenance_interval_ms);
   }
   if (def.flag == "cleanup-interval-ms") return std::to_string(defaults.cleanup_interval_ms);
+  kafka::KafkaServerOptions kafka;
+  if (def.flag == "kafka-listener")
+    return kafka::FormatHostPort(kafka.listen_host, kafka.listen_port);
+  if (def.flag == "socket-request-max-bytes") return std::to_string(kafka.socket_request_max_bytes);
+  if (def.flag == "auto-create-topics") return kafka.auto_create_topics ? "true" : "false";
+  if (def.flag == "kafka-io-threads") return std::to_string(kafka.io_threads);
+  if (def.flag == "kafka-blocking-threads") return std::to_string(kafka.blocking_threads);
   return "";
 }
 
@@ -376,6 +453,7 @@ Result<ServerConfig> ResolveConfig(const ConfigFlags& flags, const Environment& 
     RETURN_IF_ERROR(def.topic_key.empty() ? ApplyServerSetting(def, *raw, config)
                                           : ApplyTopicDefault(def, *raw, config));
   }
+  config.kafka.auto_create_partitions = config.log.default_partitions;
   return config;
 }
 

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
 #include "log/topic_config.h"
 
@@ -50,6 +51,9 @@ struct ServerConfig {
   // The topic config keys the server configuration set (from any source but the
   // built-in defaults), with their values: `topic describe` marks these.
   log::ConfigMap topic_defaults;
+  // The Kafka API: listener, advertised address, request size limit, threads, automatic
+  // topic creation (auto_create_partitions is default_partitions).
+  kafka::KafkaServerOptions kafka;
   // Where each setting came from, by flag name ("data-dir", "log-retention-ms"). Every
   // setting has an entry.
   std::map<std::string, ConfigSource> sources;
@@ -62,7 +66,8 @@ struct ConfigFlags {
 };
 
 // The kind of value a setting takes, which decides its TOML type and how it is checked.
-enum class SettingKind { kString, kInteger, kNumber };
+// kBool takes true or false (a TOML boolean in the file).
+enum class SettingKind { kString, kInteger, kNumber, kBool };
 
 struct SettingDef {
   std::string_view flag;       // without dashes, e.g. "log-retention-ms"

@@ -113,6 +113,8 @@ TEST_F(ConfigTest, EverySettingHasAFlagAVariableAndATomlKey) {
     std::string value = def.kind == SettingKind::kString ? DefaultValue(def) : "7";
     if (def.flag == "log-min-cleanable-dirty-ratio") value = "0.25";
     if (def.flag == "log-segment-bytes") value = "1000";
+    if (def.flag == "kafka-advertised-listener") value = "broker.example.com:19092";
+    if (def.kind == SettingKind::kBool) value = "false";
     std::string toml_value = def.kind == SettingKind::kString ? "\"" + value + "\"" : value;
     std::string path = TomlPath(def);
     std::string file = path.starts_with("log.")
@@ -130,6 +132,53 @@ TEST_F(ConfigTest, EverySettingHasAFlagAVariableAndATomlKey) {
       }
     }
   }
+}
+
+TEST_F(ConfigTest, KafkaSettings) {
+  Result<ServerConfig> c = Load({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->kafka.listen_host, "0.0.0.0");
+  EXPECT_EQ(c->kafka.listen_port, 9092);
+  EXPECT_EQ(c->kafka.advertised_host, "");  // derived when the server starts
+  EXPECT_EQ(c->kafka.advertised_port, 0);
+  EXPECT_EQ(c->kafka.socket_request_max_bytes, 104857600);
+  EXPECT_TRUE(c->kafka.auto_create_topics);
+  EXPECT_EQ(c->kafka.auto_create_partitions, 1);
+  EXPECT_EQ(c->kafka.io_threads, 2u);
+  EXPECT_EQ(c->kafka.blocking_threads, 4u);
+
+  std::string file = WriteToml(
+      "kafka_listener = \"127.0.0.1:0\"\n"
+      "auto_create_topics = false\n"
+      "default_partitions = 3\n");
+  c = Load({"--config", file, "--kafka-advertised-listener", "[::1]:19092",
+            "--socket-request-max-bytes", "1048576", "--kafka-io-threads", "4"},
+           {{"OXBOW_KAFKA_BLOCKING_THREADS", "16"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->kafka.listen_host, "127.0.0.1");
+  EXPECT_EQ(c->kafka.listen_port, 0);
+  EXPECT_EQ(c->kafka.advertised_host, "::1");
+  EXPECT_EQ(c->kafka.advertised_port, 19092);
+  EXPECT_EQ(c->kafka.socket_request_max_bytes, 1048576);
+  EXPECT_FALSE(c->kafka.auto_create_topics);
+  EXPECT_EQ(c->kafka.auto_create_partitions, 3);  // --default-partitions
+  EXPECT_EQ(c->kafka.io_threads, 4u);
+  EXPECT_EQ(c->kafka.blocking_threads, 16u);
+  EXPECT_EQ(c->sources["auto-create-topics"], ConfigSource::kFile);
+
+  EXPECT_EQ(Error({"--kafka-listener", "9092"}),
+            "invalid value '9092' for --kafka-listener: expected HOST:PORT, e.g. 0.0.0.0:9092");
+  EXPECT_THAT(Error({}, {{"OXBOW_KAFKA_ADVERTISED_LISTENER", "host:99999"}}),
+              HasSubstr("for OXBOW_KAFKA_ADVERTISED_LISTENER: expected HOST:PORT with a port"));
+  EXPECT_EQ(Error({"--auto-create-topics", "yes"}),
+            "invalid value 'yes' for --auto-create-topics: expected true or false");
+  EXPECT_EQ(Error({"--kafka-io-threads", "0"}),
+            "invalid value 0 for --kafka-io-threads: must be between 1 and 256");
+  EXPECT_THAT(Error({"--socket-request-max-bytes", "4294967296"}),
+              HasSubstr("must be between 1 and 2147483647"));
+  file = WriteToml("auto_create_topics = \"true\"\n");
+  EXPECT_THAT(Error({"--config", file}),
+              HasSubstr("key 'auto_create_topics' (line 1): expected a boolean, got a string"));
 }
 
 TEST_F(ConfigTest, ConfigFileFromEnvironmentAndFlagWins) {

@@ -1,9 +1,11 @@
 // `oxbow serve`: runs the server on a data directory until SIGINT or SIGTERM.
 //
-// Today the server is the log and its background maintenance (interval fsync, time-based
-// rolling, retention, compaction); the Kafka API and the other services join here as they
-// arrive. Shutdown order: stop accepting work, LogManager::Close() (stops maintenance,
-// fsyncs and closes every segment), release the data-directory lock.
+// Today the server is the log with its background maintenance (interval fsync, time-based
+// rolling, retention, compaction) and the Kafka API in front of it; the other services join
+// here as they arrive. Start-up order: open (recover) the log, start maintenance, start the
+// Kafka API. Shutdown order, the reverse: stop the Kafka API (no more requests; appends in
+// progress finish), LogManager::Close() (stops maintenance, fsyncs and closes every
+// segment), release the data-directory lock.
 #include <unistd.h>
 
 #include <atomic>
@@ -16,6 +18,8 @@
 #include "CLI/CLI.hpp"
 #include "base/logging.h"
 #include "fmt/format.h"
+#include "kafka/server/handlers/handlers.h"
+#include "kafka/server/kafka_server.h"
 #include "server/command.h"
 #include "server/signals.h"
 
@@ -73,6 +77,30 @@ void WatchForSecondSignal(ShutdownSignals& signals, const std::atomic<bool>& don
   }
 }
 
+// Starts the Kafka API on the open log. On error the caller's unique_ptr to the log closes
+// it (LogManager's destructor), as on any other start-up failure.
+Result<std::unique_ptr<kafka::KafkaServer>> StartKafka(const ServerConfig& config,
+                                                       log::LogManager& log) {
+  auto server = std::make_unique<kafka::KafkaServer>(config.kafka, log, kafka::HandlerRegistry());
+  // The handlers read the server's options, whose advertised address Start() completes.
+  kafka::AddAllHandlers(server->registry(), {&log, &server->options()});
+  RETURN_IF_ERROR(server->Start());
+  const kafka::KafkaServerOptions& o = server->options();
+  OXBOW_LOG_INFO("Kafka API listening on {} (advertised {})",
+                 kafka::FormatHostPort(o.listen_host, server->bound_port()),
+                 kafka::FormatHostPort(o.advertised_host, o.advertised_port));
+  OXBOW_LOG_DEBUG(
+      "Kafka API: {} API(s), {} I/O thread(s), {} blocking thread(s), requests up to {} bytes, "
+      "automatic topic creation {}",
+      server->registry().size(), o.io_threads, o.blocking_threads, o.socket_request_max_bytes,
+      o.auto_create_topics ? "on" : "off");
+  if (server->registry().size() == 0) {
+    OXBOW_LOG_WARN(
+        "Kafka API: this build has no API handlers; every request closes its connection");
+  }
+  return server;
+}
+
 Status Serve(const CommandContext& ctx) {
   // Before any thread starts (see signals.h).
   ASSIGN_OR_RETURN(std::unique_ptr<ShutdownSignals> signals, ShutdownSignals::Install());
@@ -93,16 +121,18 @@ Status Serve(const CommandContext& ctx) {
                                std::chrono::steady_clock::now() - start));
 
   log->StartBackground();
-  OXBOW_LOG_INFO(
-      "services: log maintenance (every {} ms; retention and compaction every {} ms). Kafka "
-      "API: not yet available in this build",
-      config.log.maintenance_interval_ms, config.log.cleanup_interval_ms);
+  OXBOW_LOG_INFO("services: log maintenance (every {} ms; retention and compaction every {} ms)",
+                 config.log.maintenance_interval_ms, config.log.cleanup_interval_ms);
+  ASSIGN_OR_RETURN(std::unique_ptr<kafka::KafkaServer> kafka, StartKafka(config, *log));
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
   OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
+  kafka->Stop();
+  kafka.reset();
+  OXBOW_LOG_INFO("Kafka API stopped");
   Status closed = log->Close();
   log.reset();  // releases the data-directory lock
   done.store(true);
@@ -119,14 +149,15 @@ Status Serve(const CommandContext& ctx) {
 void AddServeCommand(CLI::App& root, CommandContext& ctx) {
   CLI::App* cmd = AddDataCommand(
       root, ctx, "serve",
-      "Run the server on the data directory until SIGINT or SIGTERM. Today that is the log "
-      "with its background maintenance (flushing, rolling, retention, compaction); the Kafka "
-      "API is not yet available in this build.",
+      "Run the server on the data directory until SIGINT or SIGTERM: the log with its "
+      "background maintenance (flushing, rolling, retention, compaction) and the Kafka API "
+      "(--kafka-listener, default 0.0.0.0:9092).",
       [&ctx] { return Serve(ctx); });
   cmd->footer(
       "Exit status: 0 after a clean shutdown; 1 if the data directory cannot be opened (e.g. "
-      "another oxbow process holds it) or shutdown fails; 2 for invalid configuration; 130 "
-      "when a second signal cuts shutdown short.");
+      "another oxbow process holds it), the Kafka listener cannot be bound (e.g. the port is "
+      "in use) or shutdown fails; 2 for invalid configuration; 130 when a second signal cuts "
+      "shutdown short.");
 }
 
 }  // namespace oxbow::server

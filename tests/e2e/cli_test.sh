@@ -24,6 +24,8 @@ for v in $(env | grep -o '^OXBOW_[A-Z_]*' || true); do
   [ "$v" = OXBOW_KEEP_TEST_DIRS ] || unset "$v"
 done
 export OXBOW_DATA_DIR="$WORK/data"
+# Any free port, on loopback only: tests may run side by side, and next to a real broker.
+export OXBOW_KAFKA_LISTENER=127.0.0.1:0
 
 step() { echo "--- $*"; }
 fail() {
@@ -294,10 +296,13 @@ step "serve: lock, SIGTERM shutdown, data intact after restart"
 SERVER_PID=$!
 wait_for_line "$WORK/serve.log" 'ready; stop with SIGINT'
 contains "$WORK/serve.log" 'recovered 8 topic\(s\), 10 partition\(s\)'
-contains "$WORK/serve.log" 'Kafka API: not yet available in this build'
+contains "$WORK/serve.log" 'Kafka API listening on 127\.0\.0\.1:[0-9]+ \(advertised 127\.0\.0\.1:[0-9]+\)'
 expect_error "data directory is in use by another oxbow process \(pid $SERVER_PID" topic list
 contains "$WORK/err" 'talking to a running server arrives with the Kafka API'
 expect_error 'in use by another oxbow process' serve
+port=$(grep -oE 'Kafka API listening on 127\.0\.0\.1:[0-9]+' "$WORK/serve.log" | grep -oE '[0-9]+$')
+expect_error "cannot listen on 127\.0\.0\.1:$port: bind: .*in use" \
+  serve --data-dir "$WORK/other-data" --kafka-listener "127.0.0.1:$port"
 kill -TERM "$SERVER_PID"
 status=0
 wait "$SERVER_PID" || status=$?
@@ -305,6 +310,7 @@ SERVER_PID=""
 [ "$status" -eq 0 ] || fail "serve exited $status after SIGTERM:
 $(cat "$WORK/serve.log")"
 contains "$WORK/serve.log" 'received SIGTERM; shutting down'
+contains "$WORK/serve.log" 'Kafka API stopped'
 contains "$WORK/serve.log" 'shutdown complete'
 
 "$OXBOW" serve 2>"$WORK/serve2.log" &
