@@ -1,0 +1,20 @@
+// One factory per API handler; each handler lives in its own file (metadata.cc, …).
+#pragma once
+
+#include <memory>
+
+#include "kafka/server/handler.h"
+#include "kafka/server/handler_registry.h"
+#include "kafka/server/handlers/handler_deps.h"
+
+namespace oxbow::kafka {
+
+std::unique_ptr<Handler> MakeApiVersionsHandler(const HandlerRegistry& registry);
+std::unique_ptr<Handler> MakeMetadataHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeProduceHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeFetchHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeListOffsetsHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeCreateTopicsHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeDeleteTopicsHandler(const HandlerContext& ctx);
+
+}  // namespace oxbow::kafka
