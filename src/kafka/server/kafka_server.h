@@ -75,13 +75,14 @@ class KafkaServer {
   bool Launch(std::shared_ptr<Connection> connection);
   void Finished(const Connection* connection);
 
-  // Declared first so that it is destroyed last: coroutines abandoned by Stop() are destroyed
-  // with it, and they hold sockets and timers of its services.
-  boost::asio::io_context io_context_;
   KafkaServerOptions options_;
   log::LogManager& log_;
   HandlerRegistry registry_;
   BlockingPool blocking_;
+  // Coroutines abandoned by Stop() are destroyed with the io_context (they hold sockets and
+  // timers of its services), so it is declared after what their frames may still use on
+  // destruction (handlers, the pool) and before the I/O objects bound to it.
+  boost::asio::io_context io_context_;
   boost::asio::ip::tcp::acceptor acceptor_;
   uint16_t bound_port_ = 0;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

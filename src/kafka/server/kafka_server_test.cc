@@ -71,6 +71,7 @@ ByteBuffer Text(std::string_view s) {
 struct Observed {
   std::atomic<int> sleeps_done{0};
   std::atomic<int> waiting{0};
+  std::atomic<int> waits_destroyed{0};  // frames of WaitForever requests, abandoned by Stop
   std::mutex mu;
   std::condition_variable cv;
   int rendezvous = 0;
@@ -119,7 +120,15 @@ HandlerRegistry TestRegistry(Observed& seen) {
       }));
   r.Add(std::make_unique<TestHandler>(
       kWaitForever, "WaitForever", 0, -1,
-      [&seen](RequestContext&) -> asio::awaitable<Result<std::optional<ByteBuffer>>> {
+      [&seen, state = std::string("handler state")](
+          RequestContext&) -> asio::awaitable<Result<std::optional<ByteBuffer>>> {
+        // Reads the handler's own state when the frame is destroyed: the server must destroy
+        // abandoned frames before its handlers (ASan would see the use after free).
+        struct Guard {
+          const std::string& state;
+          std::atomic<int>& destroyed;
+          ~Guard() { destroyed += state.empty() ? 0 : 1; }
+        } guard{state, seen.waits_destroyed};
         asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::hours(1));
         ++seen.waiting;
         co_await timer.async_wait(asio::use_awaitable);
@@ -527,6 +536,9 @@ TEST_F(KafkaServerTest, StopClosesConnectionsFinishesBlockingWorkAndAbandonsWait
   EXPECT_TRUE(sleeping.Closed());
   EXPECT_FALSE(Client(server_->bound_port()).connected());
   server_->Stop();  // idempotent
+  EXPECT_EQ(seen_.waits_destroyed.load(), 0);
+  server_.reset();
+  EXPECT_EQ(seen_.waits_destroyed.load(), 1);
 }
 
 TEST_F(KafkaServerTest, StopWithoutConnectionsIsQuick) {
