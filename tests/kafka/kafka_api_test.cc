@@ -5,6 +5,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -137,6 +138,114 @@ TEST_F(KafkaApiTest, AdminCreateTopicsAnswersEachTopicWithItsError) {
   auto again = CreateTopics(admin.get(), {{"orders", 1, "", ""}});
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].first, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
+}
+
+// Runs one admin request on a fresh queue and returns its result event (owned by caller).
+template <typename Fn>
+rd_kafka_event_t* AdminCall(rd_kafka_t* rk, Fn call) {
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
+  call(q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 10000);
+  rd_kafka_queue_destroy(q);
+  return ev;
+}
+
+TEST_F(KafkaApiTest, DescribeAndAlterTopicConfigs) {
+  RdKafka admin = Client(RD_KAFKA_PRODUCER, {});
+  ASSERT_EQ(CreateTopics(admin.get(), {{"cfg", 1, "retention.ms", "1000"}}).at(0).first,
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  // AlterConfigs replaces the overrides: retention.ms goes back to its default.
+  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, "cfg");
+  rd_kafka_ConfigResource_set_config(res, "cleanup.policy", "compact");
+  rd_kafka_event_t* ev = AdminCall(admin.get(), [&](rd_kafka_queue_t* q) {
+    rd_kafka_AlterConfigs(admin.get(), &res, 1, nullptr, q);
+  });
+  ASSERT_NE(ev, nullptr);
+  size_t n = 0;
+  const rd_kafka_ConfigResource_t** out =
+      rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev), &n);
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(rd_kafka_ConfigResource_error(out[0]), RD_KAFKA_RESP_ERR_NO_ERROR)
+      << rd_kafka_ConfigResource_error_string(out[0]);
+  rd_kafka_event_destroy(ev);
+  rd_kafka_ConfigResource_destroy(res);
+  auto info = log_->DescribeTopic("cfg");
+  ASSERT_TRUE(info.ok());
+  EXPECT_TRUE(info->config.compact_policy);
+  EXPECT_EQ(info->overrides, (log::ConfigMap{{"cleanup.policy", "compact"}}));
+
+  // DescribeConfigs shows the override as a topic config and the rest as defaults.
+  res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, "cfg");
+  ev = AdminCall(admin.get(), [&](rd_kafka_queue_t* q) {
+    rd_kafka_DescribeConfigs(admin.get(), &res, 1, nullptr, q);
+  });
+  ASSERT_NE(ev, nullptr);
+  out = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
+  ASSERT_EQ(n, 1u);
+  size_t count = 0;
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(out[0], &count);
+  std::map<std::string, std::pair<std::string, rd_kafka_ConfigSource_t>> seen;
+  for (size_t i = 0; i < count; ++i) {
+    const char* v = rd_kafka_ConfigEntry_value(entries[i]);
+    seen[rd_kafka_ConfigEntry_name(entries[i])] = {v ? v : "",
+                                                   rd_kafka_ConfigEntry_source(entries[i])};
+  }
+  rd_kafka_event_destroy(ev);
+  rd_kafka_ConfigResource_destroy(res);
+  EXPECT_EQ(seen["cleanup.policy"].first, "compact");
+  EXPECT_EQ(seen["cleanup.policy"].second, RD_KAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC_CONFIG);
+  EXPECT_EQ(seen["retention.ms"].first, "604800000");
+  EXPECT_EQ(seen["retention.ms"].second, RD_KAFKA_CONFIG_SOURCE_DEFAULT_CONFIG);
+
+  // An invalid value is INVALID_CONFIG and changes nothing.
+  res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, "cfg");
+  rd_kafka_ConfigResource_set_config(res, "segment.bytes", "tiny");
+  ev = AdminCall(admin.get(), [&](rd_kafka_queue_t* q) {
+    rd_kafka_AlterConfigs(admin.get(), &res, 1, nullptr, q);
+  });
+  out = rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev), &n);
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(rd_kafka_ConfigResource_error(out[0]), RD_KAFKA_RESP_ERR_INVALID_CONFIG);
+  rd_kafka_event_destroy(ev);
+  rd_kafka_ConfigResource_destroy(res);
+  EXPECT_TRUE(log_->DescribeTopic("cfg")->config.compact_policy);
+}
+
+TEST_F(KafkaApiTest, CreatePartitionsAndDeleteRecords) {
+  RdKafka admin = Client(RD_KAFKA_PRODUCER, {});
+  ASSERT_EQ(CreateTopics(admin.get(), {{"grow", 1, "", ""}}).at(0).first,
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  char err[256];
+  rd_kafka_NewPartitions_t* np = rd_kafka_NewPartitions_new("grow", 3, err, sizeof(err));
+  rd_kafka_event_t* ev = AdminCall(admin.get(), [&](rd_kafka_queue_t* q) {
+    rd_kafka_CreatePartitions(admin.get(), &np, 1, nullptr, q);
+  });
+  size_t n = 0;
+  const rd_kafka_topic_result_t** tr =
+      rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(ev), &n);
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(rd_kafka_topic_result_error(tr[0]), RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_event_destroy(ev);
+  rd_kafka_NewPartitions_destroy(np);
+  EXPECT_EQ(*log_->PartitionCount("grow"), 3);
+
+  RdKafka producer = Client(RD_KAFKA_PRODUCER, {{"acks", "all"}});
+  Produce(producer.get(), "grow", 2, {"a", "b", "c", "d"});
+  rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(offsets, "grow", 2)->offset = 3;
+  rd_kafka_DeleteRecords_t* dr = rd_kafka_DeleteRecords_new(offsets);
+  ev = AdminCall(admin.get(), [&](rd_kafka_queue_t* q) {
+    rd_kafka_DeleteRecords(admin.get(), &dr, 1, nullptr, q);
+  });
+  const rd_kafka_topic_partition_list_t* result =
+      rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(ev));
+  ASSERT_EQ(result->cnt, 1);
+  EXPECT_EQ(result->elems[0].err, RD_KAFKA_RESP_ERR_NO_ERROR);
+  EXPECT_EQ(result->elems[0].offset, 3) << "the new low watermark";
+  rd_kafka_event_destroy(ev);
+  rd_kafka_DeleteRecords_destroy(dr);
+  rd_kafka_topic_partition_list_destroy(offsets);
+  EXPECT_EQ((*log_->GetPartition("grow", PartitionId(2)))->log_start_offset(), Offset(3));
 }
 
 TEST_F(KafkaApiTest, AcksAllProduceThenConsumeEveryMessage) {

@@ -16,5 +16,9 @@ std::unique_ptr<Handler> MakeFetchHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeListOffsetsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeCreateTopicsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeDeleteTopicsHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeDeleteRecordsHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeDescribeConfigsHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeAlterConfigsHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeCreatePartitionsHandler(const HandlerContext& ctx);
 
 }  // namespace oxbow::kafka

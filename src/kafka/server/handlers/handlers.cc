@@ -24,6 +24,10 @@ void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
   registry.Add(MakeListOffsetsHandler(ctx));
   registry.Add(MakeCreateTopicsHandler(ctx));
   registry.Add(MakeDeleteTopicsHandler(ctx));
+  registry.Add(MakeDeleteRecordsHandler(ctx));
+  registry.Add(MakeDescribeConfigsHandler(ctx));
+  registry.Add(MakeAlterConfigsHandler(ctx));
+  registry.Add(MakeCreatePartitionsHandler(ctx));
 }
 
 }  // namespace oxbow::kafka
