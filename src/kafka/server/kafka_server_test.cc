@@ -69,6 +69,7 @@ ByteBuffer Text(std::string_view s) {
 
 // What the test handlers saw and did, shared with the test body.
 struct Observed {
+  std::atomic<int> sleeps_started{0};
   std::atomic<int> sleeps_done{0};
   std::atomic<int> waiting{0};
   std::atomic<int> waits_destroyed{0};  // frames of WaitForever requests, abandoned by Stop
@@ -97,6 +98,7 @@ HandlerRegistry TestRegistry(Observed& seen) {
         std::string_view text = AsString(ctx.body);
         std::from_chars(text.data(), text.data() + text.size(), ms);
         co_await ctx.blocking->Run([&] {
+          ++seen.sleeps_started;
           std::this_thread::sleep_for(std::chrono::milliseconds(ms));
           ++seen.sleeps_done;
         });
@@ -519,10 +521,12 @@ TEST_F(KafkaServerTest, StopClosesConnectionsFinishesBlockingWorkAndAbandonsWait
   ASSERT_TRUE(waiting.Send(Request(kWaitForever, 0, 1, "")));
   ASSERT_TRUE(sleeping.Send(Request(kSleep, 0, 1, "500")));
   for (auto deadline = Clock::now() + std::chrono::seconds(10);
-       seen_.waiting.load() == 0 && Clock::now() < deadline;) {
+       (seen_.waiting.load() == 0 || seen_.sleeps_started.load() == 0) &&
+       Clock::now() < deadline;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ASSERT_EQ(seen_.waiting.load(), 1);
+  ASSERT_EQ(seen_.sleeps_started.load(), 1);
   ASSERT_TRUE(WaitForConnections(3));
 
   auto start = Clock::now();
