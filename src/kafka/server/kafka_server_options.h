@@ -30,6 +30,11 @@ struct KafkaServerOptions {
   int32_t auto_create_partitions = 1;  // serve sets it from --default-partitions
   // How long Stop() lets requests in flight finish before abandoning them.
   int64_t stop_grace_ms = 1000;
+  // Consumer groups (src/kafka/groups/), with Kafka's names and defaults.
+  int64_t group_initial_rebalance_delay_ms = 3000;  // group.initial.rebalance.delay.ms
+  int32_t group_min_session_timeout_ms = 6000;      // group.min.session.timeout.ms
+  int32_t group_max_session_timeout_ms = 1800000;   // group.max.session.timeout.ms
+  int32_t offsets_topic_partitions = 1;             // of __consumer_offsets, when created
 };
 
 // A listener address as users write it: "host:port", with an IPv6 address in brackets

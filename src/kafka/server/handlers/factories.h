@@ -16,6 +16,17 @@ std::unique_ptr<Handler> MakeFetchHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeListOffsetsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeCreateTopicsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeDeleteTopicsHandler(const HandlerContext& ctx);
+// Consumer groups (ctx.groups).
+std::unique_ptr<Handler> MakeFindCoordinatorHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeJoinGroupHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeSyncGroupHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeHeartbeatHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeLeaveGroupHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeOffsetCommitHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeOffsetFetchHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeDescribeGroupsHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeListGroupsHandler(const HandlerContext& ctx);
+std::unique_ptr<Handler> MakeDeleteGroupsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeDeleteRecordsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeDescribeConfigsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeAlterConfigsHandler(const HandlerContext& ctx);

@@ -1,10 +1,12 @@
-// What the API handlers share: the log, the server's options, the Fetch notifier.
+// What the API handlers share: the log, the server's options, the Fetch notifier, the
+// group coordinator.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "kafka/groups/group_coordinator.h"
 #include "kafka/server/append_notifier.h"
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
@@ -23,6 +25,9 @@ struct HandlerContext {
   std::shared_ptr<AppendNotifier> notifier;
   // The address clients are told to connect to; resolved once the listener is bound.
   std::function<BrokerAddress()> advertised;
+  // Consumer groups and committed offsets; shared by the group handlers, lives as long as
+  // the longest of them.
+  std::shared_ptr<groups::GroupCoordinator> groups;
 };
 
 }  // namespace oxbow::kafka

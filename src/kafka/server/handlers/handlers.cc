@@ -1,5 +1,6 @@
 #include "kafka/server/handlers/handlers.h"
 
+#include "base/logging.h"
 #include "kafka/server/handlers/factories.h"
 
 namespace oxbow::kafka {
@@ -17,6 +18,17 @@ void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
   ctx.advertised = [options] {
     return BrokerAddress{options->node_id, options->advertised_host, options->advertised_port};
   };
+  groups::GroupOptions go;
+  go.initial_rebalance_delay_ms = options->group_initial_rebalance_delay_ms;
+  go.min_session_timeout_ms = options->group_min_session_timeout_ms;
+  go.max_session_timeout_ms = options->group_max_session_timeout_ms;
+  go.offsets_topic_partitions = options->offsets_topic_partitions;
+  ctx.groups = std::make_shared<groups::GroupCoordinator>(*deps.log, go);
+  // Loaded before the server starts (reads __consumer_offsets). On failure the server
+  // still serves everything else; group requests get COORDINATOR_NOT_AVAILABLE.
+  if (Status s = ctx.groups->Load(); !s.ok()) {
+    OXBOW_LOG_ERROR("consumer groups unavailable: loading committed offsets: {}", s.message());
+  }
   registry.Add(MakeApiVersionsHandler(registry));
   registry.Add(MakeMetadataHandler(ctx));
   registry.Add(MakeProduceHandler(ctx));
@@ -24,6 +36,16 @@ void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
   registry.Add(MakeListOffsetsHandler(ctx));
   registry.Add(MakeCreateTopicsHandler(ctx));
   registry.Add(MakeDeleteTopicsHandler(ctx));
+  registry.Add(MakeFindCoordinatorHandler(ctx));
+  registry.Add(MakeJoinGroupHandler(ctx));
+  registry.Add(MakeSyncGroupHandler(ctx));
+  registry.Add(MakeHeartbeatHandler(ctx));
+  registry.Add(MakeLeaveGroupHandler(ctx));
+  registry.Add(MakeOffsetCommitHandler(ctx));
+  registry.Add(MakeOffsetFetchHandler(ctx));
+  registry.Add(MakeDescribeGroupsHandler(ctx));
+  registry.Add(MakeListGroupsHandler(ctx));
+  registry.Add(MakeDeleteGroupsHandler(ctx));
   registry.Add(MakeDeleteRecordsHandler(ctx));
   registry.Add(MakeDescribeConfigsHandler(ctx));
   registry.Add(MakeAlterConfigsHandler(ctx));
