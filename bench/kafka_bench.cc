@@ -1,0 +1,250 @@
+// The Kafka API under librdkafka (Debian's 2.0.2) on loopback: producer and consumer
+// throughput and produce latency, as issue 3's targets state them.
+//
+//   kafka_bench [--broker HOST:PORT] [--dir DIR] [--messages N] [--size BYTES]
+//               [--partitions P] [--rate MSGS_PER_S] [--topic-config KEY=VALUE ...]
+//
+// Without --broker it starts an Oxbow Kafka server in-process on an ephemeral port over
+// DIR (the topic defaults: fsync per append, flush.messages=1). Produce uses acks=all.
+// --rate > 0 runs the latency test instead: that many messages per second for
+// --messages messages, reporting delivery latency percentiles.
+// Output: one line of JSON per measurement.
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/logging.h"
+#include "io/file.h"
+#include "kafka/server/handlers/handlers.h"
+#include "kafka/server/kafka_server.h"
+#include "log/log_manager.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+  std::string broker;
+  std::string dir = "./bench-data/kafka";
+  int64_t messages = 1000000;
+  size_t size = 1024;
+  int partitions = 1;
+  int64_t rate = 0;
+  std::map<std::string, std::string> topic_config;
+};
+
+Args Parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--broker")
+      a.broker = v;
+    else if (k == "--dir")
+      a.dir = v;
+    else if (k == "--messages")
+      a.messages = std::stoll(v);
+    else if (k == "--size")
+      a.size = std::stoul(v);
+    else if (k == "--partitions")
+      a.partitions = std::stoi(v);
+    else if (k == "--rate")
+      a.rate = std::stoll(v);
+    else if (k == "--topic-config")
+      a.topic_config[v.substr(0, v.find('='))] = v.substr(v.find('=') + 1);
+    else {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      std::exit(2);
+    }
+  }
+  return a;
+}
+
+rd_kafka_t* Client(rd_kafka_type_t type, const std::string& broker,
+                   std::vector<std::pair<std::string, std::string>> conf,
+                   void (*dr)(rd_kafka_t*, const rd_kafka_message_t*, void*) = nullptr) {
+  rd_kafka_conf_t* c = rd_kafka_conf_new();
+  char err[512];
+  conf.emplace_back("bootstrap.servers", broker);
+  for (const auto& [k, v] : conf) {
+    if (rd_kafka_conf_set(c, k.c_str(), v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+      std::fprintf(stderr, "%s\n", err);
+      std::exit(1);
+    }
+  }
+  if (dr != nullptr) rd_kafka_conf_set_dr_msg_cb(c, dr);
+  rd_kafka_t* rk = rd_kafka_new(type, c, err, sizeof(err));
+  if (rk == nullptr) {
+    std::fprintf(stderr, "%s\n", err);
+    std::exit(1);
+  }
+  return rk;
+}
+
+std::atomic<int64_t> g_failed{0};
+std::vector<int64_t>* g_latencies = nullptr;
+
+void CountFailures(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  if (m->err) g_failed++;
+}
+
+void RecordLatency(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  if (m->err) {
+    g_failed++;
+    return;
+  }
+  auto sent = reinterpret_cast<intptr_t>(m->_private);
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch())
+          .count();
+  g_latencies->push_back(now - sent);
+}
+
+void Produce(const Args& a, const std::string& topic) {
+  rd_kafka_t* p = Client(RD_KAFKA_PRODUCER, a.broker,
+                         {{"acks", "all"},
+                          {"linger.ms", "5"},
+                          {"batch.size", "1000000"},
+                          {"queue.buffering.max.messages", "1000000"},
+                          {"queue.buffering.max.kbytes", "2097151"}},
+                         CountFailures);
+  std::string value(a.size, 'v');
+  for (size_t i = 0; i < value.size(); ++i) value[i] = static_cast<char>('a' + i % 26);
+  auto t0 = Clock::now();
+  for (int64_t i = 0; i < a.messages; ++i) {
+    int32_t partition = static_cast<int32_t>(i % a.partitions);
+    while (rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                             RD_KAFKA_V_VALUE(value.data(), value.size()),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                             RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(p, 1);
+    }
+    if (i % 1000 == 0) rd_kafka_poll(p, 0);
+  }
+  rd_kafka_flush(p, 600000);
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  double bytes = static_cast<double>(a.messages) * a.size;
+  std::printf(
+      "{\"bench\":\"produce\",\"acks\":\"all\",\"partitions\":%d,\"size\":%zu,"
+      "\"messages\":%lld,\"failed\":%lld,\"seconds\":%.3f,\"msgs_per_s\":%.0f,"
+      "\"mb_per_s\":%.1f}\n",
+      a.partitions, a.size, static_cast<long long>(a.messages),
+      static_cast<long long>(g_failed.load()), secs, a.messages / secs, bytes / 1e6 / secs);
+  rd_kafka_destroy(p);
+}
+
+void Consume(const Args& a, const std::string& topic) {
+  rd_kafka_t* c = Client(RD_KAFKA_CONSUMER, a.broker,
+                         {{"fetch.max.bytes", "52428800"},
+                          {"max.partition.fetch.bytes", "10485760"},
+                          {"queued.max.messages.kbytes", "1048576"}});
+  rd_kafka_topic_t* t = rd_kafka_topic_new(c, topic.c_str(), nullptr);
+  rd_kafka_queue_t* q = rd_kafka_queue_new(c);
+  auto t0 = Clock::now();
+  for (int p = 0; p < a.partitions; ++p) {
+    rd_kafka_consume_start_queue(t, p, RD_KAFKA_OFFSET_BEGINNING, q);
+  }
+  int64_t got = 0, bytes = 0;
+  std::vector<rd_kafka_message_t*> batch(10000);
+  while (got < a.messages) {
+    ssize_t n = rd_kafka_consume_batch_queue(q, 1000, batch.data(), batch.size());
+    for (ssize_t i = 0; i < n; ++i) {
+      if (!batch[i]->err) {
+        ++got;
+        bytes += static_cast<int64_t>(batch[i]->len);
+      }
+      rd_kafka_message_destroy(batch[i]);
+    }
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::printf(
+      "{\"bench\":\"consume\",\"partitions\":%d,\"size\":%zu,\"messages\":%lld,"
+      "\"seconds\":%.3f,\"msgs_per_s\":%.0f,\"mb_per_s\":%.1f}\n",
+      a.partitions, a.size, static_cast<long long>(got), secs, got / secs, bytes / 1e6 / secs);
+  for (int p = 0; p < a.partitions; ++p) rd_kafka_consume_stop(t, p);
+  rd_kafka_queue_destroy(q);
+  rd_kafka_topic_destroy(t);
+  rd_kafka_destroy(c);
+}
+
+void Latency(const Args& a, const std::string& topic) {
+  std::vector<int64_t> latencies;
+  latencies.reserve(static_cast<size_t>(a.messages));
+  g_latencies = &latencies;
+  rd_kafka_t* p =
+      Client(RD_KAFKA_PRODUCER, a.broker, {{"acks", "all"}, {"linger.ms", "0"}}, RecordLatency);
+  std::string value(a.size, 'v');
+  auto start = Clock::now();
+  for (int64_t i = 0; i < a.messages; ++i) {
+    // Paced: message i leaves at start + i / rate.
+    auto due = start + std::chrono::microseconds(i * 1000000 / a.rate);
+    while (Clock::now() < due) rd_kafka_poll(p, 0);
+    int64_t now =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch())
+            .count();
+    rd_kafka_producev(
+        p, RD_KAFKA_V_TOPIC(topic.c_str()),
+        RD_KAFKA_V_PARTITION(static_cast<int32_t>(i % a.partitions)),
+        RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<intptr_t>(now))), RD_KAFKA_V_END);
+  }
+  rd_kafka_flush(p, 60000);
+  std::sort(latencies.begin(), latencies.end());
+  auto pct = [&](double q) {
+    return latencies.empty() ? 0.0
+                             : latencies[static_cast<size_t>(q * (latencies.size() - 1))] / 1000.0;
+  };
+  std::printf(
+      "{\"bench\":\"latency\",\"acks\":\"all\",\"rate\":%lld,\"partitions\":%d,"
+      "\"size\":%zu,\"messages\":%zu,\"failed\":%lld,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+      "\"max_ms\":%.3f}\n",
+      static_cast<long long>(a.rate), a.partitions, a.size, latencies.size(),
+      static_cast<long long>(g_failed.load()), pct(0.5), pct(0.99), pct(1.0));
+  rd_kafka_destroy(p);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace oxbow;
+  InitLogging();
+  (void)SetLogLevel("warn");
+  Args a = Parse(argc, argv);
+  std::unique_ptr<log::LogManager> log;
+  std::unique_ptr<kafka::KafkaServer> server;
+  if (a.broker.empty()) {
+    (void)io::FileSystem::Default().RemoveAll(a.dir);
+    log::LogOptions lo;
+    lo.data_dir = a.dir;
+    auto m = log::LogManager::Open(io::FileSystem::Default(), lo);
+    OXBOW_CHECK(m.ok(), "{}", m.status());
+    log = std::move(*m);
+    log->StartBackground();
+    kafka::KafkaServerOptions so;
+    so.listen_host = "127.0.0.1";
+    so.listen_port = 0;
+    server = std::make_unique<kafka::KafkaServer>(so, *log, kafka::HandlerRegistry());
+    kafka::AddAllHandlers(server->registry(), {log.get(), &server->options()});
+    OXBOW_CHECK(server->Start().ok(), "start");
+    a.broker = "127.0.0.1:" + std::to_string(server->bound_port());
+  }
+  std::string topic = "bench-" + std::to_string(a.size) + "-" + std::to_string(a.partitions) + "-" +
+                      std::to_string(Clock::now().time_since_epoch().count());
+  if (log) OXBOW_CHECK(log->CreateTopic(topic, a.partitions, a.topic_config).ok(), "create");
+  if (a.rate > 0) {
+    Latency(a, topic);
+  } else {
+    Produce(a, topic);
+    Consume(a, topic);
+  }
+  if (server) server->Stop();
+  return 0;
+}
