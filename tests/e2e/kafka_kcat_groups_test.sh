@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# End-to-end test of consumer groups with kcat's balanced consumer (`kcat -G`, librdkafka's
+# KafkaConsumer) against `oxbow serve`: two members of one group split a topic's partitions
+# (each gets some, together all, every message once), and the group's committed offsets
+# let a restarted member skip what was already consumed.
+#
+# Usage: kafka_kcat_groups_test.sh PATH_TO_OXBOW   (CTest passes the built binary)
+set -euo pipefail
+exec </dev/null
+
+OXBOW=$(realpath "${1:?usage: kafka_kcat_groups_test.sh PATH_TO_OXBOW}")
+command -v kcat >/dev/null || {
+  echo "SKIPPED: kcat is not installed (scripts/install-deps.sh installs it)"
+  exit 77
+}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/oxbow-kcat-groups-XXXXXX")
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  if [ -z "${OXBOW_KEEP_TEST_DIRS:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+}
+trap cleanup EXIT
+for v in $(env | grep -o '^OXBOW_[A-Z_]*' || true); do
+  [ "$v" = OXBOW_KEEP_TEST_DIRS ] || unset "$v"
+done
+
+step() { echo "--- $*"; }
+fail() {
+  echo "FAIL: $*" >&2
+  for f in "$WORK"/*.log "$WORK"/*.err; do [ -f "$f" ] && { echo "== $f" >&2; tail -20 "$f" >&2; }; done
+  exit 1
+}
+
+"$OXBOW" serve --data-dir "$WORK/data" --kafka-listener 127.0.0.1:0 --default-partitions 4 \
+  >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+for _ in $(seq 1 200); do
+  if grep -qE 'Kafka API listening on' "$WORK/serve.log"; then break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || fail "oxbow serve exited"
+  sleep 0.05
+done
+BROKER=$(grep -oE 'Kafka API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" | tail -1 | awk '{print $NF}')
+[ -n "$BROKER" ] || fail "no 'Kafka API listening on' line"
+N=400
+
+step "produce $N keyed messages over 4 partitions"
+seq 1 $N | sed 's/.*/k&:v&/' | kcat -b "$BROKER" -P -t grouped -K: -X socket.timeout.ms=10000 ||
+  fail "produce"
+
+GROUP_OPTS=(-X auto.offset.reset=earliest -X session.timeout.ms=6000
+  -X heartbeat.interval.ms=200 -X auto.commit.interval.ms=200 -f '%p %s\n' -q -u)
+
+step "two members of one group split the partitions"
+kcat -b "$BROKER" -G workers grouped "${GROUP_OPTS[@]}" >"$WORK/a.out" 2>"$WORK/a.err" &
+PIDS+=($!)
+A_PID=$!
+kcat -b "$BROKER" -G workers grouped "${GROUP_OPTS[@]}" >"$WORK/b.out" 2>"$WORK/b.err" &
+PIDS+=($!)
+B_PID=$!
+for _ in $(seq 1 300); do
+  [ "$(cat "$WORK/a.out" "$WORK/b.out" | wc -l)" -ge $N ] && break
+  sleep 0.1
+done
+sleep 1  # anything beyond N would be a duplicate
+A_PARTS=$(awk '{print $1}' "$WORK/a.out" | sort -u | tr '\n' ' ')
+B_PARTS=$(awk '{print $1}' "$WORK/b.out" | sort -u | tr '\n' ' ')
+echo "member a: partitions $A_PARTS($(wc -l <"$WORK/a.out") messages)"
+echo "member b: partitions $B_PARTS($(wc -l <"$WORK/b.out") messages)"
+[ -s "$WORK/a.out" ] || fail "member a got nothing"
+[ -s "$WORK/b.out" ] || fail "member b got nothing"
+ALL=$(cat "$WORK/a.out" "$WORK/b.out" | awk '{print $1}' | sort -u | tr '\n' ' ')
+[ "$ALL" = "0 1 2 3 " ] || fail "together they read partitions '$ALL', not all four"
+TOTAL=$(cat "$WORK/a.out" "$WORK/b.out" | wc -l)
+UNIQUE=$(cat "$WORK/a.out" "$WORK/b.out" | awk '{print $2}' | sort -u | wc -l)
+[ "$UNIQUE" -eq $N ] || fail "$UNIQUE distinct messages consumed, expected $N"
+[ "$TOTAL" -eq $N ] || fail "$TOTAL messages consumed for $N produced: duplicates"
+
+step "after both leave, a new member resumes from the committed offsets"
+sleep 0.5  # let the last auto-commit go out
+kill -TERM "$A_PID" "$B_PID"
+wait "$A_PID" "$B_PID" 2>/dev/null || true
+echo "k-new:v-new" | kcat -b "$BROKER" -P -t grouped -K: || fail "produce"
+kcat -b "$BROKER" -G workers grouped "${GROUP_OPTS[@]}" >"$WORK/c.out" 2>"$WORK/c.err" &
+PIDS+=($!)
+C_PID=$!
+for _ in $(seq 1 150); do
+  grep -q 'v-new' "$WORK/c.out" && break
+  sleep 0.1
+done
+sleep 0.5
+kill -TERM "$C_PID"
+wait "$C_PID" 2>/dev/null || true
+grep -q 'v-new' "$WORK/c.out" || fail "the new message never arrived"
+[ "$(wc -l <"$WORK/c.out")" -eq 1 ] || fail "the restarted member re-read $(wc -l <"$WORK/c.out") messages"
+
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" || fail "serve exited with $?"
+echo "PASS"
