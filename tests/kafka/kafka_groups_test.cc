@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "fmt/format.h"
 #include "gtest/gtest.h"
 #include "io/file.h"
 #include "kafka/server/handlers/handlers.h"
@@ -84,7 +85,7 @@ class KafkaGroupsTest : public ::testing::Test {
   void Produce(int count) {
     rd_kafka_t* p = NewClient(RD_KAFKA_PRODUCER, {{"linger.ms", "5"}});
     for (int i = 0; i < count; ++i) {
-      std::string v = "m" + std::to_string(produced_++);
+      std::string v = fmt::format("m{}", produced_++);
       ASSERT_EQ(
           rd_kafka_producev(p, RD_KAFKA_V_TOPIC(kTopic), RD_KAFKA_V_PARTITION(i % kPartitions),
                             RD_KAFKA_V_VALUE(v.data(), v.size()),
@@ -182,7 +183,7 @@ class KafkaGroupsTest : public ::testing::Test {
   void ExpectEachProcessedOnce() {
     EXPECT_EQ(processed_.size(), static_cast<size_t>(produced_));
     for (int i = 0; i < produced_; ++i) {
-      auto it = processed_.find("m" + std::to_string(i));
+      auto it = processed_.find(fmt::format("m{}", i));
       ASSERT_NE(it, processed_.end()) << "lost m" << i;
       EXPECT_EQ(it->second, 1) << "m" << i << " processed twice";
     }
