@@ -38,7 +38,9 @@ Result<std::unique_ptr<log::LogManager>> OpenLog(const ServerConfig& config) {
       log::LogManager::Open(io::FileSystem::Default(), config.log);
   if (!log.ok() && log.status().code() == absl::StatusCode::kFailedPrecondition) {
     return absl::FailedPreconditionError(fmt::format(
-        "{}\n(talking to a running server arrives with the Kafka API)", log.status().message()));
+        "{}\n(while a server runs, use a Kafka client against it, e.g. kcat -b localhost:9092; "
+        "oxbow topic through the Kafka API comes next)",
+        log.status().message()));
   }
   return log;
 }
