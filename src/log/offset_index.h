@@ -20,17 +20,25 @@
 #include "base/ids.h"
 #include "base/status.h"
 #include "io/file.h"
+#include "log/sparse_index.h"
 
 namespace oxbow::log {
 
 struct OffsetIndexEntry {
   uint32_t relative_offset;
   uint32_t position;
+
+  static constexpr size_t kSize = 8;
+  static OffsetIndexEntry Decode(const uint8_t* p) { return {LoadBE32(p), LoadBE32(p + 4)}; }
+  void Encode(ByteBuffer& out) const {
+    out.AppendBE32(relative_offset);
+    out.AppendBE32(position);
+  }
 };
 
-class OffsetIndex {
+class OffsetIndex : public SparseIndex<OffsetIndexEntry> {
  public:
-  static constexpr size_t kEntrySize = 8;
+  static constexpr size_t kEntrySize = OffsetIndexEntry::kSize;
 
   explicit OffsetIndex(Offset base) : base_(base) {}
 
@@ -43,26 +51,16 @@ class OffsetIndex {
   void Append(Offset offset, uint32_t position);
   // Drops entries at positions >= position (after a truncation of the log).
   void TruncateAtPosition(uint64_t position);
-  void Clear();
 
   // The last entry whose offset is <= target: where a scan for `target` starts.
   // Returns {base, 0} when target precedes every entry.
   OffsetIndexEntry Lookup(Offset target) const;
   // The last entry whose position is < position, or {0, 0}.
   OffsetIndexEntry FloorByPosition(uint64_t position) const;
-  std::optional<OffsetIndexEntry> Last() const;
-  size_t size() const;
-
-  // Writes every entry not yet written to `file` (appending), so the file catches up with
-  // memory. Rewrites the whole file when entries were dropped since the last write.
-  Status Persist(io::File& file);
+  // Last(), size(), Clear() and Persist(file) come from SparseIndex.
 
  private:
   const Offset base_;
-  mutable absl::Mutex mu_;
-  std::vector<OffsetIndexEntry> entries_ ABSL_GUARDED_BY(mu_);
-  size_t persisted_ ABSL_GUARDED_BY(mu_) = 0;
-  bool rewrite_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace oxbow::log

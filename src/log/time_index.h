@@ -20,17 +20,27 @@
 #include "base/ids.h"
 #include "base/status.h"
 #include "io/file.h"
+#include "log/sparse_index.h"
 
 namespace oxbow::log {
 
 struct TimeIndexEntry {
   int64_t timestamp;
   uint32_t relative_offset;
+
+  static constexpr size_t kSize = 12;
+  static TimeIndexEntry Decode(const uint8_t* p) {
+    return {static_cast<int64_t>(LoadBE64(p)), LoadBE32(p + 8)};
+  }
+  void Encode(ByteBuffer& out) const {
+    out.AppendBE64(static_cast<uint64_t>(timestamp));
+    out.AppendBE32(relative_offset);
+  }
 };
 
-class TimeIndex {
+class TimeIndex : public SparseIndex<TimeIndexEntry> {
  public:
-  static constexpr size_t kEntrySize = 12;
+  static constexpr size_t kEntrySize = TimeIndexEntry::kSize;
 
   explicit TimeIndex(Offset base) : base_(base) {}
 
@@ -43,23 +53,15 @@ class TimeIndex {
   void MaybeAppend(Offset offset, TimestampMs max_timestamp_before);
   // Drops entries at offsets >= offset.
   void TruncateAtOffset(Offset offset);
-  void Clear();
 
   // The first entry with timestamp >= target, if any.
   std::optional<TimeIndexEntry> FirstAtOrAfter(TimestampMs target) const;
   // The last entry whose offset is <= offset, if any.
   std::optional<TimeIndexEntry> LastAtOrBefore(Offset offset) const;
-  std::optional<TimeIndexEntry> Last() const;
-  size_t size() const;
-
-  Status Persist(io::File& file);
+  // Last(), size(), Clear() and Persist(file) come from SparseIndex.
 
  private:
   const Offset base_;
-  mutable absl::Mutex mu_;
-  std::vector<TimeIndexEntry> entries_ ABSL_GUARDED_BY(mu_);
-  size_t persisted_ ABSL_GUARDED_BY(mu_) = 0;
-  bool rewrite_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace oxbow::log
