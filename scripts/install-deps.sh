@@ -11,7 +11,7 @@ packages=(
   libboost-dev libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3 kcat librdkafka-dev
+  libgtest-dev libgmock-dev libbenchmark-dev python3 kcat librdkafka-dev nodejs
 )
 
 missing=()
@@ -20,6 +20,12 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm ships inside some nodejs builds (e.g. nodesource's) and as Debian's own npm package for
+# Debian's nodejs: ask for the package only when the command is missing.
+if ! command -v npm >/dev/null 2>&1 && ! dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q "install ok installed"; then
+  missing+=(npm)
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
