@@ -7,7 +7,6 @@
 #   NODE_CACHE_DIR: where node/package-lock.json's packages are installed (CTest passes a
 #   directory in the build tree; kept between runs, reinstalled when the lock file changes).
 set -euo pipefail
-exec </dev/null
 
 OXBOW=$(realpath "${1:?usage: kafka_kafkajs_test.sh PATH_TO_OXBOW NODE_CACHE_DIR}")
 CACHE=${2:?usage: kafka_kafkajs_test.sh PATH_TO_OXBOW NODE_CACHE_DIR}
@@ -18,23 +17,8 @@ for tool in node npm; do
     exit 77
   }
 done
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/oxbow-kafkajs-XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill -KILL "$SERVER_PID" 2>/dev/null || true; fi
-  if [ -z "${OXBOW_KEEP_TEST_DIRS:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
-}
-trap cleanup EXIT
-for v in $(env | grep -o '^OXBOW_[A-Z_]*' || true); do
-  [ "$v" = OXBOW_KEEP_TEST_DIRS ] || unset "$v"
-done
-
-step() { echo "--- $*"; }
-fail() {
-  echo "FAIL: $*" >&2
-  [ -f "$WORK/serve.log" ] && tail -30 "$WORK/serve.log" >&2
-  exit 1
-}
+source "$HERE/kafka_lib.sh"
+e2e_init kafkajs
 
 step "node packages from package-lock.json into $CACHE"
 mkdir -p "$CACHE"
@@ -48,21 +32,11 @@ fi
 # The test runs from the cache dir so that its imports resolve to the installed packages.
 cp "$HERE/node/kafkajs_test.mjs" "$CACHE/"
 
-"$OXBOW" serve --data-dir "$WORK/data" --kafka-listener 127.0.0.1:0 >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 200); do
-  if grep -qE 'Kafka API listening on' "$WORK/serve.log"; then break; fi
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "oxbow serve exited"
-  sleep 0.05
-done
-BROKER=$(grep -oE 'Kafka API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" | tail -1 | awk '{print $NF}')
-[ -n "$BROKER" ] || fail "no 'Kafka API listening on' line"
+start_server
 
 step "kafkajs against $BROKER"
 KAFKAJS_NO_PARTITIONER_WARNING=1 node "$CACHE/kafkajs_test.mjs" "$BROKER" || fail "kafkajs_test.mjs failed"
 
 step "the server stops cleanly"
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || fail "serve exited with $?"
-SERVER_PID=""
+stop_server
 echo "PASS"

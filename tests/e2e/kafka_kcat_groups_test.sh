@@ -6,42 +6,15 @@
 #
 # Usage: kafka_kcat_groups_test.sh PATH_TO_OXBOW   (CTest passes the built binary)
 set -euo pipefail
-exec </dev/null
 
 OXBOW=$(realpath "${1:?usage: kafka_kcat_groups_test.sh PATH_TO_OXBOW}")
 command -v kcat >/dev/null || {
   echo "SKIPPED: kcat is not installed (scripts/install-deps.sh installs it)"
   exit 77
 }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/oxbow-kcat-groups-XXXXXX")
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  if [ -z "${OXBOW_KEEP_TEST_DIRS:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
-}
-trap cleanup EXIT
-for v in $(env | grep -o '^OXBOW_[A-Z_]*' || true); do
-  [ "$v" = OXBOW_KEEP_TEST_DIRS ] || unset "$v"
-done
-
-step() { echo "--- $*"; }
-fail() {
-  echo "FAIL: $*" >&2
-  for f in "$WORK"/*.log "$WORK"/*.err; do [ -f "$f" ] && { echo "== $f" >&2; tail -20 "$f" >&2; }; done
-  exit 1
-}
-
-"$OXBOW" serve --data-dir "$WORK/data" --kafka-listener 127.0.0.1:0 --default-partitions 4 \
-  >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-for _ in $(seq 1 200); do
-  if grep -qE 'Kafka API listening on' "$WORK/serve.log"; then break; fi
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "oxbow serve exited"
-  sleep 0.05
-done
-BROKER=$(grep -oE 'Kafka API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" | tail -1 | awk '{print $NF}')
-[ -n "$BROKER" ] || fail "no 'Kafka API listening on' line"
+source "$(dirname "${BASH_SOURCE[0]}")/kafka_lib.sh"
+e2e_init kcat-groups
+start_server --default-partitions 4
 N=400
 
 step "produce $N keyed messages over 4 partitions"
@@ -53,10 +26,10 @@ GROUP_OPTS=(-X auto.offset.reset=earliest -X session.timeout.ms=6000
 
 step "two members of one group split the partitions"
 kcat -b "$BROKER" -G workers grouped "${GROUP_OPTS[@]}" >"$WORK/a.out" 2>"$WORK/a.err" &
-PIDS+=($!)
+track_pid $!
 A_PID=$!
 kcat -b "$BROKER" -G workers grouped "${GROUP_OPTS[@]}" >"$WORK/b.out" 2>"$WORK/b.err" &
-PIDS+=($!)
+track_pid $!
 B_PID=$!
 for _ in $(seq 1 300); do
   [ "$(cat "$WORK/a.out" "$WORK/b.out" | wc -l)" -ge $N ] && break
@@ -82,7 +55,7 @@ kill -TERM "$A_PID" "$B_PID"
 wait "$A_PID" "$B_PID" 2>/dev/null || true
 echo "k-new:v-new" | kcat -b "$BROKER" -P -t grouped -K: || fail "produce"
 kcat -b "$BROKER" -G workers grouped "${GROUP_OPTS[@]}" >"$WORK/c.out" 2>"$WORK/c.err" &
-PIDS+=($!)
+track_pid $!
 C_PID=$!
 for _ in $(seq 1 150); do
   grep -q 'v-new' "$WORK/c.out" && break
@@ -94,6 +67,5 @@ wait "$C_PID" 2>/dev/null || true
 grep -q 'v-new' "$WORK/c.out" || fail "the new message never arrived"
 [ "$(wc -l <"$WORK/c.out")" -eq 1 ] || fail "the restarted member re-read $(wc -l <"$WORK/c.out") messages"
 
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID" || fail "serve exited with $?"
+stop_server
 echo "PASS"

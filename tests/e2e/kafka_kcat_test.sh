@@ -6,7 +6,6 @@
 #
 # Usage: kafka_kcat_test.sh PATH_TO_OXBOW [MESSAGES]   (CTest passes the built binary)
 set -euo pipefail
-exec </dev/null
 
 OXBOW=$(realpath "${1:?usage: kafka_kcat_test.sh PATH_TO_OXBOW [MESSAGES]}")
 N=${2:-100000}
@@ -15,45 +14,10 @@ command -v kcat >/dev/null || {
   echo "SKIPPED: kcat is not installed (scripts/install-deps.sh installs it)"
   exit 77
 }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/oxbow-kcat-XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill -KILL "$SERVER_PID" 2>/dev/null || true; fi
-  if [ -z "${OXBOW_KEEP_TEST_DIRS:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
-}
-trap cleanup EXIT
-for v in $(env | grep -o '^OXBOW_[A-Z_]*' || true); do
-  [ "$v" = OXBOW_KEEP_TEST_DIRS ] || unset "$v"
-done
+source "$(dirname "${BASH_SOURCE[0]}")/kafka_lib.sh"
+e2e_init kcat
 
-step() { echo "--- $*"; }
-fail() {
-  echo "FAIL: $*" >&2
-  [ -f "$WORK/serve.log" ] && tail -20 "$WORK/serve.log" >&2
-  exit 1
-}
-
-# start_server: runs oxbow serve on an ephemeral port and waits for its listening line.
-start_server() {
-  "$OXBOW" serve --data-dir "$WORK/data" --kafka-listener 127.0.0.1:0 --default-partitions 3 \
-    >"$WORK/serve.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 200); do
-    if grep -qE 'Kafka API listening on' "$WORK/serve.log"; then break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || fail "oxbow serve exited"
-    sleep 0.05
-  done
-  BROKER=$(grep -oE 'Kafka API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" | tail -1 | awk '{print $NF}')
-  [ -n "$BROKER" ] || fail "no 'Kafka API listening on' line"
-}
-
-stop_server() {
-  kill -TERM "$SERVER_PID"
-  wait "$SERVER_PID" || fail "serve exited with $?"
-  SERVER_PID=""
-}
-
-start_server
+start_server --default-partitions 3
 KC=(kcat -b "$BROKER" -X socket.timeout.ms=10000 -m 10)
 
 step "metadata lists the broker"
@@ -112,7 +76,7 @@ PY
 
 step "data survives a restart"
 stop_server
-start_server
+start_server --default-partitions 3
 KC=(kcat -b "$BROKER" -X socket.timeout.ms=10000 -m 10)
 "${KC[@]}" -C -t codec-zstd -o beginning -e -q -f '%k\t%s\n' | sort | cmp -s - "$WORK/input.sorted" ||
   fail "codec-zstd differs after restart"

@@ -1,0 +1,60 @@
+# Shared by the Kafka end-to-end scripts; sourced after `set -euo pipefail`.
+#
+#   e2e_init NAME          a fresh $WORK (removed at exit unless OXBOW_KEEP_TEST_DIRS is set),
+#                          no OXBOW_* setting from the caller's environment, stdin closed
+#   start_server [ARGS..]  oxbow serve on 127.0.0.1:0 over $WORK/data; sets SERVER_PID and
+#                          BROKER (host:port) once the server logs that it listens
+#   stop_server            SIGTERM, and the server must exit 0
+#   track_pid PID          a background process killed at exit
+#   step TEXT / fail TEXT  progress lines; fail prints the logs in $WORK and exits 1
+# Needs: OXBOW (path to the binary).
+
+PIDS=()
+SERVER_PID=""
+
+e2e_init() {
+  exec </dev/null
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/oxbow-$1-XXXXXX")
+  trap e2e_cleanup EXIT
+  for v in $(env | grep -o '^OXBOW_[A-Z_]*' || true); do
+    [ "$v" = OXBOW_KEEP_TEST_DIRS ] || unset "$v"
+  done
+}
+
+e2e_cleanup() {
+  for p in "${PIDS[@]}" $SERVER_PID; do kill -KILL "$p" 2>/dev/null || true; done
+  if [ -z "${OXBOW_KEEP_TEST_DIRS:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+}
+
+track_pid() { PIDS+=("$1"); }
+
+step() { echo "--- $*"; }
+
+fail() {
+  echo "FAIL: $*" >&2
+  for f in "$WORK"/*.log "$WORK"/*.err; do
+    [ -f "$f" ] && { echo "== $f" >&2; tail -30 "$f" >&2; }
+  done
+  exit 1
+}
+
+start_server() {
+  "$OXBOW" serve --data-dir "$WORK/data" --kafka-listener 127.0.0.1:0 "$@" \
+    >"$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  # Polls the server's log for its listening line: the event itself, with a 10 s limit.
+  for _ in $(seq 1 200); do
+    if grep -qE 'Kafka API listening on' "$WORK/serve.log"; then break; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "oxbow serve exited"
+    sleep 0.05
+  done
+  BROKER=$(grep -oE 'Kafka API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" | tail -1 |
+    awk '{print $NF}')
+  [ -n "$BROKER" ] || fail "no 'Kafka API listening on' line"
+}
+
+stop_server() {
+  kill -TERM "$SERVER_PID"
+  wait "$SERVER_PID" || fail "serve exited with $?"
+  SERVER_PID=""
+}
