@@ -102,17 +102,7 @@ class Rewriter {
     result_.records_removed += batch.records().size() - kept.size();
     if (kept.size() == batch.records().size()) return Append(out, bytes);
     if (kept.empty()) return absl::OkStatus();
-    BatchOptions opts;
-    opts.compression = h.compression();
-    opts.timestamp_type = h.timestamp_type();
-    opts.base_offset = h.base_offset;
-    opts.producer_id = h.producer_id;
-    opts.producer_epoch = h.producer_epoch;
-    opts.base_sequence = h.base_sequence;
-    opts.partition_leader_epoch = h.partition_leader_epoch;
-    opts.transactional = h.is_transactional();
-    if (h.timestamp_type() == TimestampType::kLogAppendTime) opts.log_append_time = h.max_timestamp;
-    RecordBatchBuilder builder(opts);
+    RecordBatchBuilder builder(BatchOptions::From(h));
     for (const Record* r : kept) {
       builder.AddWithOffsetDelta(r->offset_delta, batch.timestamp_of(*r), r->key, r->value,
                                  r->headers);

@@ -8,6 +8,22 @@
 #include "log/compression.h"
 
 namespace oxbow::log {
+
+BatchOptions BatchOptions::From(const BatchHeader& h) {
+  BatchOptions o;
+  o.compression = h.compression();
+  o.timestamp_type = h.timestamp_type();
+  o.base_offset = h.base_offset;
+  o.producer_id = h.producer_id;
+  o.producer_epoch = h.producer_epoch;
+  o.base_sequence = h.base_sequence;
+  o.partition_leader_epoch = h.partition_leader_epoch;
+  o.transactional = h.is_transactional();
+  o.control = h.is_control();
+  // Only read for LogAppendTime batches, whose records all carry this time.
+  o.log_append_time = h.max_timestamp;
+  return o;
+}
 namespace {
 
 namespace f = batch_field;

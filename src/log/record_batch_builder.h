@@ -28,6 +28,11 @@ struct BatchOptions {
   // With kLogAppendTime, the maxTimestamp to write (what every record's timestamp reads as).
   // Unset: the largest record timestamp, as with kCreateTime.
   std::optional<TimestampMs> log_append_time;
+
+  // The options that rebuild a batch like the one `header` describes (same base offset,
+  // codec, timestamp type, producer identity and flags): what compaction uses to rewrite a
+  // batch without some of its records.
+  static BatchOptions From(const BatchHeader& header);
 };
 
 // Accumulates records and encodes them as one batch.

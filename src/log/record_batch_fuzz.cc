@@ -48,18 +48,7 @@ int64_t RawTimestamp(const BatchHeader& h, const Record& r) {
 
 void CheckReencodes(const DecodedBatch& d) {
   const BatchHeader& h = d.header();
-  BatchOptions o;
-  o.compression = h.compression();
-  o.timestamp_type = h.timestamp_type();
-  o.base_offset = h.base_offset;
-  o.producer_id = h.producer_id;
-  o.producer_epoch = h.producer_epoch;
-  o.base_sequence = h.base_sequence;
-  o.partition_leader_epoch = h.partition_leader_epoch;
-  o.transactional = h.is_transactional();
-  o.control = h.is_control();
-  o.log_append_time = h.max_timestamp;
-  RecordBatchBuilder builder(o);
+  RecordBatchBuilder builder(BatchOptions::From(h));
   for (const Record& r : d.records()) {
     builder.AddWithOffsetDelta(r.offset_delta, TimestampMs(RawTimestamp(h, r)), r.key, r.value,
                                r.headers);
