@@ -47,6 +47,10 @@ constexpr SettingDef kServerSettings[] = {
      "threads serving Kafka API connections (1..256)"},
     {"kafka-blocking-threads", "", SettingKind::kInteger,
      "threads doing the Kafka API's disk work: appends and their fsync, reads (1..1024)"},
+    {"bootstrap-server", "", SettingKind::kString,
+     "topic commands: reach a server through its Kafka API at HOST:PORT[,HOST:PORT..] instead "
+     "of the data directory (default: the data directory, or the Kafka API of the server that "
+     "holds it)"},
 };
 
 SettingKind TopicKeyKind(std::string_view key) {
@@ -256,6 +260,19 @@ Status ApplyKafkaSetting(std::string_view flag, const RawValue& raw, ServerConfi
   } else if (flag == "kafka-blocking-threads") {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, 1024));
     kafka.blocking_threads = static_cast<size_t>(n);
+  } else if (flag == "bootstrap-server") {
+    // librdkafka takes a comma-separated list; each address is checked here so that a typo
+    // is a usage error rather than a connection timeout.
+    for (std::string_view rest = v; !rest.empty();) {
+      std::string_view item = rest.substr(0, rest.find(','));
+      rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+      ASSIGN_OR_RETURN(kafka::HostPort address, ParseListener(item, raw.where));
+      if (address.port == 0) {
+        return absl::InvalidArgumentError(fmt::format(
+            "invalid value '{}' for {}: port 0 is not an address to connect to", v, raw.where));
+      }
+    }
+    config.bootstrap_server = v;
   }
   return absl::OkStatus();
 }

@@ -54,6 +54,9 @@ struct ServerConfig {
   // The Kafka API: listener, advertised address, request size limit, threads, automatic
   // topic creation (auto_create_partitions is default_partitions).
   kafka::KafkaServerOptions kafka;
+  // The topic commands' Kafka API address (--bootstrap-server); empty: the data directory,
+  // or the Kafka API of the server that holds it.
+  std::string bootstrap_server;
   // Where each setting came from, by flag name ("data-dir", "log-retention-ms"). Every
   // setting has an entry.
   std::map<std::string, ConfigSource> sources;

@@ -114,6 +114,7 @@ TEST_F(ConfigTest, EverySettingHasAFlagAVariableAndATomlKey) {
     if (def.flag == "log-min-cleanable-dirty-ratio") value = "0.25";
     if (def.flag == "log-segment-bytes") value = "1000";
     if (def.flag == "kafka-advertised-listener") value = "broker.example.com:19092";
+    if (def.flag == "bootstrap-server") value = "localhost:9092";
     if (def.kind == SettingKind::kBool) value = "false";
     std::string toml_value = def.kind == SettingKind::kString ? "\"" + value + "\"" : value;
     std::string path = TomlPath(def);
@@ -179,6 +180,27 @@ TEST_F(ConfigTest, KafkaSettings) {
   file = WriteToml("auto_create_topics = \"true\"\n");
   EXPECT_THAT(Error({"--config", file}),
               HasSubstr("key 'auto_create_topics' (line 1): expected a boolean, got a string"));
+}
+
+// The topic commands' Kafka API address: a list of HOST:PORT, checked up front.
+TEST_F(ConfigTest, BootstrapServer) {
+  Result<ServerConfig> c = Load({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->bootstrap_server, "");
+  c = Load({}, {{"OXBOW_BOOTSTRAP_SERVER", "localhost:9092,[::1]:19092"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->bootstrap_server, "localhost:9092,[::1]:19092");
+  EXPECT_EQ(c->sources["bootstrap-server"], ConfigSource::kEnvironment);
+  std::string file = WriteToml("bootstrap_server = \"b:1\"\n");
+  c = Load({"--config", file, "--bootstrap-server", "a:2"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->bootstrap_server, "a:2");
+
+  EXPECT_THAT(Error({"--bootstrap-server", "localhost"}),
+              HasSubstr("invalid value 'localhost' for --bootstrap-server: expected HOST:PORT"));
+  EXPECT_THAT(Error({"--bootstrap-server", "a:1,,b:2"}), HasSubstr("for --bootstrap-server"));
+  EXPECT_EQ(Error({"--bootstrap-server", "a:0"}),
+            "invalid value 'a:0' for --bootstrap-server: port 0 is not an address to connect to");
 }
 
 TEST_F(ConfigTest, ConfigFileFromEnvironmentAndFlagWins) {
