@@ -10,9 +10,9 @@
 
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
+#include "kafka/partitioner.h"
 #include "log/record_batch_builder.h"
 #include "server/command.h"
-#include "server/partitioner.h"
 
 namespace oxbow::server {
 namespace {
@@ -173,8 +173,8 @@ Status Produce(const CommandContext& ctx, const ProduceArgs& args) {
       break;
     }
     int32_t id = args.partition >= 0 ? args.partition
-                 : rec->key          ? PartitionForKey(AsBytes(*rec->key), partitions).value()
-                                     : static_cast<int32_t>(round_robin++ % partitions);
+                 : rec->key ? kafka::PartitionForKey(AsBytes(*rec->key), partitions).value()
+                            : static_cast<int32_t>(round_robin++ % partitions);
     Result<PartitionWriter*> writer = writer_for(id);
     status =
         writer.ok() ? (*writer)->Add(rec->key, rec->value, headers, log::NowMs()) : writer.status();

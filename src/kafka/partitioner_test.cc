@@ -1,10 +1,10 @@
-#include "server/partitioner.h"
+#include "kafka/partitioner.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace oxbow::server {
+namespace oxbow::kafka {
 namespace {
 
 // Kafka's own vectors (clients UtilsTest.testMurmur2): keys must land where Java clients
@@ -31,4 +31,4 @@ TEST(PartitionerTest, PartitionIsPositiveHashModuloCount) {
 }
 
 }  // namespace
-}  // namespace oxbow::server
+}  // namespace oxbow::kafka

@@ -1,5 +1,5 @@
-// Where `oxbow topic produce` puts a record: the partition Kafka's Java client would choose
-// for its key, so records produced here and by Kafka clients land together.
+// The partition the Java client's default partitioner chooses for a key, so records
+// produced by `oxbow topic produce`, the REST proxy and Kafka clients land together.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include "base/bytes.h"
 #include "base/ids.h"
 
-namespace oxbow::server {
+namespace oxbow::kafka {
 
 // Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2: MurmurHash2 with seed
 // 0x9747b28c), as a signed 32-bit value like Java's.
@@ -17,4 +17,4 @@ int32_t Murmur2(ByteView data);
 // toPositive clearing the sign bit. Precondition: partitions > 0.
 PartitionId PartitionForKey(ByteView key, int32_t partitions);
 
-}  // namespace oxbow::server
+}  // namespace oxbow::kafka

@@ -1,6 +1,6 @@
-#include "server/partitioner.h"
+#include "kafka/partitioner.h"
 
-namespace oxbow::server {
+namespace oxbow::kafka {
 
 int32_t Murmur2(ByteView data) {
   // Java does this in int arithmetic; unsigned arithmetic gives the same bits without
@@ -44,4 +44,4 @@ PartitionId PartitionForKey(ByteView key, int32_t partitions) {
   return PartitionId(static_cast<int32_t>(positive % static_cast<uint32_t>(partitions)));
 }
 
-}  // namespace oxbow::server
+}  // namespace oxbow::kafka
