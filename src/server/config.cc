@@ -284,6 +284,7 @@ Status ApplyTopicDefault(const SettingDef& def, const RawValue& raw, ServerConfi
   Status s = config.log.defaults.Apply({{key, raw.value}});
   if (s.ok()) {
     config.topic_defaults[key] = raw.value;
+    config.kafka.configured_topic_keys.insert(key);
     return s;
   }
   std::string msg(ToStd(s.message()));

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,11 @@ struct KafkaServerOptions {
   int32_t socket_request_max_bytes = 104857600;
   bool auto_create_topics = true;
   int32_t auto_create_partitions = 1;  // serve sets it from --default-partitions
+  // The topic config keys whose server-wide default the configuration sets (flags,
+  // environment, file) instead of leaving it built in. DescribeConfigs reports them as
+  // STATIC_BROKER_CONFIG, as Kafka does for a default set in server.properties, so that
+  // clients (`oxbow topic describe` among them) can tell them from built-in defaults.
+  std::set<std::string, std::less<>> configured_topic_keys;
   // How long Stop() lets requests in flight finish before abandoning them.
   int64_t stop_grace_ms = 1000;
   // Consumer groups (src/kafka/groups/), with Kafka's names and defaults.

@@ -1,7 +1,8 @@
 // DescribeConfigs (key 32): a topic's effective configuration (overrides marked as topic
-// configs, the rest as defaults) or the broker's topic defaults under Kafka's broker names
+// configs, server-wide defaults the configuration sets as static broker configs, the rest as
+// defaults) or the broker's topic defaults under Kafka's broker names
 // (log.retention.ms, …) plus num.partitions and auto.create.topics.enable.
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 #include "kafka/server/handlers/broker_configs.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
@@ -65,9 +66,12 @@ class DescribeConfigsHandler final
       }
       for (const auto& [key, value] : info->config.ToMap()) {
         if (!Wanted(r, key)) continue;
-        bool overridden = info->overrides.contains(key);
-        out.configs.push_back(
-            MakeEntry(key, value, overridden ? kSourceTopicOverride : kSourceDefault, synonyms));
+        int8_t source = info->overrides.contains(key)                       ? kSourceTopicOverride
+                        : ctx_.options->configured_topic_keys.contains(key) ? kSourceStaticBroker
+                                                                            : kSourceDefault;
+        Entry e = MakeEntry(key, value, source, synonyms);
+        e.read_only = false;  // any topic config can be overridden, whatever its source
+        out.configs.push_back(std::move(e));
       }
       return out;
     }
