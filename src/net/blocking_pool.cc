@@ -1,8 +1,8 @@
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 
 #include "base/logging.h"
 
-namespace oxbow::kafka {
+namespace oxbow::net {
 
 BlockingPool::BlockingPool(size_t threads) : threads_(threads), pool_(threads == 0 ? 1 : threads) {
   OXBOW_CHECK(threads > 0, "a BlockingPool needs at least one thread");
@@ -16,4 +16,4 @@ void BlockingPool::Stop() {
   pool_.join();
 }
 
-}  // namespace oxbow::kafka
+}  // namespace oxbow::net

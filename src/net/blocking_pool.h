@@ -16,7 +16,7 @@
 
 #include "base/asio.h"
 
-namespace oxbow::kafka {
+namespace oxbow::net {
 
 class BlockingPool {
  public:
@@ -77,4 +77,4 @@ boost::asio::awaitable<std::invoke_result_t<Fn>> BlockingPool::Run(Fn fn) {
   if constexpr (!std::is_void_v<R>) co_return std::move(*result);
 }
 
-}  // namespace oxbow::kafka
+}  // namespace oxbow::net

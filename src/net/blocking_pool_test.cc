@@ -1,4 +1,4 @@
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 
 #include <chrono>
 #include <future>
@@ -8,7 +8,7 @@
 
 #include "gtest/gtest.h"
 
-namespace oxbow::kafka {
+namespace oxbow::net {
 namespace {
 
 namespace asio = boost::asio;
@@ -115,4 +115,4 @@ TEST(BlockingPoolTest, StopRunsQueuedWorkThenRunsInline) {
 }
 
 }  // namespace
-}  // namespace oxbow::kafka
+}  // namespace oxbow::net

@@ -12,6 +12,7 @@
 
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
+#include "net/host_port.h"
 #include "toml++/toml.h"
 
 namespace oxbow::server {
@@ -225,8 +226,8 @@ Result<bool> ParseBool(std::string_view value, std::string_view where) {
       fmt::format("invalid value '{}' for {}: expected true or false", value, where));
 }
 
-Result<kafka::HostPort> ParseListener(std::string_view value, std::string_view where) {
-  Result<kafka::HostPort> parsed = kafka::ParseHostPort(value);
+Result<net::HostPort> ParseListener(std::string_view value, std::string_view where) {
+  Result<net::HostPort> parsed = net::ParseHostPort(value);
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(
         fmt::format("invalid value '{}' for {}: {}", value, where, parsed.status().message()));
@@ -239,11 +240,11 @@ Status ApplyKafkaSetting(std::string_view flag, const RawValue& raw, ServerConfi
   const std::string& v = raw.value;
   kafka::KafkaServerOptions& kafka = config.kafka;
   if (flag == "kafka-listener") {
-    ASSIGN_OR_RETURN(kafka::HostPort listener, ParseListener(v, raw.where));
+    ASSIGN_OR_RETURN(net::HostPort listener, ParseListener(v, raw.where));
     kafka.listen_host = listener.host;
     kafka.listen_port = listener.port;
   } else if (flag == "kafka-advertised-listener") {
-    kafka::HostPort advertised;  // empty: derived from the listener when the server starts
+    net::HostPort advertised;  // empty: derived from the listener when the server starts
     if (!v.empty()) {
       ASSIGN_OR_RETURN(advertised, ParseListener(v, raw.where));
     }
@@ -266,7 +267,7 @@ Status ApplyKafkaSetting(std::string_view flag, const RawValue& raw, ServerConfi
     for (std::string_view rest = v; !rest.empty();) {
       std::string_view item = rest.substr(0, rest.find(','));
       rest.remove_prefix(std::min(rest.size(), item.size() + 1));
-      ASSIGN_OR_RETURN(kafka::HostPort address, ParseListener(item, raw.where));
+      ASSIGN_OR_RETURN(net::HostPort address, ParseListener(item, raw.where));
       if (address.port == 0) {
         return absl::InvalidArgumentError(fmt::format(
             "invalid value '{}' for {}: port 0 is not an address to connect to", v, raw.where));
@@ -418,7 +419,7 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "cleanup-interval-ms") return std::to_string(defaults.cleanup_interval_ms);
   kafka::KafkaServerOptions kafka;
   if (def.flag == "kafka-listener")
-    return kafka::FormatHostPort(kafka.listen_host, kafka.listen_port);
+    return net::FormatHostPort(kafka.listen_host, kafka.listen_port);
   if (def.flag == "socket-request-max-bytes") return std::to_string(kafka.socket_request_max_bytes);
   if (def.flag == "auto-create-topics") return kafka.auto_create_topics ? "true" : "false";
   if (def.flag == "kafka-io-threads") return std::to_string(kafka.io_threads);

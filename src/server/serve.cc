@@ -20,6 +20,7 @@
 #include "fmt/format.h"
 #include "kafka/server/handlers/handlers.h"
 #include "kafka/server/kafka_server.h"
+#include "net/host_port.h"
 #include "server/command.h"
 #include "server/signals.h"
 
@@ -87,8 +88,8 @@ Result<std::unique_ptr<kafka::KafkaServer>> StartKafka(const ServerConfig& confi
   RETURN_IF_ERROR(server->Start());
   const kafka::KafkaServerOptions& o = server->options();
   OXBOW_LOG_INFO("Kafka API listening on {} (advertised {})",
-                 kafka::FormatHostPort(o.listen_host, server->bound_port()),
-                 kafka::FormatHostPort(o.advertised_host, o.advertised_port));
+                 net::FormatHostPort(o.listen_host, server->bound_port()),
+                 net::FormatHostPort(o.advertised_host, o.advertised_port));
   OXBOW_LOG_DEBUG(
       "Kafka API: {} API(s), {} I/O thread(s), {} blocking thread(s), requests up to {} bytes, "
       "automatic topic creation {}",

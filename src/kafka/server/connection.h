@@ -25,7 +25,7 @@
 
 #include "base/asio.h"
 #include "base/status.h"
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 #include "kafka/server/handler.h"
 
 namespace oxbow::kafka {

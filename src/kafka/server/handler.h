@@ -23,9 +23,13 @@
 #include "base/bytes.h"
 #include "base/status.h"
 
+namespace oxbow::net {
+class BlockingPool;
+}  // namespace oxbow::net
+
 namespace oxbow::kafka {
 
-class BlockingPool;
+using net::BlockingPool;
 
 // One request, as the handler sees it. Owned by the connection; valid during Handle.
 struct RequestContext {

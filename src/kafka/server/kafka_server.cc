@@ -7,6 +7,7 @@
 #include "base/logging.h"
 #include "fmt/format.h"
 #include "kafka/server/connection.h"
+#include "net/listener.h"
 
 namespace oxbow::kafka {
 namespace {
@@ -17,38 +18,6 @@ using asio::ip::tcp;
 // After a failed accept (e.g. EMFILE: out of file descriptors) the loop waits this long
 // before trying again, instead of spinning on the error.
 constexpr std::chrono::milliseconds kAcceptBackoff(100);
-
-// The endpoint to bind: the first IPv4 address the host resolves to, else the first one
-// ("localhost" usually resolves to ::1 first, but clients try 127.0.0.1 at least as often).
-Result<tcp::endpoint> ResolveListenEndpoint(asio::io_context& io, const std::string& host,
-                                            uint16_t port) {
-  tcp::resolver resolver(io);
-  boost::system::error_code ec;
-  tcp::resolver::results_type results = resolver.resolve(
-      host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-  if (ec || results.empty()) {
-    return absl::InvalidArgumentError(
-        fmt::format("cannot listen on {}: cannot resolve host '{}': {}", FormatHostPort(host, port),
-                    host, ec ? ec.message() : "no address"));
-  }
-  for (const auto& entry : results) {
-    if (entry.endpoint().address().is_v4()) return entry.endpoint();
-  }
-  return results.begin()->endpoint();
-}
-
-Status ListenError(std::string_view what, const std::string& where,
-                   const boost::system::error_code& ec) {
-  std::string msg = fmt::format("cannot listen on {}: {}: {}", where, what, ec.message());
-  if (ec == asio::error::address_in_use) {
-    return absl::UnavailableError(
-        msg + " (another process listens there: another oxbow or Kafka broker?)");
-  }
-  if (ec == asio::error::access_denied) {
-    return absl::FailedPreconditionError(msg + " (ports below 1024 need privileges)");
-  }
-  return absl::InternalError(msg);
-}
 
 }  // namespace
 
@@ -67,24 +36,10 @@ Status KafkaServer::Start() {
   if (started_ || stopped_) {
     return absl::FailedPreconditionError("the Kafka server was already started");
   }
-  std::string where = FormatHostPort(options_.listen_host, options_.listen_port);
-  ASSIGN_OR_RETURN(tcp::endpoint endpoint,
-                   ResolveListenEndpoint(io_context_, options_.listen_host, options_.listen_port));
-  boost::system::error_code ec;
-  acceptor_.open(endpoint.protocol(), ec);
-  if (ec) return ListenError("socket", where, ec);
-  // Lets a restarted server bind while connections of the previous one are in TIME_WAIT.
-  acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (ec) return ListenError("SO_REUSEADDR", where, ec);
-  acceptor_.bind(endpoint, ec);
-  if (ec) return ListenError("bind", where, ec);
-  acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return ListenError("listen", where, ec);
-  bound_port_ = acceptor_.local_endpoint(ec).port();
-  if (ec) return ListenError("getsockname", where, ec);
-
+  ASSIGN_OR_RETURN(bound_port_, net::Listen(acceptor_, options_.listen_host, options_.listen_port));
   if (options_.advertised_host.empty()) {
-    const asio::ip::address& a = endpoint.address();
+    boost::system::error_code ec;
+    asio::ip::address a = acceptor_.local_endpoint(ec).address();
     options_.advertised_host = !a.is_unspecified() ? options_.listen_host
                                : a.is_v6()         ? "::1"
                                                    : "127.0.0.1";

@@ -26,7 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "base/asio.h"
 #include "base/status.h"
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"

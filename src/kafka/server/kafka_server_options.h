@@ -6,9 +6,6 @@
 #include <cstdint>
 #include <set>
 #include <string>
-#include <string_view>
-
-#include "base/status.h"
 
 namespace oxbow::kafka {
 
@@ -42,17 +39,5 @@ struct KafkaServerOptions {
   int32_t group_max_session_timeout_ms = 1800000;   // group.max.session.timeout.ms
   int32_t offsets_topic_partitions = 1;             // of __consumer_offsets, when created
 };
-
-// A listener address as users write it: "host:port", with an IPv6 address in brackets
-// ("[::1]:9092").
-struct HostPort {
-  std::string host;
-  uint16_t port = 0;
-};
-// InvalidArgument, saying what is expected, for anything but a non-empty host and a port
-// from 0 to 65535.
-Result<HostPort> ParseHostPort(std::string_view text);
-// "host:port", or "[host]:port" when the host contains ':' (IPv6).
-std::string FormatHostPort(std::string_view host, uint16_t port);
 
 }  // namespace oxbow::kafka

@@ -1,5 +1,5 @@
 // DeleteTopics (key 20): deletes each named topic and its data.
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 

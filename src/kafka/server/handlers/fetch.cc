@@ -11,7 +11,7 @@
 #include <chrono>
 
 #include "base/logging.h"
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 

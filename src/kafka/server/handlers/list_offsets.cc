@@ -2,7 +2,7 @@
 // earliest (the log start offset), otherwise the first offset whose record timestamp is at
 // or after it (-1 when there is none), as consumers' offsets-for-times and auto.offset.reset
 // use it.
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 

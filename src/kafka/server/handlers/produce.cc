@@ -4,7 +4,7 @@
 // same on a single broker: the response is sent once the append is durable per the
 // topic's flush policy (fsync per append by default).
 #include "base/logging.h"
-#include "kafka/server/blocking_pool.h"
+#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 

@@ -1,9 +1,9 @@
-#include "kafka/server/kafka_server_options.h"
+#include "net/host_port.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace oxbow::kafka {
+namespace oxbow::net {
 namespace {
 
 using ::testing::HasSubstr;
@@ -39,4 +39,4 @@ TEST(HostPortTest, FormatsIpv6InBrackets) {
 }
 
 }  // namespace
-}  // namespace oxbow::kafka
+}  // namespace oxbow::net

@@ -1,10 +1,10 @@
-#include "kafka/server/kafka_server_options.h"
+#include "net/host_port.h"
 
 #include <charconv>
 
 #include "fmt/format.h"
 
-namespace oxbow::kafka {
+namespace oxbow::net {
 
 Result<HostPort> ParseHostPort(std::string_view text) {
   size_t colon = text.rfind(':');
@@ -37,4 +37,4 @@ std::string FormatHostPort(std::string_view host, uint16_t port) {
                                                   : fmt::format("[{}]:{}", host, port);
 }
 
-}  // namespace oxbow::kafka
+}  // namespace oxbow::net
