@@ -30,6 +30,7 @@ namespace oxbow::registry {
 // Recursive schemas terminate: a (reader, writer) pair already being checked is assumed
 // compatible, so only a real difference makes the result incompatible. Paths name places in
 // the reader schema ("/fields/0/type/items"); for a writer union branch the index is added.
+// A pure function: any thread, no shared state.
 std::vector<Incompatibility> CheckAvroReadCompatibility(const AvroSchema& reader,
                                                         const AvroSchema& writer);
 

@@ -40,6 +40,8 @@ struct AvroParseOptions {
 // Accepted leniently, as the Java library does: unknown attributes (kept in `properties`);
 // logical types that do not apply (ignored, see avro_logical_type.h); bytes and fixed
 // defaults are any string; empty unions.
+//
+// Reentrant: parses share no state, so any thread may call it.
 Result<AvroSchema> ParseAvroSchema(std::string_view text, const AvroParseOptions& options = {});
 
 }  // namespace oxbow::registry

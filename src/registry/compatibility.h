@@ -47,7 +47,8 @@ Result<CompatibilityLevel> ParseCompatibilityLevel(std::string_view name);
 struct Incompatibility {
   // Confluent's / the Java library's error type: TYPE_MISMATCH, NAME_MISMATCH,
   // FIXED_SIZE_MISMATCH, MISSING_ENUM_SYMBOLS, READER_FIELD_MISSING_DEFAULT_VALUE,
-  // MISSING_UNION_BRANCH (Avro); other schema languages add their own.
+  // MISSING_UNION_BRANCH (Avro; plus Oxbow's READER_FIELD_MATCHES_SEVERAL_WRITER_FIELDS and
+  // SCHEMAS_TOO_DEEP); Confluent's JSON Schema difference types for JSON.
   std::string kind;
   // Where, in the reader schema, as a JSON-pointer-like path: "/fields/1/type".
   std::string path;

@@ -35,20 +35,6 @@ constexpr std::string_view kUnmodelled[] = {"not",
                                             "minContains",
                                             "maxContains"};
 
-std::string EscapePointer(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // "%2F"-style escapes of a URI fragment, decoded.
 std::string PercentDecode(std::string_view s) {
   auto hex = [](char c) -> int {
@@ -70,6 +56,20 @@ std::string PercentDecode(std::string_view s) {
 }
 
 }  // namespace
+
+std::string JsonPointerEscape(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 std::string_view JsonTypeName(JsonType type) { return kTypeNames[static_cast<size_t>(type)]; }
 
@@ -125,7 +125,7 @@ class JsonSchemaParser {
   }
 
   Status Keyword(JsonSchemaNode* node, const std::string& key, const Json& v) {
-    const std::string at = fmt::format("{}/{}", node->pointer, EscapePointer(key));
+    const std::string at = fmt::format("{}/{}", node->pointer, JsonPointerEscape(key));
     if (key == "$ref") {
       if (!v.is_string()) return Error(at, "\"$ref\" must be a string, got {}", JsonForMessage(v));
       refs_.push_back({node, v.get<std::string>()});
@@ -255,7 +255,7 @@ class JsonSchemaParser {
     if (!v.is_object()) return Error(at, "must be an object of schemas, got {}", JsonForMessage(v));
     for (const auto& [name, sub] : v.items()) {
       ASSIGN_OR_RETURN(const JsonSchemaNode* node,
-                       ParseNode(sub, fmt::format("{}/{}", at, EscapePointer(name))));
+                       ParseNode(sub, fmt::format("{}/{}", at, JsonPointerEscape(name))));
       out->emplace(name, node);
     }
     return absl::OkStatus();

@@ -114,6 +114,9 @@ class JsonSchema {
   const JsonSchemaNode* root_ = nullptr;
 };
 
+// `key` escaped for use as one JSON pointer segment ("~" → "~0", "/" → "~1").
+std::string JsonPointerEscape(std::string_view key);
+
 // The document as compact JSON with keys sorted: two registrations with the same normalized
 // form are the same schema.
 std::string JsonSchemaNormalizedForm(const JsonSchema& schema);

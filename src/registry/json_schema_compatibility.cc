@@ -226,11 +226,12 @@ class JsonDiffer {
   void CompareObject(const Node& w, const Node& r, Incompatibilities* out) {
     for (const auto& [name, rp] : r.properties) {
       auto wp = w.properties.find(name);
-      std::string at = Join(Join(r.pointer, "properties"), name);
+      std::string at = Join(Join(r.pointer, "properties"), JsonPointerEscape(name));
       if (wp != w.properties.end()) {
         if (!w.required.contains(name) && r.required.contains(name) &&
             !Resolve(rp)->default_value) {
-          out->push_back(Make("REQUIRED_ATTRIBUTE_ADDED", Join(Join(r.pointer, "required"), name),
+          out->push_back(Make("REQUIRED_ATTRIBUTE_ADDED",
+                              Join(Join(r.pointer, "required"), JsonPointerEscape(name)),
                               fmt::format("the reader requires property \"{}\", which the writer "
                                           "made optional, and gives it no default",
                                           name)));
@@ -242,7 +243,8 @@ class JsonDiffer {
     }
     for (const auto& [name, wp] : w.properties) {
       if (!r.properties.contains(name)) {
-        PropertyRemoved(r, name, wp, Join(Join(r.pointer, "properties"), name), out);
+        PropertyRemoved(r, name, wp, Join(Join(r.pointer, "properties"), JsonPointerEscape(name)),
+                        out);
       }
     }
     AdditionalProperties(w, r, out);
