@@ -5,7 +5,6 @@
 #include "CLI/CLI.hpp"
 #include "base/logging.h"
 #include "fmt/format.h"
-#include "io/file.h"
 
 namespace oxbow::server {
 
@@ -31,18 +30,6 @@ Result<ServerConfig> SetUp(const CommandContext& ctx, std::string_view default_l
   ASSIGN_OR_RETURN(ServerConfig config, ResolveConfig(ctx.flags, ctx.env));
   RETURN_IF_ERROR(SetLogLevel(config.log_level.empty() ? default_level : config.log_level));
   return config;
-}
-
-Result<std::unique_ptr<log::LogManager>> OpenLog(const ServerConfig& config) {
-  Result<std::unique_ptr<log::LogManager>> log =
-      log::LogManager::Open(io::FileSystem::Default(), config.log);
-  if (!log.ok() && log.status().code() == absl::StatusCode::kFailedPrecondition) {
-    return absl::FailedPreconditionError(fmt::format(
-        "{}\n(while a server runs, use a Kafka client against it, e.g. kcat -b localhost:9092; "
-        "oxbow topic through the Kafka API comes next)",
-        log.status().message()));
-  }
-  return log;
 }
 
 Result<log::ConfigMap> ParseKeyValues(std::span<const std::string> items, std::string_view option) {

@@ -59,10 +59,6 @@ int RunCommand(const std::function<Status()>& body);
 // `default_level` when no source set one). Logging goes to stderr.
 Result<ServerConfig> SetUp(const CommandContext& ctx, std::string_view default_level);
 
-// Opens the data directory for a one-shot command: recovery runs, no background
-// maintenance. When a server holds the directory, the error says so and what to do.
-Result<std::unique_ptr<log::LogManager>> OpenLog(const ServerConfig& config);
-
 // Parses "key=value" items of `option` (e.g. --config retention.ms=1000). The value may be
 // empty; the key may not.
 Result<log::ConfigMap> ParseKeyValues(std::span<const std::string> items, std::string_view option);

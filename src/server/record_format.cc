@@ -97,25 +97,29 @@ Result<RecordFormat> RecordFormat::Parse(std::string_view format) {
   return f;
 }
 
-void RecordFormat::Format(std::string_view topic, PartitionId partition,
-                          const log::DecodedBatch& batch, const log::Record& r,
-                          std::string& out) const {
+ConsumedRecord ToConsumed(std::string_view topic, PartitionId partition,
+                          const log::DecodedBatch& batch, const log::Record& record) {
+  return {topic,      partition,    batch.offset_of(record), batch.timestamp_of(record),
+          record.key, record.value, record.headers};
+}
+
+void RecordFormat::Format(const ConsumedRecord& r, std::string& out) const {
   for (const Part& part : parts_) {
     switch (part.field) {
       case Field::kLiteral:
         out.append(part.literal);
         break;
       case Field::kTopic:
-        out.append(topic);
+        out.append(r.topic);
         break;
       case Field::kPartition:
-        fmt::format_to(std::back_inserter(out), "{}", partition);
+        fmt::format_to(std::back_inserter(out), "{}", r.partition);
         break;
       case Field::kOffset:
-        fmt::format_to(std::back_inserter(out), "{}", batch.offset_of(r));
+        fmt::format_to(std::back_inserter(out), "{}", r.offset);
         break;
       case Field::kTimestamp:
-        fmt::format_to(std::back_inserter(out), "{}", batch.timestamp_of(r));
+        fmt::format_to(std::back_inserter(out), "{}", r.timestamp);
         break;
       case Field::kKey:
         AppendNullable(r.key, out);

@@ -28,7 +28,9 @@ class RecordFormatTest : public ::testing::Test {
     Result<RecordFormat> f = RecordFormat::Parse(format);
     EXPECT_TRUE(f.ok()) << f.status();
     std::string out;
-    if (f.ok()) f->Format("orders", PartitionId(2), *batch_, batch_->records()[record], out);
+    if (f.ok()) {
+      f->Format(ToConsumed("orders", PartitionId(2), *batch_, batch_->records()[record]), out);
+    }
     return out;
   }
 

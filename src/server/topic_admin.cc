@@ -1,12 +1,14 @@
-// `oxbow topic create | list | describe | delete | alter`: topic administration on a data
-// directory, without a server (the Kafka API's CreateTopics and friends come later).
+// `oxbow topic create | list | describe | delete | alter`: topic administration, on the data
+// directory or through a running server's Kafka API (topic_backend.h).
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
 #include "server/command.h"
+#include "server/topic_backend.h"
 
 namespace oxbow::server {
 namespace {
@@ -25,74 +27,83 @@ struct AlterArgs {
 Status Create(const CommandContext& ctx, const CreateArgs& args) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
   ASSIGN_OR_RETURN(log::ConfigMap overrides, ParseKeyValues(args.configs, "--config"));
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
-  RETURN_IF_ERROR(log->CreateTopic(args.topic, args.partitions, overrides));
-  ASSIGN_OR_RETURN(int32_t partitions, log->PartitionCount(args.topic));
+  ASSIGN_OR_RETURN(auto topics, OpenTopicBackend(config));
+  ASSIGN_OR_RETURN(int32_t partitions, topics->CreateTopic(args.topic, args.partitions, overrides));
   fmt::print("created topic {} with {} partition{}\n", args.topic, partitions,
              partitions == 1 ? "" : "s");
-  return log->Close();
+  return topics->Close();
 }
 
 Status List(const CommandContext& ctx) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
-  for (const std::string& name : log->ListTopics()) fmt::print("{}\n", name);
-  return log->Close();
+  ASSIGN_OR_RETURN(auto topics, OpenTopicBackend(config));
+  ASSIGN_OR_RETURN(std::vector<std::string> names, topics->ListTopics());
+  for (const std::string& name : names) fmt::print("{}\n", name);
+  return topics->Close();
 }
 
 // The config table of `describe`: every key with its effective value, marked with where a
 // non-default value comes from.
-void PrintConfig(const log::TopicInfo& info, const ServerConfig& config) {
+void PrintConfig(const TopicDescription& info) {
   fmt::print(
       "Config (effective; [topic] = topic override, [server] = server-wide default "
       "from flags, environment or config file):\n");
   size_t width = 0;
-  for (const auto& [key, value] : info.config.ToMap()) width = std::max(width, key.size());
-  for (const auto& [key, value] : info.config.ToMap()) {
-    std::string_view mark = info.overrides.contains(key)          ? "  [topic]"
-                            : config.topic_defaults.contains(key) ? "  [server]"
-                                                                  : "";
-    fmt::print("  {:<{}} = {}{}\n", key, width, value, mark);
+  for (const auto& [key, value] : info.config) width = std::max(width, key.size());
+  for (const auto& [key, value] : info.config) {
+    std::string_view mark = value.origin == ConfigOrigin::kTopic    ? "  [topic]"
+                            : value.origin == ConfigOrigin::kServer ? "  [server]"
+                                                                    : "";
+    fmt::print("  {:<{}} = {}{}\n", key, width, value.value, mark);
   }
+}
+
+// Size and segment counts are known only from the data directory; through the Kafka API
+// they print as "-", in the same columns.
+template <typename T>
+std::string OrDash(const std::optional<T>& v) {
+  return v ? fmt::format("{}", *v) : std::string("-");
 }
 
 Status Describe(const CommandContext& ctx, const std::string& topic) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
-  ASSIGN_OR_RETURN(log::TopicInfo info, log->DescribeTopic(topic));
-  uint64_t total_bytes = 0;
-  for (const log::PartitionInfo& p : info.partitions) total_bytes += p.size_bytes;
+  ASSIGN_OR_RETURN(auto topics, OpenTopicBackend(config));
+  ASSIGN_OR_RETURN(TopicDescription info, topics->DescribeTopic(topic, /*with_config=*/true));
+  std::optional<uint64_t> total_bytes = 0;
+  for (const PartitionState& p : info.partitions) {
+    total_bytes =
+        p.size_bytes && total_bytes ? std::optional(*total_bytes + *p.size_bytes) : std::nullopt;
+  }
   fmt::print("Topic: {}\nPartitions: {}\nSize: {}\n\n", info.name, info.partitions.size(),
-             FormatBytes(total_bytes));
+             total_bytes ? FormatBytes(*total_bytes) : "-");
   fmt::print("{:>9}  {:>14}  {:>14}  {:>14}  {:>8}\n", "PARTITION", "LOG-START", "HIGH-WATERMARK",
              "SIZE-BYTES", "SEGMENTS");
-  for (const log::PartitionInfo& p : info.partitions) {
-    fmt::print("{:>9}  {:>14}  {:>14}  {:>14}  {:>8}\n", p.id, p.log_start_offset, p.high_watermark,
-               p.size_bytes, p.segments);
+  for (const PartitionState& p : info.partitions) {
+    fmt::print("{:>9}  {:>14}  {:>14}  {:>14}  {:>8}\n", p.id, p.log_start, p.high_watermark,
+               OrDash(p.size_bytes), OrDash(p.segments));
   }
   fmt::print("\n");
-  PrintConfig(info, config);
-  return log->Close();
+  PrintConfig(info);
+  return topics->Close();
 }
 
 Status Delete(const CommandContext& ctx, const std::string& topic) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
-  RETURN_IF_ERROR(log->DeleteTopic(topic));
+  ASSIGN_OR_RETURN(auto topics, OpenTopicBackend(config));
+  RETURN_IF_ERROR(topics->DeleteTopic(topic));
   fmt::print("deleted topic {}\n", topic);
-  return log->Close();
+  return topics->Close();
 }
 
 Status Alter(const CommandContext& ctx, const AlterArgs& args) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
   ASSIGN_OR_RETURN(log::ConfigMap changes, ParseKeyValues(args.configs, "--config"));
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
-  RETURN_IF_ERROR(log->AlterTopicConfig(args.topic, changes));
-  ASSIGN_OR_RETURN(log::TopicInfo info, log->DescribeTopic(args.topic));
+  ASSIGN_OR_RETURN(auto topics, OpenTopicBackend(config));
+  ASSIGN_OR_RETURN(log::ConfigMap overrides, topics->AlterTopicConfig(args.topic, changes));
   fmt::print("altered topic {}; its overrides are now:{}\n", args.topic,
-             info.overrides.empty() ? " none" : "");
-  for (const auto& [key, value] : info.overrides) fmt::print("  {} = {}\n", key, value);
-  return log->Close();
+             overrides.empty() ? " none" : "");
+  for (const auto& [key, value] : overrides) fmt::print("  {} = {}\n", key, value);
+  return topics->Close();
 }
 
 std::string ConfigKeysHelp() {

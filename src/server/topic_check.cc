@@ -1,5 +1,5 @@
 // `oxbow topic compact | verify`: maintenance an operator runs by hand, on a data directory
-// without a server.
+// without a server (they refuse to work through one: see OpenDataDirOnly).
 #include <memory>
 #include <string>
 
@@ -7,13 +7,19 @@
 #include "fmt/format.h"
 #include "log/compactor.h"
 #include "server/command.h"
+#include "server/topic_backend.h"
 
 namespace oxbow::server {
 namespace {
 
 Status Compact(const CommandContext& ctx, const std::string& topic) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
+  ASSIGN_OR_RETURN(
+      auto log,
+      OpenDataDirOnly(config, "compact",
+                      "the server compacts compacted topics itself, in the background "
+                      "(every --cleanup-interval-ms, once min.cleanable.dirty.ratio is reached); "
+                      "to compact now, stop the server first"));
   ASSIGN_OR_RETURN(log::TopicInfo info, log->DescribeTopic(topic));
   if (!info.config.compact_policy) {
     return absl::FailedPreconditionError(fmt::format(
@@ -87,7 +93,12 @@ Status VerifySegment(const log::Segment& seg, VerifyCounts& counts) {
 
 Status Verify(const CommandContext& ctx, const std::string& topic) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
+  ASSIGN_OR_RETURN(
+      auto log,
+      OpenDataDirOnly(config, "verify",
+                      "it reads the segment files, which the Kafka API does not expose (the "
+                      "server checks every batch's CRC as it is appended and recovers "
+                      "damaged tails when it starts); to verify, stop the server first"));
   ASSIGN_OR_RETURN(int32_t partitions, log->PartitionCount(topic));
   uint64_t damaged = 0;
   for (int32_t i = 0; i < partitions; ++i) {

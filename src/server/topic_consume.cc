@@ -1,7 +1,9 @@
-// `oxbow topic consume`: prints the records of a topic, reading the log as a Kafka consumer
-// does (see partition_reader.h).
+// `oxbow topic consume`: prints the records of a topic, from the data directory or through a
+// running server's Kafka API (topic_backend.h).
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -10,15 +12,14 @@
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
 #include "server/command.h"
-#include "server/partition_reader.h"
 #include "server/record_format.h"
 #include "server/signals.h"
 #include "server/timestamp.h"
+#include "server/topic_backend.h"
 
 namespace oxbow::server {
 namespace {
 
-constexpr int kFollowPollMs = 100;
 constexpr size_t kOutputFlushBytes = 64 << 10;
 
 struct ConsumeArgs {
@@ -49,13 +50,14 @@ Result<RecordFormat> MakeFormat(const ConsumeArgs& args) {
 }
 
 // Where reading a partition starts, per --from-beginning / --offset / --from-time.
-Result<Offset> StartOffset(const log::Partition& p, const ConsumeArgs& args) {
-  Offset start = p.log_start_offset();
-  Offset end = p.high_watermark();
+Result<Offset> StartOffset(TopicBackend& topics, const std::string& topic, const PartitionState& p,
+                           const ConsumeArgs& args) {
+  Offset start = p.log_start;
+  Offset end = p.high_watermark;
   if (!args.from_time.empty()) {
     ASSIGN_OR_RETURN(TimestampMs ts, ParseTimestamp(args.from_time));
-    ASSIGN_OR_RETURN(auto found, p.OffsetForTimestamp(ts));
-    return found ? found->first : end;
+    ASSIGN_OR_RETURN(std::optional<Offset> found, topics.OffsetForTimestamp(topic, p.id, ts));
+    return found ? *found : end;
   }
   if (args.offset.empty() || args.offset == "beginning") return start;
   if (args.offset == "end") return end;
@@ -70,69 +72,27 @@ Result<Offset> StartOffset(const log::Partition& p, const ConsumeArgs& args) {
   if (Offset(n) < start || Offset(n) > end) {
     return absl::OutOfRangeError(fmt::format(
         "--offset {} is out of range for {}-{}: it holds offsets {} to {} (high watermark {})", n,
-        p.topic(), p.id(), start, end - 1, end));
+        topic, p.id, start, end - 1, end));
   }
   return Offset(n);
 }
 
-class Consumer {
+// Formats records into a buffer written to stdout in large pieces; --follow writes each
+// record at once, since someone is watching.
+class Printer {
  public:
-  Consumer(const ConsumeArgs& args, RecordFormat format)
-      : args_(args), format_(std::move(format)) {}
+  Printer(const ConsumeArgs& args, RecordFormat format) : args_(args), format_(std::move(format)) {}
 
-  void AddPartition(std::shared_ptr<log::Partition> p, Offset start) {
-    readers_.emplace_back(std::move(p), start);
+  // A ConsumeFn: false once --max-messages records were printed.
+  bool Print(const ConsumedRecord& r) {
+    if (Done()) return false;
+    format_.Format(r, out_);
+    ++consumed_;
+    if (args_.follow || out_.size() >= kOutputFlushBytes) Flush();
+    return !Done();
   }
 
-  // Reads every partition up to its high watermark now, partition after partition.
-  Status ReadToEnd() {
-    for (PartitionReader& r : readers_) {
-      Offset end = r.partition().high_watermark();
-      while (!Done() && r.position() < end) {
-        Offset before = r.position();
-        RETURN_IF_ERROR(Poll(r).status());
-        if (r.position() == before) break;  // nothing more to read below `end`
-      }
-    }
-    Flush();
-    return absl::OkStatus();
-  }
-
-  // Polls every partition in turn until a signal arrives or --max-messages is reached,
-  // sleeping (in the signal wait) when a whole round found nothing new.
-  Status Follow(ShutdownSignals& signals) {
-    while (!Done()) {
-      size_t round = 0;
-      for (PartitionReader& r : readers_) {
-        if (Done()) break;
-        ASSIGN_OR_RETURN(size_t n, Poll(r));
-        round += n;
-      }
-      Flush();
-      if (round == 0) {
-        ASSIGN_OR_RETURN(int sig, signals.Wait(kFollowPollMs));
-        if (sig != 0) break;
-      }
-    }
-    Flush();
-    return absl::OkStatus();
-  }
-
-  int64_t consumed() const { return consumed_; }
-
- private:
   bool Done() const { return args_.max_messages >= 0 && consumed_ >= args_.max_messages; }
-
-  Result<size_t> Poll(PartitionReader& r) {
-    const log::Partition& p = r.partition();
-    ASSIGN_OR_RETURN(size_t n, r.Poll([&](const log::DecodedBatch& batch, const log::Record& rec) {
-      format_.Format(p.topic(), p.id(), batch, rec, out_);
-      ++consumed_;
-      if (out_.size() >= kOutputFlushBytes) Flush();
-      return !Done();
-    }));
-    return n;
-  }
 
   void Flush() {
     std::fwrite(out_.data(), 1, out_.size(), stdout);
@@ -140,12 +100,57 @@ class Consumer {
     out_.clear();
   }
 
+  int64_t consumed() const { return consumed_; }
+
+ private:
   const ConsumeArgs& args_;
   RecordFormat format_;
-  std::vector<PartitionReader> readers_;
   std::string out_;
   int64_t consumed_ = 0;
 };
+
+// Where each chosen partition starts and (its high watermark now) ends.
+struct Range {
+  Offset start;
+  Offset end;
+};
+
+Result<std::map<int32_t, Range>> Ranges(TopicBackend& topics, const ConsumeArgs& args) {
+  ASSIGN_OR_RETURN(TopicDescription info, topics.DescribeTopic(args.topic, /*with_config=*/false));
+  int32_t partitions = static_cast<int32_t>(info.partitions.size());
+  if (args.partition >= partitions) {
+    return absl::InvalidArgumentError(
+        fmt::format("topic {} has no partition {}; it has partitions 0..{}", args.topic,
+                    args.partition, partitions - 1));
+  }
+  std::map<int32_t, Range> ranges;
+  for (const PartitionState& p : info.partitions) {
+    if (args.partition >= 0 && p.id.value() != args.partition) continue;
+    ASSIGN_OR_RETURN(Offset start, StartOffset(topics, args.topic, p, args));
+    ranges[p.id.value()] = {start, p.high_watermark};
+  }
+  return ranges;
+}
+
+// Reads every chosen partition, partition after partition, up to the high watermark it had
+// when the command started; or with --follow, all of them as records arrive.
+Status Read(TopicBackend& topics, const ConsumeArgs& args, const std::map<int32_t, Range>& ranges,
+            Printer& printer, ShutdownSignals* signals) {
+  ASSIGN_OR_RETURN(auto reader, topics.OpenReader(args.topic));
+  auto print = [&printer](const ConsumedRecord& r) { return printer.Print(r); };
+  if (args.follow) {
+    std::map<int32_t, Offset> starts;
+    for (const auto& [id, range] : ranges) starts[id] = range.start;
+    return reader->Follow(starts, print, *signals);
+  }
+  for (const auto& [id, range] : ranges) {
+    if (printer.Done()) break;
+    ASSIGN_OR_RETURN(bool stopped,
+                     reader->ReadRange(PartitionId(id), range.start, range.end, print));
+    if (stopped) break;
+  }
+  return absl::OkStatus();
+}
 
 Status Consume(const CommandContext& ctx, const ConsumeArgs& args) {
   // Before any thread starts (see signals.h); only --follow waits for signals.
@@ -156,24 +161,14 @@ Status Consume(const CommandContext& ctx, const ConsumeArgs& args) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
   ASSIGN_OR_RETURN(RecordFormat format, MakeFormat(args));
   if (!args.from_time.empty()) RETURN_IF_ERROR(ParseTimestamp(args.from_time).status());
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
-  ASSIGN_OR_RETURN(int32_t partitions, log->PartitionCount(args.topic));
-  if (args.partition >= partitions) {
-    return absl::InvalidArgumentError(
-        fmt::format("topic {} has no partition {}; it has partitions 0..{}", args.topic,
-                    args.partition, partitions - 1));
-  }
-  Consumer consumer(args, std::move(format));
-  for (int32_t i = 0; i < partitions; ++i) {
-    if (args.partition >= 0 && i != args.partition) continue;
-    ASSIGN_OR_RETURN(auto p, log->GetPartition(args.topic, PartitionId(i)));
-    ASSIGN_OR_RETURN(Offset start, StartOffset(*p, args));
-    consumer.AddPartition(std::move(p), start);
-  }
-  Status s = args.follow ? consumer.Follow(*signals) : consumer.ReadToEnd();
-  fmt::print(stderr, "consumed {} record{}\n", consumer.consumed(),
-             consumer.consumed() == 1 ? "" : "s");
-  Status closed = log->Close();
+  ASSIGN_OR_RETURN(auto topics, OpenTopicBackend(config));
+  ASSIGN_OR_RETURN(auto ranges, Ranges(*topics, args));
+  Printer printer(args, std::move(format));
+  Status s = Read(*topics, args, ranges, printer, signals.get());
+  printer.Flush();
+  fmt::print(stderr, "consumed {} record{}\n", printer.consumed(),
+             printer.consumed() == 1 ? "" : "s");
+  Status closed = topics->Close();
   return s.ok() ? closed : s;
 }
 

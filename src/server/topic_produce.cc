@@ -1,5 +1,6 @@
-// `oxbow topic produce`: appends lines of stdin to a topic, one record per line, as record
-// batches built like a Kafka producer builds them (RecordBatchBuilder).
+// `oxbow topic produce`: writes lines of stdin to a topic, one record per line, to the
+// partition Kafka's default partitioner would choose, on the data directory or through a
+// running server's Kafka API (topic_backend.h).
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -11,8 +12,8 @@
 #include "CLI/CLI.hpp"
 #include "fmt/format.h"
 #include "kafka/partitioner.h"
-#include "log/record_batch_builder.h"
 #include "server/command.h"
+#include "server/topic_backend.h"
 
 namespace oxbow::server {
 namespace {
@@ -24,74 +25,6 @@ struct ProduceArgs {
   std::string compression = "none";
   int32_t batch_size = 1000;
   std::vector<std::string> headers;
-};
-
-// What was appended to one partition.
-struct PartitionProgress {
-  int64_t records = 0;
-  Offset first{-1};
-  Offset last{-1};
-};
-
-// Accumulates the records of one partition into batches and appends each batch when it is
-// full: batch_size records, or close to the topic's max.message.bytes.
-class PartitionWriter {
- public:
-  PartitionWriter(std::shared_ptr<log::Partition> partition, log::Compression compression,
-                  int32_t batch_size)
-      : partition_(std::move(partition)),
-        builder_(Options(compression)),
-        batch_size_(batch_size),
-        max_bytes_(static_cast<size_t>(partition_->config().max_message_bytes)) {}
-
-  Status Add(std::optional<std::string_view> key, std::string_view value,
-             std::span<const log::RecordHeader> headers, TimestampMs now) {
-    // An upper bound of the record's encoded size (varints, attributes, deltas).
-    size_t record_bytes = (key ? key->size() : 0) + value.size() + 32;
-    for (const log::RecordHeader& h : headers) {
-      record_bytes += h.key.size() + (h.value ? h.value->size() : 0) + 10;
-    }
-    if (builder_.record_count() > 0 && builder_.estimated_size() + record_bytes > max_bytes_) {
-      RETURN_IF_ERROR(Flush());
-    }
-    std::optional<ByteView> key_bytes;
-    if (key) key_bytes = AsBytes(*key);
-    builder_.Add(now, key_bytes, AsBytes(value), headers);
-    if (static_cast<int32_t>(builder_.record_count()) >= batch_size_) return Flush();
-    return absl::OkStatus();
-  }
-
-  Status Flush() {
-    if (builder_.record_count() == 0) return absl::OkStatus();
-    size_t records = builder_.record_count();
-    ASSIGN_OR_RETURN(ByteBuffer batch, builder_.Build());
-    Result<log::AppendResult> appended =
-        partition_->Append(MutableByteView(batch.mutable_data(), batch.size()), log::NowMs());
-    if (!appended.ok()) {
-      return Status(appended.status().code(),
-                    fmt::format("appending {} records to {}-{}: {}", records, partition_->topic(),
-                                partition_->id(), appended.status().message()));
-    }
-    if (progress_.records == 0) progress_.first = appended->base_offset;
-    progress_.last = appended->last_offset;
-    progress_.records += static_cast<int64_t>(records);
-    return absl::OkStatus();
-  }
-
-  const PartitionProgress& progress() const { return progress_; }
-
- private:
-  static log::BatchOptions Options(log::Compression compression) {
-    log::BatchOptions options;
-    options.compression = compression;
-    return options;
-  }
-
-  std::shared_ptr<log::Partition> partition_;
-  log::RecordBatchBuilder builder_;
-  int32_t batch_size_;
-  size_t max_bytes_;
-  PartitionProgress progress_;
 };
 
 // One line of input as a record: key and value split at the first separator.
@@ -112,11 +45,10 @@ Result<Line> SplitLine(std::string_view line, std::string_view separator, int64_
   return Line{line.substr(0, at), line.substr(at + separator.size())};
 }
 
-void PrintSummary(const std::string& topic, const std::map<int32_t, PartitionWriter>& writers) {
+void PrintSummary(const std::string& topic, const std::map<int32_t, ProducedRange>& progress) {
   int64_t total = 0;
   std::string ranges;
-  for (const auto& [id, writer] : writers) {
-    const PartitionProgress& p = writer.progress();
+  for (const auto& [id, p] : progress) {
     if (p.records == 0) continue;
     total += p.records;
     ranges +=
@@ -125,18 +57,38 @@ void PrintSummary(const std::string& topic, const std::map<int32_t, PartitionWri
   fmt::print("produced {} record{} to {}{}\n", total, total == 1 ? "" : "s", topic, ranges);
 }
 
+// Reads stdin and writes each line; stops at the first bad line or failed write.
+Status WriteLines(const ProduceArgs& args, int32_t partitions,
+                  std::span<const log::RecordHeader> headers, RecordWriter& writer) {
+  // Null keys go round-robin, starting at partition 0, record by record.
+  int64_t round_robin = 0;
+  int64_t line_number = 0;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    ++line_number;
+    ASSIGN_OR_RETURN(Line rec, SplitLine(line, args.key_separator, line_number));
+    int32_t id = args.partition >= 0 ? args.partition
+                 : rec.key           ? kafka::PartitionForKey(AsBytes(*rec.key), partitions).value()
+                                     : static_cast<int32_t>(round_robin++ % partitions);
+    RETURN_IF_ERROR(writer.Write(PartitionId(id), {rec.key, rec.value, headers}));
+  }
+  return absl::OkStatus();
+}
+
 Status Produce(const CommandContext& ctx, const ProduceArgs& args) {
   ASSIGN_OR_RETURN(ServerConfig config, SetUp(ctx, "warn"));
   ASSIGN_OR_RETURN(log::Compression compression, log::ParseCompression(args.compression));
   ASSIGN_OR_RETURN(log::ConfigMap header_map, ParseKeyValues(args.headers, "--header"));
-  ASSIGN_OR_RETURN(auto log, OpenLog(config));
-  if (!log->HasTopic(args.topic)) {
+  ASSIGN_OR_RETURN(auto topics, OpenTopicBackend(config));
+  Result<TopicDescription> info = topics->DescribeTopic(args.topic, /*with_config=*/false);
+  if (absl::IsNotFound(info.status())) {
     return absl::NotFoundError(fmt::format(
         "topic {} does not exist; create it first with `oxbow topic create {}` (topics are "
-        "created automatically only through the Kafka API)",
+        "created automatically only for Kafka clients)",
         args.topic, args.topic));
   }
-  ASSIGN_OR_RETURN(int32_t partitions, log->PartitionCount(args.topic));
+  RETURN_IF_ERROR(info.status());
+  int32_t partitions = static_cast<int32_t>(info->partitions.size());
   if (args.partition >= partitions) {
     return absl::InvalidArgumentError(
         fmt::format("topic {} has no partition {}; it has partitions 0..{}", args.topic,
@@ -149,43 +101,14 @@ Status Produce(const CommandContext& ctx, const ProduceArgs& args) {
     headers.push_back(
         {std::string_view(h).substr(0, eq), AsBytes(std::string_view(h).substr(eq + 1))});
   }
-
-  std::map<int32_t, PartitionWriter> writers;
-  auto writer_for = [&](int32_t id) -> Result<PartitionWriter*> {
-    auto it = writers.find(id);
-    if (it == writers.end()) {
-      ASSIGN_OR_RETURN(auto p, log->GetPartition(args.topic, PartitionId(id)));
-      it = writers.try_emplace(id, std::move(p), compression, args.batch_size).first;
-    }
-    return &it->second;
-  };
-
-  // Null keys go round-robin, starting at partition 0, record by record.
-  int64_t round_robin = 0;
-  int64_t line_number = 0;
-  std::string line;
-  Status status;
-  while (status.ok() && std::getline(std::cin, line)) {
-    ++line_number;
-    Result<Line> rec = SplitLine(line, args.key_separator, line_number);
-    if (!rec.ok()) {
-      status = rec.status();
-      break;
-    }
-    int32_t id = args.partition >= 0 ? args.partition
-                 : rec->key ? kafka::PartitionForKey(AsBytes(*rec->key), partitions).value()
-                            : static_cast<int32_t>(round_robin++ % partitions);
-    Result<PartitionWriter*> writer = writer_for(id);
-    status =
-        writer.ok() ? (*writer)->Add(rec->key, rec->value, headers, log::NowMs()) : writer.status();
-  }
-  // Records before a bad line are still appended, and the summary says what was.
-  for (auto& [id, writer] : writers) {
-    Status s = writer.Flush();
-    if (status.ok()) status = s;
-  }
-  PrintSummary(args.topic, writers);
-  Status closed = log->Close();
+  ASSIGN_OR_RETURN(auto writer, topics->OpenWriter(args.topic, compression, args.batch_size));
+  Status status = WriteLines(args, partitions, headers, *writer);
+  // Records before a bad line are still written, and the summary says what was.
+  Status flushed = writer->Flush();
+  if (status.ok()) status = flushed;
+  PrintSummary(args.topic, writer->progress());
+  writer.reset();
+  Status closed = topics->Close();
   return status.ok() ? closed : status;
 }
 

@@ -298,7 +298,7 @@ wait_for_line "$WORK/serve.log" 'ready; stop with SIGINT'
 contains "$WORK/serve.log" 'recovered 8 topic\(s\), 10 partition\(s\)'
 contains "$WORK/serve.log" 'Kafka API listening on 127\.0\.0\.1:[0-9]+ \(advertised 127\.0\.0\.1:[0-9]+\)'
 expect_error "data directory is in use by another oxbow process \(pid $SERVER_PID" topic list
-contains "$WORK/err" 'use a Kafka client against it'
+contains "$WORK/err" 'reached through its Kafka API instead, but its --kafka-listener 127\.0\.0\.1:0 takes any free port'
 expect_error 'in use by another oxbow process' serve
 port=$(grep -oE 'Kafka API listening on 127\.0\.0\.1:[0-9]+' "$WORK/serve.log" | grep -oE '[0-9]+$')
 expect_error "cannot listen on 127\.0\.0\.1:$port: bind: .*in use" \

@@ -2,8 +2,10 @@
 #
 #   e2e_init NAME          a fresh $WORK (removed at exit unless OXBOW_KEEP_TEST_DIRS is set),
 #                          no OXBOW_* setting from the caller's environment, stdin closed
-#   start_server [ARGS..]  oxbow serve on 127.0.0.1:0 over $WORK/data; sets SERVER_PID and
-#                          BROKER (host:port) once the server logs that it listens
+#   start_server [ARGS..]  oxbow serve on $LISTENER (default 127.0.0.1:0) over $WORK/data;
+#                          sets SERVER_PID and BROKER (host:port) once the server logs that
+#                          it listens
+#   free_port              prints a TCP port free on 127.0.0.1 right now
 #   stop_server            SIGTERM, and the server must exit 0
 #   track_pid PID          a background process killed at exit
 #   step TEXT / fail TEXT  progress lines; fail prints the logs in $WORK and exits 1
@@ -39,7 +41,7 @@ fail() {
 }
 
 start_server() {
-  "$OXBOW" serve --data-dir "$WORK/data" --kafka-listener 127.0.0.1:0 "$@" \
+  "$OXBOW" serve --data-dir "$WORK/data" --kafka-listener "${LISTENER:-127.0.0.1:0}" "$@" \
     >"$WORK/serve.log" 2>&1 &
   SERVER_PID=$!
   # Polls the server's log for its listening line: the event itself, with a 10 s limit.
@@ -51,6 +53,10 @@ start_server() {
   BROKER=$(grep -oE 'Kafka API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" | tail -1 |
     awk '{print $NF}')
   [ -n "$BROKER" ] || fail "no 'Kafka API listening on' line"
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 stop_server() {
