@@ -48,6 +48,8 @@ constexpr SettingDef kServerSettings[] = {
      "threads serving Kafka API connections (1..256)"},
     {"kafka-blocking-threads", "", SettingKind::kInteger,
      "threads doing the Kafka API's disk work: appends and their fsync, reads (1..1024)"},
+    {"rest-listener", "", SettingKind::kString,
+     "address the REST proxy listens on, HOST:PORT; empty: no REST proxy"},
     {"bootstrap-server", "", SettingKind::kString,
      "topic commands: reach a server through its Kafka API at HOST:PORT[,HOST:PORT..] instead "
      "of the data directory (default: the data directory, or the Kafka API of the server that "
@@ -323,6 +325,13 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
                      ParseInteger(v, raw.where, 1, 24LL * 3600 * 1000));
   } else if (flag == "cleanup-interval-ms") {
     ASSIGN_OR_RETURN(config.log.cleanup_interval_ms, ParseInteger(v, raw.where, 1, INT64_MAX));
+  } else if (flag == "rest-listener") {
+    config.rest.enabled = !v.empty();
+    if (config.rest.enabled) {
+      ASSIGN_OR_RETURN(net::HostPort listener, ParseListener(v, raw.where));
+      config.rest.listen_host = listener.host;
+      config.rest.listen_port = listener.port;
+    }
   } else {
     return ApplyKafkaSetting(flag, raw, config);
   }
@@ -424,6 +433,8 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "auto-create-topics") return kafka.auto_create_topics ? "true" : "false";
   if (def.flag == "kafka-io-threads") return std::to_string(kafka.io_threads);
   if (def.flag == "kafka-blocking-threads") return std::to_string(kafka.blocking_threads);
+  http::RestProxyOptions rest;
+  if (def.flag == "rest-listener") return net::FormatHostPort(rest.listen_host, rest.listen_port);
   return "";
 }
 
@@ -473,6 +484,10 @@ Result<ServerConfig> ResolveConfig(const ConfigFlags& flags, const Environment& 
                                           : ApplyTopicDefault(def, *raw, config));
   }
   config.kafka.auto_create_partitions = config.log.default_partitions;
+  // The REST proxy creates topics as the Kafka API does, and reports the same node id.
+  config.rest.auto_create_topics = config.kafka.auto_create_topics;
+  config.rest.auto_create_partitions = config.log.default_partitions;
+  config.rest.node_id = config.kafka.node_id;
   return config;
 }
 

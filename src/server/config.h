@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "http/rest_proxy_options.h"
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
 #include "log/topic_config.h"
@@ -54,6 +55,9 @@ struct ServerConfig {
   // The Kafka API: listener, advertised address, request size limit, threads, automatic
   // topic creation (auto_create_partitions is default_partitions).
   kafka::KafkaServerOptions kafka;
+  // The REST proxy: listener (disabled by an empty --rest-listener); topic auto-creation and
+  // node id follow the Kafka API's.
+  http::RestProxyOptions rest;
   // The topic commands' Kafka API address (--bootstrap-server); empty: the data directory,
   // or the Kafka API of the server that holds it.
   std::string bootstrap_server;

@@ -182,6 +182,39 @@ TEST_F(ConfigTest, KafkaSettings) {
               HasSubstr("key 'auto_create_topics' (line 1): expected a boolean, got a string"));
 }
 
+TEST_F(ConfigTest, RestProxyListenerAndWhatItSharesWithTheKafkaApi) {
+  Result<ServerConfig> c = Load({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->rest.enabled);
+  EXPECT_EQ(c->rest.listen_host, "0.0.0.0");
+  EXPECT_EQ(c->rest.listen_port, 8082);
+  EXPECT_TRUE(c->rest.auto_create_topics);
+  EXPECT_EQ(c->rest.auto_create_partitions, 1);
+
+  c = Load({"--rest-listener", "[::1]:18082", "--auto-create-topics", "false",
+            "--default-partitions", "4"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->rest.enabled);
+  EXPECT_EQ(c->rest.listen_host, "::1");
+  EXPECT_EQ(c->rest.listen_port, 18082);
+  EXPECT_FALSE(c->rest.auto_create_topics);
+  EXPECT_EQ(c->rest.auto_create_partitions, 4);
+
+  // Empty disables it, from a flag or the file (an empty variable counts as unset).
+  c = Load({"--rest-listener", ""});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->rest.enabled);
+  c = Load({"--config", WriteToml("rest_listener = \"\"\n")});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->rest.enabled);
+  c = Load({}, {{"OXBOW_REST_LISTENER", "127.0.0.1:0"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->rest.listen_port, 0);
+
+  EXPECT_EQ(Error({"--rest-listener", "8082"}),
+            "invalid value '8082' for --rest-listener: expected HOST:PORT, e.g. 0.0.0.0:9092");
+}
+
 // The topic commands' Kafka API address: a list of HOST:PORT, checked up front.
 TEST_F(ConfigTest, BootstrapServer) {
   Result<ServerConfig> c = Load({});

@@ -1,11 +1,12 @@
 // `oxbow serve`: runs the server on a data directory until SIGINT or SIGTERM.
 //
 // Today the server is the log with its background maintenance (interval fsync, time-based
-// rolling, retention, compaction) and the Kafka API in front of it; the other services join
-// here as they arrive. Start-up order: open (recover) the log, start maintenance, start the
-// Kafka API. Shutdown order, the reverse: stop the Kafka API (no more requests; appends in
-// progress finish), LogManager::Close() (stops maintenance, fsyncs and closes every
-// segment), release the data-directory lock.
+// rolling, retention, compaction) and the Kafka API and the REST proxy in front of it; the
+// other services join here as they arrive. Start-up order: open (recover) the log, start
+// maintenance, start the Kafka API, start the REST proxy. Shutdown order, the reverse: stop
+// the REST proxy and the Kafka API (no more requests; appends in progress finish),
+// LogManager::Close() (stops maintenance, fsyncs and closes every segment), release the
+// data-directory lock.
 #include <unistd.h>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include "CLI/CLI.hpp"
 #include "base/logging.h"
 #include "fmt/format.h"
+#include "http/rest_proxy_server.h"
 #include "kafka/server/handlers/handlers.h"
 #include "kafka/server/kafka_server.h"
 #include "net/host_port.h"
@@ -102,6 +104,20 @@ Result<std::unique_ptr<kafka::KafkaServer>> StartKafka(const ServerConfig& confi
   return server;
 }
 
+// Starts the REST proxy on the open log, unless --rest-listener is empty (then null).
+Result<std::unique_ptr<http::RestProxyServer>> StartRestProxy(const ServerConfig& config,
+                                                              log::LogManager& log) {
+  if (!config.rest.enabled) {
+    OXBOW_LOG_INFO("REST proxy: off (--rest-listener is empty)");
+    return std::unique_ptr<http::RestProxyServer>();
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> server,
+                   http::RestProxyServer::Start(config.rest, log));
+  OXBOW_LOG_INFO("REST proxy listening on {}",
+                 net::FormatHostPort(config.rest.listen_host, server->bound_port()));
+  return server;
+}
+
 Status Serve(const CommandContext& ctx) {
   // Before any thread starts (see signals.h).
   ASSIGN_OR_RETURN(std::unique_ptr<ShutdownSignals> signals, ShutdownSignals::Install());
@@ -125,12 +141,18 @@ Status Serve(const CommandContext& ctx) {
   OXBOW_LOG_INFO("services: log maintenance (every {} ms; retention and compaction every {} ms)",
                  config.log.maintenance_interval_ms, config.log.cleanup_interval_ms);
   ASSIGN_OR_RETURN(std::unique_ptr<kafka::KafkaServer> kafka, StartKafka(config, *log));
+  ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest, StartRestProxy(config, *log));
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
   OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
+  if (rest) {
+    rest->Stop();
+    rest.reset();
+    OXBOW_LOG_INFO("REST proxy stopped");
+  }
   kafka->Stop();
   kafka.reset();
   OXBOW_LOG_INFO("Kafka API stopped");
@@ -151,13 +173,15 @@ void AddServeCommand(CLI::App& root, CommandContext& ctx) {
   CLI::App* cmd = AddDataCommand(
       root, ctx, "serve",
       "Run the server on the data directory until SIGINT or SIGTERM: the log with its "
-      "background maintenance (flushing, rolling, retention, compaction) and the Kafka API "
-      "(--kafka-listener, default 0.0.0.0:9092).",
+      "background maintenance (flushing, rolling, retention, compaction), the Kafka API "
+      "(--kafka-listener, default 0.0.0.0:9092) and the REST proxy (--rest-listener, default "
+      "0.0.0.0:8082).",
       [&ctx] { return Serve(ctx); });
   cmd->footer(
       "Exit status: 0 after a clean shutdown; 1 if the data directory cannot be opened (e.g. "
-      "another oxbow process holds it), the Kafka listener cannot be bound (e.g. the port is "
-      "in use) or shutdown fails; 2 for invalid configuration; 130 when a second signal cuts "
+      "another oxbow process holds it), the Kafka or REST listener cannot be bound (e.g. the "
+      "port is in use) or shutdown fails; 2 for invalid configuration; 130 when a second signal "
+      "cuts "
       "shutdown short.");
 }
 
