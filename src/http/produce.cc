@@ -118,6 +118,11 @@ std::variant<int32_t, RestError> RestProxy::PartitionsOf(std::string_view topic)
   if (Status valid = log::ValidateTopicName(name); !valid.ok()) {
     return RestError{kTopicNotFound, fmt::format("Topic {} not found: {}", name, valid.message())};
   }
+  if (IsInternalTopic(name)) {
+    return RestError{403, fmt::format("Topic {} is internal to the broker; the REST proxy does "
+                                      "not write to it",
+                                      name)};
+  }
   Result<int32_t> count = log_.PartitionCount(name);
   if (count.ok()) return *count;
   if (!options_.auto_create_topics) {

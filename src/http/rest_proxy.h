@@ -4,7 +4,8 @@
 //        {"key_schema_id":null,"value_schema_id":null,
 //         "offsets":[{"partition":p,"offset":o} | {"error_code":c,"error":"..."}, ...]}
 //        one entry per record, in request order.
-//   GET  /topics           ["name", ...]
+//   GET  /topics           ["name", ...] without the broker's internal topics
+//                          (__consumer_offsets), as Confluent's proxy lists them
 //   GET  /topics/{topic}   {"name":..., "configs":{overrides}, "partitions":[...]}
 //
 // Produce: records with a key go to the partition the Java client's default partitioner
@@ -15,6 +16,7 @@
 // record set (batches split at the topic's max.message.bytes), timestamped now, and are
 // durable per the topic's flush policy before the answer. A topic that does not exist is
 // created when auto-creation is on (as Kafka's Metadata/Produce do), else 404 40401.
+// Internal topics (IsInternalTopic) are not written: 403.
 //
 // Threads: Produce, ListTopics and DescribeTopic block (disk, fsync): the routes run them
 // on the HTTP server's BlockingPool. They are thread-safe. Errors: rest_errors.h.
@@ -31,6 +33,10 @@
 #include "net/router.h"
 
 namespace oxbow::http {
+
+// The broker's own topics, whose names start with "__" (Kafka's convention:
+// __consumer_offsets holds consumer groups' state).
+bool IsInternalTopic(std::string_view name);
 
 class RestProxy {
  public:

@@ -196,7 +196,9 @@ TEST_F(RestProxyTest, KeylessRecordsOnACompactedTopicFailWithTheLogsReason) {
 TEST_F(RestProxyTest, TopicsAreListedAndDescribedInConfluentsShape) {
   ASSERT_TRUE(log_->CreateTopic("a", 2, {{"retention.ms", "1000"}}).ok());
   ASSERT_TRUE(log_->CreateTopic("b", 1, {}).ok());
+  ASSERT_TRUE(log_->CreateTopic("__consumer_offsets", 1, {}).ok());
   EXPECT_EQ(Call(proxy_->ListTopics()), Json::array({"a", "b"}));
+  EXPECT_EQ(Produce("__consumer_offsets", R"({"records":[{"value":1}]})", 403)["error_code"], 403);
   Json replicas = Json::array({{{"broker", 5}, {"leader", true}, {"in_sync", true}}});
   EXPECT_EQ(Call(proxy_->DescribeTopic("a")),
             (Json{{"name", "a"},

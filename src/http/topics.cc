@@ -12,9 +12,13 @@ constexpr const char* kV2 = "application/vnd.kafka.v2+json";
 
 }  // namespace
 
+bool IsInternalTopic(std::string_view name) { return name.starts_with("__"); }
+
 net::Response RestProxy::ListTopics() const {
   Json names = Json::array();
-  for (const std::string& name : log_.ListTopics()) names.push_back(name);
+  for (const std::string& name : log_.ListTopics()) {
+    if (!IsInternalTopic(name)) names.push_back(name);
+  }
   return net::Response{200, kV2, names.dump(), {}};
 }
 
