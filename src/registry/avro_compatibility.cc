@@ -244,6 +244,11 @@ std::vector<Incompatibility> CheckAvroReadCompatibility(const AvroSchema& reader
   return ReadChecker().Check(reader.root(), writer.root());
 }
 
+std::vector<Incompatibility> CheckAvroNodeReadCompatibility(const AvroNode& reader,
+                                                            const AvroNode& writer) {
+  return ReadChecker().Check(reader, writer);
+}
+
 CompatibilityReport CheckAvroCompatibility(CompatibilityLevel level, const AvroSchema& candidate,
                                            std::span<const AvroSchema* const> previous) {
   return CheckCompatibilityLevel(level, previous.size(),

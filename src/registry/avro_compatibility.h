@@ -34,6 +34,12 @@ namespace oxbow::registry {
 std::vector<Incompatibility> CheckAvroReadCompatibility(const AvroSchema& reader,
                                                         const AvroSchema& writer);
 
+// The same check for two nodes of parsed schemas (e.g. a reader union branch against a writer
+// type, which is how the data codec picks the branch a value resolves to). Paths are relative
+// to `reader`.
+std::vector<Incompatibility> CheckAvroNodeReadCompatibility(const AvroNode& reader,
+                                                            const AvroNode& writer);
+
 // CheckCompatibilityLevel over Avro schemas: `candidate` (the new version) against
 // `previous` (the subject's earlier versions, oldest first).
 CompatibilityReport CheckAvroCompatibility(CompatibilityLevel level, const AvroSchema& candidate,
