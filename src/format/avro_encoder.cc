@@ -115,9 +115,9 @@ class Encoder {
                                n.fields.size(), v.fields().size()));
     }
     for (const registry::AvroField& f : n.fields) {
-      path_.push_back(fmt::format(".{}", f.name));
-      RETURN_IF_ERROR(Encode(v.fields()[f.position], *f.type));
-      path_.pop_back();
+      Status s = Encode(v.fields()[f.position], *f.type);
+      if (!s.ok()) [[unlikely]]
+        return At(fmt::format(".{}", f.name), s);
     }
     return absl::OkStatus();
   }
@@ -131,13 +131,14 @@ class Encoder {
         std::string_view key = v.keys()[i];
         Length(key.size());
         out_->Append(key);
-        path_.push_back(fmt::format("[\"{}\"]", key));
-        RETURN_IF_ERROR(Encode(items[i], *n.values));
+        Status s = Encode(items[i], *n.values);
+        if (!s.ok()) [[unlikely]]
+          return At(fmt::format("[\"{}\"]", key), s);
       } else {
-        path_.push_back(fmt::format("[{}]", i));
-        RETURN_IF_ERROR(Encode(items[i], *n.items));
+        Status s = Encode(items[i], *n.items);
+        if (!s.ok()) [[unlikely]]
+          return At(fmt::format("[{}]", i), s);
       }
-      path_.pop_back();
     }
     out_->AppendInt8(0);
     return absl::OkStatus();
@@ -159,22 +160,24 @@ class Encoder {
       return Error(fmt::format("union branch {} out of range ({} branches)", b, n.branches.size()));
     }
     out_->AppendVarlong(b);
-    path_.push_back(fmt::format("<{}>", b));
-    RETURN_IF_ERROR(Encode(v.branch_value(), *n.branches[b]));
-    path_.pop_back();
+    Status s = Encode(v.branch_value(), *n.branches[b]);
+    if (!s.ok()) [[unlikely]]
+      return At(fmt::format("<{}>", b), s);
     return absl::OkStatus();
   }
 
-  Status Error(std::string what) const {
-    std::string path;
-    for (const std::string& p : path_) path += p;
-    return absl::InvalidArgumentError(
-        fmt::format("at {}: {}", path.empty() ? "the top level" : path, what));
+  // Errors carry the path inside the value, built while unwinding (nothing is formatted on
+  // the success path): "at <path>: <what>", where the top level has the path "".
+  static Status Error(std::string what) {
+    return absl::InvalidArgumentError(fmt::format("at : {}", what));
+  }
+  static Status At(std::string_view segment, const Status& inner) {
+    std::string_view m = ToStd(inner.message());
+    return Status(inner.code(), fmt::format("at {}{}", segment, m.substr(3)));
   }
 
   ByteBuffer* out_;
   int depth_ = 0;
-  std::vector<std::string> path_;
 };
 
 }  // namespace
@@ -182,7 +185,11 @@ class Encoder {
 Status EncodeAvro(const AvroValue& value, const AvroNode& schema, ByteBuffer* out) {
   size_t before = out->size();
   Status s = Encoder(out).Encode(value, schema);
-  if (!s.ok()) out->resize(before);
+  if (s.ok()) return s;
+  out->resize(before);
+  std::string_view m = ToStd(s.message());
+  if (m.starts_with("at : "))
+    return Status(s.code(), fmt::format("at the top level: {}", m.substr(5)));
   return s;
 }
 
