@@ -39,7 +39,7 @@ struct AvroProgram;
 
 struct AvroDecodeLimits {
   // How deeply records, arrays, maps and unions may nest in one datum.
-  int max_depth = 128;
+  int max_depth = 256;
   // How many array or map items whose encoding may be empty (null, a record of nulls) one
   // datum may hold, in total. Items that take bytes are bounded by the input's size.
   size_t max_empty_items = 1 << 16;
