@@ -353,6 +353,7 @@ class Interpreter {
       int64_t count, byte_size;
       if (!BlockCount(min_size, &count, &byte_size)) return false;
       if (count == 0) break;
+      const uint8_t* block_start = cur_;
       for (int64_t i = 0; i < count; ++i, ++index) {
         AvroValue* v;
         std::string_view key;
@@ -369,6 +370,13 @@ class Interpreter {
           path_.push_back(is_map ? fmt::format("[\"{}\"]", key) : fmt::format("[{}]", index));
           return false;
         }
+      }
+      // A block that states its size must have that size: a reader skipping it (a field it
+      // does not read) jumps by the size, and must land where this one did.
+      if (byte_size >= 0 && cur_ - block_start != byte_size) [[unlikely]] {
+        return Fail(block_start,
+                    fmt::format("block size {} does not match the {} bytes its items take",
+                                byte_size, cur_ - block_start));
       }
     }
     --depth_;

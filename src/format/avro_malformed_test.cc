@@ -63,6 +63,9 @@ TEST(AvroMalformedTest, HugeBlockCountsAreCheckedBeforeAllocating) {
   // A negative count with a block size larger than what is left.
   EXPECT_EQ(DecodeHex(R"({"type": "array", "items": "long"})", "03 7e 00").message(),
             "at byte 0: block size 63 out of range (1 bytes left)");
+  // A stated block size must match what the items take (a skipping reader relies on it).
+  EXPECT_EQ(DecodeHex(R"({"type": "array", "items": "long"})", "03 02 06 36 00").message(),
+            "at byte 2: block size 1 does not match the 2 bytes its items take");
   // Items that take no bytes are bounded by the limit instead.
   const char* nulls = R"({"type": "array", "items": "null"})";
   EXPECT_TRUE(DecodeHex(nulls, "c8 01 00").ok());  // 100 nulls
