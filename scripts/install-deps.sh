@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   # libraries (see ARCHITECTURE.md, "Dependencies")
   libboost-dev libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev
+  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev libre2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 kcat librdkafka-dev nodejs curl
 )
