@@ -10,6 +10,7 @@ packages=(
   # libraries (see ARCHITECTURE.md, "Dependencies")
   libboost-dev libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev libre2-dev
+  libpg-query-dev protobuf-compiler libprotobuf-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 kcat librdkafka-dev nodejs curl
 )
