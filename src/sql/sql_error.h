@@ -67,8 +67,11 @@ inline constexpr std::string_view kAmbiguousFunction = "42725";
 inline constexpr std::string_view kInvalidColumnReference = "42P10";
 inline constexpr std::string_view kCannotCoerce = "42846";
 inline constexpr std::string_view kInvalidObjectDefinition = "42P17";
+inline constexpr std::string_view kInvalidTableDefinition = "42P16";
+inline constexpr std::string_view kInvalidSchemaName = "3F000";
 inline constexpr std::string_view kDependentObjectsStillExist = "2BP01";
 inline constexpr std::string_view kProgramLimitExceeded = "54000";
+inline constexpr std::string_view kStatementTooComplex = "54001";
 inline constexpr std::string_view kObjectNotInPrerequisiteState = "55000";
 inline constexpr std::string_view kInternalError = "XX000";
 }  // namespace sqlstate
