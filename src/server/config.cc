@@ -50,6 +50,8 @@ constexpr SettingDef kServerSettings[] = {
      "threads doing the Kafka API's disk work: appends and their fsync, reads (1..1024)"},
     {"rest-listener", "", SettingKind::kString,
      "address the REST proxy listens on, HOST:PORT; empty: no REST proxy"},
+    {"schema-registry-listener", "", SettingKind::kString,
+     "address the schema registry listens on, HOST:PORT; empty: no schema registry"},
     {"bootstrap-server", "", SettingKind::kString,
      "topic commands: reach a server through its Kafka API at HOST:PORT[,HOST:PORT..] instead "
      "of the data directory (default: the data directory, or the Kafka API of the server that "
@@ -332,6 +334,13 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
       config.rest.listen_host = listener.host;
       config.rest.listen_port = listener.port;
     }
+  } else if (flag == "schema-registry-listener") {
+    config.schema_registry.enabled = !v.empty();
+    if (config.schema_registry.enabled) {
+      ASSIGN_OR_RETURN(net::HostPort listener, ParseListener(v, raw.where));
+      config.schema_registry.listen_host = listener.host;
+      config.schema_registry.listen_port = listener.port;
+    }
   } else {
     return ApplyKafkaSetting(flag, raw, config);
   }
@@ -435,6 +444,10 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "kafka-blocking-threads") return std::to_string(kafka.blocking_threads);
   http::RestProxyOptions rest;
   if (def.flag == "rest-listener") return net::FormatHostPort(rest.listen_host, rest.listen_port);
+  registry::SchemaRegistryServerOptions schema_registry;
+  if (def.flag == "schema-registry-listener") {
+    return net::FormatHostPort(schema_registry.listen_host, schema_registry.listen_port);
+  }
   return "";
 }
 

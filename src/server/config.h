@@ -26,6 +26,7 @@
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
 #include "log/topic_config.h"
+#include "registry/registry_server_options.h"
 
 namespace CLI {
 class App;
@@ -58,6 +59,8 @@ struct ServerConfig {
   // The REST proxy: listener (disabled by an empty --rest-listener); topic auto-creation and
   // node id follow the Kafka API's.
   http::RestProxyOptions rest;
+  // The schema registry: listener (disabled by an empty --schema-registry-listener).
+  registry::SchemaRegistryServerOptions schema_registry;
   // The topic commands' Kafka API address (--bootstrap-server); empty: the data directory,
   // or the Kafka API of the server that holds it.
   std::string bootstrap_server;

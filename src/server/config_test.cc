@@ -215,6 +215,30 @@ TEST_F(ConfigTest, RestProxyListenerAndWhatItSharesWithTheKafkaApi) {
             "invalid value '8082' for --rest-listener: expected HOST:PORT, e.g. 0.0.0.0:9092");
 }
 
+TEST_F(ConfigTest, SchemaRegistryListener) {
+  Result<ServerConfig> c = Load({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->schema_registry.enabled);
+  EXPECT_EQ(c->schema_registry.listen_host, "0.0.0.0");
+  EXPECT_EQ(c->schema_registry.listen_port, 8081);
+  c = Load({"--schema-registry-listener", "127.0.0.1:18081"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->schema_registry.listen_host, "127.0.0.1");
+  EXPECT_EQ(c->schema_registry.listen_port, 18081);
+  c = Load({"--schema-registry-listener", ""});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->schema_registry.enabled);
+  c = Load({"--config", WriteToml("schema_registry_listener = \"\"\n")});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->schema_registry.enabled);
+  c = Load({}, {{"OXBOW_SCHEMA_REGISTRY_LISTENER", "127.0.0.1:0"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->schema_registry.listen_port, 0);
+  EXPECT_EQ(Error({"--schema-registry-listener", "8081"}),
+            "invalid value '8081' for --schema-registry-listener: expected HOST:PORT, e.g. "
+            "0.0.0.0:9092");
+}
+
 // The topic commands' Kafka API address: a list of HOST:PORT, checked up front.
 TEST_F(ConfigTest, BootstrapServer) {
   Result<ServerConfig> c = Load({});

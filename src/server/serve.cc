@@ -1,10 +1,12 @@
 // `oxbow serve`: runs the server on a data directory until SIGINT or SIGTERM.
 //
 // Today the server is the log with its background maintenance (interval fsync, time-based
-// rolling, retention, compaction) and the Kafka API and the REST proxy in front of it; the
-// other services join here as they arrive. Start-up order: open (recover) the log, start
-// maintenance, start the Kafka API, start the REST proxy. Shutdown order, the reverse: stop
-// the REST proxy and the Kafka API (no more requests; appends in progress finish),
+// rolling, retention, compaction) and the Kafka API, the REST proxy and the schema registry
+// in front of it; the other services join here as they arrive. Start-up order: open
+// (recover) the log, start maintenance, start the Kafka API, the REST proxy, the schema
+// registry (which first replays its _schemas topic). Shutdown order, the reverse: stop the
+// schema registry, the REST proxy and the Kafka API (no more requests; appends in progress
+// finish),
 // LogManager::Close() (stops maintenance, fsyncs and closes every segment), release the
 // data-directory lock.
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include "kafka/server/handlers/handlers.h"
 #include "kafka/server/kafka_server.h"
 #include "net/host_port.h"
+#include "registry/registry_server.h"
 #include "server/command.h"
 #include "server/signals.h"
 
@@ -118,6 +121,20 @@ Result<std::unique_ptr<http::RestProxyServer>> StartRestProxy(const ServerConfig
   return server;
 }
 
+// Starts the schema registry on the open log, unless --schema-registry-listener is empty.
+Result<std::unique_ptr<registry::SchemaRegistryServer>> StartSchemaRegistry(
+    const ServerConfig& config, log::LogManager& log) {
+  if (!config.schema_registry.enabled) {
+    OXBOW_LOG_INFO("schema registry: off (--schema-registry-listener is empty)");
+    return std::unique_ptr<registry::SchemaRegistryServer>();
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<registry::SchemaRegistryServer> server,
+                   registry::SchemaRegistryServer::Start(config.schema_registry, log));
+  OXBOW_LOG_INFO("schema registry listening on {}",
+                 net::FormatHostPort(config.schema_registry.listen_host, server->bound_port()));
+  return server;
+}
+
 Status Serve(const CommandContext& ctx) {
   // Before any thread starts (see signals.h).
   ASSIGN_OR_RETURN(std::unique_ptr<ShutdownSignals> signals, ShutdownSignals::Install());
@@ -142,12 +159,19 @@ Status Serve(const CommandContext& ctx) {
                  config.log.maintenance_interval_ms, config.log.cleanup_interval_ms);
   ASSIGN_OR_RETURN(std::unique_ptr<kafka::KafkaServer> kafka, StartKafka(config, *log));
   ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest, StartRestProxy(config, *log));
+  ASSIGN_OR_RETURN(std::unique_ptr<registry::SchemaRegistryServer> schema_registry,
+                   StartSchemaRegistry(config, *log));
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
   OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
+  if (schema_registry) {
+    schema_registry->Stop();
+    schema_registry.reset();
+    OXBOW_LOG_INFO("schema registry stopped");
+  }
   if (rest) {
     rest->Stop();
     rest.reset();
@@ -174,12 +198,13 @@ void AddServeCommand(CLI::App& root, CommandContext& ctx) {
       root, ctx, "serve",
       "Run the server on the data directory until SIGINT or SIGTERM: the log with its "
       "background maintenance (flushing, rolling, retention, compaction), the Kafka API "
-      "(--kafka-listener, default 0.0.0.0:9092) and the REST proxy (--rest-listener, default "
-      "0.0.0.0:8082).",
+      "(--kafka-listener, default 0.0.0.0:9092), the REST proxy (--rest-listener, default "
+      "0.0.0.0:8082) and the schema registry (--schema-registry-listener, default 0.0.0.0:8081).",
       [&ctx] { return Serve(ctx); });
   cmd->footer(
       "Exit status: 0 after a clean shutdown; 1 if the data directory cannot be opened (e.g. "
-      "another oxbow process holds it), the Kafka or REST listener cannot be bound (e.g. the "
+      "another oxbow process holds it), a Kafka, REST or schema registry listener cannot be bound "
+      "(e.g. the "
       "port is in use) or shutdown fails; 2 for invalid configuration; 130 when a second signal "
       "cuts "
       "shutdown short.");

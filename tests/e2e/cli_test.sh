@@ -27,6 +27,7 @@ export OXBOW_DATA_DIR="$WORK/data"
 # Any free port, on loopback only: tests may run side by side, and next to a real broker.
 export OXBOW_KAFKA_LISTENER=127.0.0.1:0
 export OXBOW_REST_LISTENER=127.0.0.1:0
+export OXBOW_SCHEMA_REGISTRY_LISTENER=127.0.0.1:0
 
 step() { echo "--- $*"; }
 fail() {
