@@ -1,0 +1,120 @@
+#include "sql/types/value.h"
+
+#include "sql/types/jsonb.h"
+#include "sql/types/text_format.h"
+
+namespace oxbow::sql {
+
+std::string Value::ToString() const {
+  std::string out;
+  AppendValueText(out, *this);
+  return out;
+}
+
+bool Value::operator==(const Value& other) const {
+  return type_ == other.type_ && data_ == other.data_;
+}
+
+void AppendValueText(std::string& out, const Value& v) {
+  if (v.is_null()) return out.append("NULL"), void();
+  switch (v.type().id()) {
+    case TypeId::kBool:
+      return AppendBool(out, v.bool_value());
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+      return fmt::format_to(std::back_inserter(out), "{}", v.int_value()), void();
+    case TypeId::kFloat32:
+      return AppendFloat32(out, static_cast<float>(v.double_value()));
+    case TypeId::kFloat64:
+      return AppendFloat64(out, v.double_value());
+    case TypeId::kNumeric:
+      return v.decimal_value().AppendTo(out);
+    case TypeId::kDate:
+      return AppendDate(out, static_cast<int32_t>(v.int_value()));
+    case TypeId::kTimestamp:
+      return AppendTimestamp(out, v.int_value(), false);
+    case TypeId::kTimestampTz:
+      return AppendTimestamp(out, v.int_value(), true);
+    case TypeId::kInterval:
+      return AppendInterval(out, v.interval_value());
+    case TypeId::kBytea:
+      return AppendBytea(out, v.string_value());
+    case TypeId::kUnknown:
+    case TypeId::kText:
+    case TypeId::kVarchar:
+    case TypeId::kJsonb:
+      out.append(v.string_value());
+      return;
+  }
+}
+
+Result<Value> ParseValue(const Type& type, std::string_view text) {
+  switch (type.id()) {
+    case TypeId::kBool: {
+      ASSIGN_OR_RETURN(bool b, ParseBool(text));
+      return Value::Bool(b);
+    }
+    case TypeId::kInt16: {
+      ASSIGN_OR_RETURN(int16_t v, ParseInt16(text));
+      return Value::Int16(v);
+    }
+    case TypeId::kInt32: {
+      ASSIGN_OR_RETURN(int32_t v, ParseInt32(text));
+      return Value::Int32(v);
+    }
+    case TypeId::kInt64: {
+      ASSIGN_OR_RETURN(int64_t v, ParseInt64(text));
+      return Value::Int64(v);
+    }
+    case TypeId::kFloat32: {
+      ASSIGN_OR_RETURN(float v, ParseFloat32(text));
+      return Value::Float32(v);
+    }
+    case TypeId::kFloat64: {
+      ASSIGN_OR_RETURN(double v, ParseFloat64(text));
+      return Value::Float64(v);
+    }
+    case TypeId::kNumeric: {
+      ASSIGN_OR_RETURN(Decimal d, Decimal::Parse(text));
+      if (type.has_typmod()) {
+        ASSIGN_OR_RETURN(d, DecimalApplyTypmod(d, type.precision(), type.scale()));
+      }
+      return Value::Numeric(d, type);
+    }
+    case TypeId::kDate: {
+      ASSIGN_OR_RETURN(int32_t d, ParseDate(text));
+      return Value::Date(d);
+    }
+    case TypeId::kTimestamp: {
+      ASSIGN_OR_RETURN(int64_t t, ParseTimestamp(text, false));
+      return Value::Timestamp(t);
+    }
+    case TypeId::kTimestampTz: {
+      ASSIGN_OR_RETURN(int64_t t, ParseTimestamp(text, true));
+      return Value::TimestampTz(t);
+    }
+    case TypeId::kInterval: {
+      ASSIGN_OR_RETURN(Interval iv, ParseInterval(text));
+      return Value::IntervalOf(iv);
+    }
+    case TypeId::kBytea: {
+      ASSIGN_OR_RETURN(std::string b, ParseBytea(text));
+      return Value::String(type, std::move(b));
+    }
+    case TypeId::kJsonb: {
+      ASSIGN_OR_RETURN(std::string j, CanonicalJsonb(text));
+      return Value::String(type, std::move(j));
+    }
+    case TypeId::kVarchar: {
+      ASSIGN_OR_RETURN(std::string_view s, CheckVarcharInput(text, type));
+      return Value::String(type, std::string(s));
+    }
+    case TypeId::kText:
+    case TypeId::kUnknown:
+      return Value::String(type, std::string(text));
+  }
+  return Value::Null(type);
+}
+
+}  // namespace oxbow::sql
