@@ -1,0 +1,88 @@
+// Bound expression trees: what the binder builds from the parse tree and the evaluator runs
+// over chunks. Every node knows its result type. Build nodes with the Make* functions, which
+// apply PostgreSQL's typing (overload resolution, implicit casts, common types of CASE and
+// COALESCE) and return 42xxx errors for ill-typed expressions.
+//
+// Thread safety: trees are immutable once built; evaluate them from any number of threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "sql/expr/cast.h"
+#include "sql/expr/function_registry.h"
+#include "sql/types/value.h"
+
+namespace oxbow::sql {
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  enum class Kind {
+    kColumnRef,  // column `column` of the input chunk
+    kConstant,   // `constant`
+    kCall,       // `function`(args)
+    kCast,       // args[0] converted to `type` in `cast_context`
+    kAnd,        // args..., three-valued; stops evaluating rows already false
+    kOr,         // args..., three-valued; stops evaluating rows already true
+    kNot,        // args[0]
+    kIsNull,     // args[0] IS NULL
+    kIsNotNull,  // args[0] IS NOT NULL
+    kCase,       // args = [when1, then1, when2, then2, ..., else?]; has_else
+    kCoalesce,   // first non-NULL of args, evaluating each only where still NULL
+  };
+
+  Kind kind;
+  Type type;
+  int column = -1;
+  Value constant;
+  const ScalarFunction* function = nullptr;
+  CastContext cast_context = CastContext::kImplicit;
+  bool has_else = false;
+  std::vector<ExprPtr> args;
+
+  ExprPtr Clone() const;
+  // A readable form for EXPLAIN and tests: "(#0 + 1::integer)", "CAST(#1 AS numeric)".
+  std::string ToString() const;
+};
+
+ExprPtr MakeColumnRef(int column, Type type);
+ExprPtr MakeConstant(Value v);
+// Casts with `context` (the binder passes kExplicit for CAST/::). Same type: returns `arg`.
+// 42846 when the cast is not allowed in that context. Literals (unknown-typed constants and
+// NULL) are converted immediately, so a malformed literal fails here with its 22P02.
+Result<ExprPtr> MakeCast(ExprPtr arg, const Type& to, CastContext context);
+// Resolves `name` over the argument types and inserts implicit casts.
+Result<ExprPtr> MakeCall(std::string_view name, std::vector<ExprPtr> args,
+                         const FunctionRegistry& registry = FunctionRegistry::Default());
+// Binary / unary operator ("+", "=", "||", "->", ...). Unknown literals take the other
+// operand's type, as PostgreSQL does.
+Result<ExprPtr> MakeOperator(std::string_view op, ExprPtr left, ExprPtr right,
+                             const FunctionRegistry& registry = FunctionRegistry::Default());
+Result<ExprPtr> MakeUnaryOperator(std::string_view op, ExprPtr arg,
+                                  const FunctionRegistry& registry = FunctionRegistry::Default());
+// AND / OR / NOT over booleans (unknown literals are read as boolean); 42804 `argument of AND
+// must be type boolean, not type integer`.
+Result<ExprPtr> MakeAnd(std::vector<ExprPtr> args);
+Result<ExprPtr> MakeOr(std::vector<ExprPtr> args);
+Result<ExprPtr> MakeNot(ExprPtr arg);
+ExprPtr MakeIsNull(ExprPtr arg, bool negated);
+// x [NOT] IN (list): x = e1 OR x = e2 ..., with PostgreSQL's NULL semantics.
+Result<ExprPtr> MakeIn(ExprPtr arg, std::vector<ExprPtr> list, bool negated);
+// x [NOT] BETWEEN lo AND hi: x >= lo AND x <= hi.
+Result<ExprPtr> MakeBetween(ExprPtr arg, ExprPtr low, ExprPtr high, bool negated);
+// x [NOT] LIKE/ILIKE pattern [ESCAPE e] (escape may be null: the default backslash).
+Result<ExprPtr> MakeLike(ExprPtr arg, ExprPtr pattern, ExprPtr escape, bool case_insensitive,
+                         bool negated);
+// CASE [operand] WHEN .. THEN .. [ELSE ..] END. With an operand, each WHEN value is compared
+// with "=". The result type is the common type of the THEN/ELSE branches.
+Result<ExprPtr> MakeCase(ExprPtr operand, std::vector<ExprPtr> whens, std::vector<ExprPtr> thens,
+                         ExprPtr else_expr);
+Result<ExprPtr> MakeCoalesce(std::vector<ExprPtr> args);
+// NULLIF(a, b): NULL when a = b, else a.
+Result<ExprPtr> MakeNullIf(ExprPtr a, ExprPtr b);
+
+}  // namespace oxbow::sql
