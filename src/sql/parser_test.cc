@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sql/sql_error.h"
+#include "sql/sql_test_util.h"
 
 namespace oxbow::sql {
 namespace {

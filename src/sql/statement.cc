@@ -42,7 +42,7 @@ std::string_view Statement::CommandName() const {
     }
     std::string_view operator()(const ShowObjectsStatement&) { return "SHOW"; }
     std::string_view operator()(const ShowCreateStatement&) { return "SHOW"; }
-    std::string_view operator()(const DescribeStatement&) { return "DESCRIBE"; }
+    std::string_view operator()(const DescribeStatement&) { return "SHOW"; }
     std::string_view operator()(const ExplainStatement&) { return "EXPLAIN"; }
     std::string_view operator()(const SetVariableStatement&) { return "SET"; }
     std::string_view operator()(const ShowVariableStatement&) { return "SHOW"; }

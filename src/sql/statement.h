@@ -168,7 +168,8 @@ struct Statement {
   }
 
   // The command name PostgreSQL's command tag starts with: "SELECT", "INSERT",
-  // "CREATE TABLE", "DROP MATERIALIZED VIEW", "SHOW", "SET", "BEGIN", "EXPLAIN", …
+  // "CREATE TABLE", "DROP MATERIALIZED VIEW", "SHOW" (also for DESCRIBE and SHOW CREATE),
+  // "SET", "BEGIN", "EXPLAIN", …
   std::string_view CommandName() const;
 
   // `status` with the 1-based character position of byte offset `location` of source
