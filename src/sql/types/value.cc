@@ -1,5 +1,7 @@
 #include "sql/types/value.h"
 
+#include <cmath>
+
 #include "sql/types/jsonb.h"
 #include "sql/types/text_format.h"
 
@@ -13,6 +15,32 @@ std::string Value::ToString() const {
 
 bool Value::operator==(const Value& other) const {
   return type_ == other.type_ && data_ == other.data_;
+}
+
+int CompareValues(const Value& a, const Value& b) {
+  auto cmp = [](auto x, auto y) { return x < y ? -1 : (x > y ? 1 : 0); };
+  switch (a.type().physical()) {
+    case PhysicalType::kBool:
+      return cmp(a.bool_value(), b.bool_value());
+    case PhysicalType::kInt16:
+    case PhysicalType::kInt32:
+    case PhysicalType::kInt64:
+      return cmp(a.int_value(), b.int_value());
+    case PhysicalType::kFloat32:
+    case PhysicalType::kFloat64: {
+      double x = a.double_value(), y = b.double_value();
+      if (std::isnan(x)) return std::isnan(y) ? 0 : 1;
+      if (std::isnan(y)) return -1;
+      return cmp(x, y);
+    }
+    case PhysicalType::kDecimal:
+      return DecimalCompare(a.decimal_value(), b.decimal_value());
+    case PhysicalType::kInterval:
+      return IntervalCompare(a.interval_value(), b.interval_value());
+    case PhysicalType::kString:
+      return cmp(a.string_value().compare(b.string_value()), 0);
+  }
+  return 0;
 }
 
 void AppendValueText(std::string& out, const Value& v) {

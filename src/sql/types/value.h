@@ -61,6 +61,13 @@ class Value {
   Data data_;
 };
 
+// SQL ordering of two non-NULL values of the same type: -1, 0, 1 (1.5 = 1.50, NaN above all
+// floats, interval '1 month' = '30 days', text bytewise). For grouping, DISTINCT and min/max.
+int CompareValues(const Value& a, const Value& b);
+struct ValueLess {
+  bool operator()(const Value& a, const Value& b) const { return CompareValues(a, b) < 0; }
+};
+
 // PostgreSQL's text input for `type`, including its modifier: numeric(p,s) rounds and checks,
 // varchar(n) checks the length, jsonb canonicalizes. Errors as text_format.h.
 Result<Value> ParseValue(const Type& type, std::string_view text);

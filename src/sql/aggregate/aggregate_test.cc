@@ -1,0 +1,164 @@
+#include "sql/aggregate/aggregate.h"
+
+#include <gtest/gtest.h>
+
+#include "sql/sql_error.h"
+
+namespace oxbow::sql {
+namespace {
+
+// Feeds (value, weight) rows of one column to a fresh state and returns the result text.
+class Agg {
+ public:
+  Agg(std::string_view name, std::vector<Type> types, bool distinct = false)
+      : f_(ResolveAggregate(name, types, distinct).value()), state_(f_.NewState()) {}
+  Agg& Add(std::vector<Value> row, int weight = 1) {
+    std::vector<ColumnVector> cols;
+    for (size_t i = 0; i < row.size(); ++i) {
+      cols.emplace_back(f_.arg_types[i]);
+      cols.back().AppendValue(row[i]);
+    }
+    std::vector<const ColumnVector*> ptrs;
+    for (const ColumnVector& c : cols) ptrs.push_back(&c);
+    Status s = state_->Add(ptrs, 0, weight);
+    EXPECT_TRUE(s.ok()) << s;
+    return *this;
+  }
+  Agg& Del(std::vector<Value> row) { return Add(std::move(row), -1); }
+  std::string Result() const { return state_->Result().ToString(); }
+  const AggregateFunction& function() const { return f_; }
+  AggregateState& state() { return *state_; }
+
+ private:
+  AggregateFunction f_;
+  std::unique_ptr<AggregateState> state_;
+};
+
+Value I(int32_t v) { return Value::Int32(v); }
+Value N(std::string_view s) { return Value::Numeric(Decimal::Parse(s).value()); }
+Value T(std::string s) { return Value::Text(std::move(s)); }
+Value Null(Type t = Type::Int32()) { return Value::Null(t); }
+
+TEST(AggregateTest, CountAndCountStar) {
+  Agg star("count", {});
+  star.Add({}).Add({}).Add({}).Del({});
+  EXPECT_EQ(star.Result(), "2");
+  Agg c("count", {Type::Int32()});
+  c.Add({I(1)}).Add({Null()}).Add({I(2)}).Del({I(1)});
+  EXPECT_EQ(c.Result(), "1");
+  EXPECT_EQ(c.function().return_type, Type::Int64());
+}
+
+TEST(AggregateTest, CountDistinctKeepsAMultiset) {
+  Agg c("count", {Type::Int32()}, /*distinct=*/true);
+  c.Add({I(1)}).Add({I(1)}).Add({I(2)}).Add({Null()});
+  EXPECT_EQ(c.Result(), "2");
+  c.Del({I(1)});
+  EXPECT_EQ(c.Result(), "2");  // one 1 is still there
+  c.Del({I(1)});
+  EXPECT_EQ(c.Result(), "1");
+  Agg n("count", {Type::Numeric()}, true);
+  n.Add({N("1.0")}).Add({N("1.00")}).Add({N("2")});
+  EXPECT_EQ(n.Result(), "2");  // 1.0 = 1.00
+  Agg s("sum", {Type::Int32()}, true);
+  s.Add({I(5)}).Add({I(5)}).Add({I(7)});
+  EXPECT_EQ(s.Result(), "12");
+}
+
+TEST(AggregateTest, SumAndAvgAsPostgresql) {
+  Agg s("sum", {Type::Int32()});
+  EXPECT_EQ(s.Result(), "NULL");  // no rows
+  s.Add({I(2147483647)}).Add({I(2147483647)});
+  EXPECT_EQ(s.Result(), "4294967294");  // int4 sums to bigint
+  s.Del({I(2147483647)}).Del({I(2147483647)});
+  EXPECT_EQ(s.Result(), "NULL");
+  Agg money("sum", {Type::Numeric()});
+  for (int i = 0; i < 10; ++i) money.Add({N("0.10")});
+  money.Del({N("0.10")});
+  EXPECT_EQ(money.Result(), "0.90");
+  Agg a("avg", {Type::Int32()});
+  a.Add({I(1)}).Add({I(2)}).Add({Null()});
+  EXPECT_EQ(a.Result(), "1.5000000000000000");  // PostgreSQL's numeric avg
+  a.Add({I(6)}).Del({I(1)});
+  EXPECT_EQ(a.Result(), "4.0000000000000000");
+  Agg af("avg", {Type::Float64()});
+  af.Add({Value::Float64(1)}).Add({Value::Float64(2)});
+  EXPECT_EQ(af.Result(), "1.5");
+  Agg ai("avg", {Type::Interval()});
+  ai.Add({Value::IntervalOf(ParseInterval("1 day").value())})
+      .Add({Value::IntervalOf(ParseInterval("2 days").value())});
+  EXPECT_EQ(ai.Result(), "1 day 12:00:00");
+  Agg big("sum", {Type::Int64()});
+  big.Add({Value::Int64(INT64_MAX)}).Add({Value::Int64(INT64_MAX)});
+  EXPECT_EQ(big.Result(), "18446744073709551614");  // int8 sums to numeric
+}
+
+TEST(AggregateTest, MinMaxSurviveDeletes) {
+  Agg mn("min", {Type::Int32()});
+  Agg mx("max", {Type::Int32()});
+  for (int v : {5, 3, 9, 3}) {
+    mn.Add({I(v)});
+    mx.Add({I(v)});
+  }
+  EXPECT_EQ(mn.Result(), "3");
+  EXPECT_EQ(mx.Result(), "9");
+  mn.Del({I(3)});
+  EXPECT_EQ(mn.Result(), "3");  // the other 3 remains
+  mn.Del({I(3)});
+  EXPECT_EQ(mn.Result(), "5");
+  mx.Del({I(9)});
+  EXPECT_EQ(mx.Result(), "5");
+  mx.Del({I(5)}).Del({I(3)}).Del({I(3)});
+  EXPECT_EQ(mx.Result(), "NULL");
+  Agg ms("max", {Type::Unknown()});
+  ms.Add({T("apple")}).Add({T("pear")}).Add({T("fig")});
+  EXPECT_EQ(ms.Result(), "pear");
+}
+
+TEST(AggregateTest, BoolAndOr) {
+  Agg a("bool_and", {Type::Bool()});
+  Agg o("bool_or", {Type::Bool()});
+  for (bool b : {true, false, true}) {
+    a.Add({Value::Bool(b)});
+    o.Add({Value::Bool(b)});
+  }
+  EXPECT_EQ(a.Result(), "f");
+  EXPECT_EQ(o.Result(), "t");
+  a.Del({Value::Bool(false)});
+  EXPECT_EQ(a.Result(), "t");
+  o.Del({Value::Bool(true)}).Del({Value::Bool(true)});
+  EXPECT_EQ(o.Result(), "f");
+  Agg e("every", {Type::Bool()});
+  EXPECT_EQ(e.Result(), "NULL");
+}
+
+TEST(AggregateTest, StringAggInValueOrder) {
+  Agg s("string_agg", {Type::Text(), Type::Unknown()});
+  s.Add({T("b"), T(",")})
+      .Add({T("a"), T(",")})
+      .Add({T("c"), T(",")})
+      .Add({Null(Type::Text()), T(",")});
+  EXPECT_EQ(s.Result(), "a,b,c");
+  s.Del({T("b"), T(",")});
+  EXPECT_EQ(s.Result(), "a,c");
+}
+
+TEST(AggregateTest, RetractingUnseenRowIsAnError) {
+  Agg c("count", {Type::Int32()});
+  ColumnVector col(Type::Int32());
+  col.AppendValue(I(1));
+  const ColumnVector* args[] = {&col};
+  EXPECT_EQ(SqlStateOf(c.state().Add(args, 0, -1)), "XX000");
+}
+
+TEST(AggregateTest, Resolution) {
+  Result<AggregateFunction> bad = ResolveAggregate("sum", std::vector<Type>{Type::Text()}, false);
+  EXPECT_EQ(SqlErrorOf(bad.status()).message, "function sum(text) does not exist");
+  EXPECT_EQ(ResolveAggregate("avg", std::vector<Type>{Type::Float32()}, false)->return_type,
+            Type::Float64());
+  EXPECT_TRUE(IsAggregateName("count"));
+  EXPECT_FALSE(IsAggregateName("lower"));
+}
+
+}  // namespace
+}  // namespace oxbow::sql
