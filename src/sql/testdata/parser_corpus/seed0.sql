@@ -1,0 +1,1 @@
+SELECT a, count(*) FROM TUMBLE(clicks, ts, INTERVAL '1 minute') c JOIN users u ON c.user_id = u.id GROUP BY a HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 3

@@ -1,0 +1,1 @@
+CREATE TABLE users (id bigint PRIMARY KEY, name varchar(20) NOT NULL, amount numeric(10,2)) WITH (topic = 'users', format = 'avro')

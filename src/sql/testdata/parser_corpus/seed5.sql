@@ -1,0 +1,1 @@
+SELECT doc->'a'->>'b', CASE WHEN a BETWEEN 1 AND 2 THEN 'x' END, s NOT ILIKE 'b%' ESCAPE '#', a IS DISTINCT FROM b, CAST(x AS timestamptz), $1 FROM t WHERE a IN (1, 2) AND b IS NOT NULL
