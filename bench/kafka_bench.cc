@@ -92,13 +92,20 @@ rd_kafka_t* Client(rd_kafka_type_t type, const std::string& broker,
 std::atomic<int64_t> g_failed{0};
 std::vector<int64_t>* g_latencies = nullptr;
 
+void CountFailure(const rd_kafka_message_t* m) {
+  // The first few errors are printed: a benchmark that fails silently measures nothing.
+  if (g_failed.fetch_add(1) < 5) {
+    std::fprintf(stderr, "delivery failed: %s\n", rd_kafka_err2str(m->err));
+  }
+}
+
 void CountFailures(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-  if (m->err) g_failed++;
+  if (m->err) CountFailure(m);
 }
 
 void RecordLatency(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   if (m->err) {
-    g_failed++;
+    CountFailure(m);
     return;
   }
   auto sent = reinterpret_cast<intptr_t>(m->_private);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <set>
 
 #include "base/logging.h"
@@ -16,6 +17,12 @@ constexpr std::string_view kCleanerCheckpointFile = "cleaner-checkpoint";
 constexpr std::string_view kManifestFile = "compaction.manifest";
 // The recovery point is a hint rewritten at most this often while appends flush.
 constexpr int64_t kRecoveryPointIntervalMs = 1000;
+
+int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::optional<int64_t> ParseOffsetFile(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
@@ -247,12 +254,138 @@ void Partition::set_config(const TopicConfig& config) {
 }
 
 Result<AppendResult> Partition::Append(MutableByteView record_set, TimestampMs now) {
-  Result<AppendResult> result = AppendLocked(record_set, now);
-  if (result.ok() && append_observer_) append_observer_(*this);
+  ASSIGN_OR_RETURN(AppendResult result, Write(record_set, now));
+  RETURN_IF_ERROR(AwaitDurable(result.last_offset + 1));
   return result;
 }
 
-Result<AppendResult> Partition::AppendLocked(MutableByteView record_set, TimestampMs now) {
+Result<AppendResult> Partition::Write(MutableByteView record_set, TimestampMs now) {
+  bool published = false;
+  Result<AppendResult> result = WriteLocked(record_set, now, &published);
+  if (published) NotifyAppend();
+  return result;
+}
+
+Status Partition::AwaitDurable(Offset end) {
+  if (high_watermark() >= end) return absl::OkStatus();
+  return SyncUpTo(end, /*force_recovery_point=*/false);
+}
+
+void Partition::RequestDurable(Offset end, std::function<void(Status)> done) {
+  if (high_watermark() >= end) {
+    done(absl::OkStatus());
+    return;
+  }
+  {
+    absl::MutexLock lock(&durable_mu_);
+    durable_waiters_.emplace_back(end, std::move(done));
+    if (durable_leader_) return;  // its next round covers us
+    durable_leader_ = true;
+  }
+  // This caller leads: rounds of fsyncs until no one waits. A round covers everything
+  // written when it starts, so every waiter is done after at most two.
+  for (bool more = true; more;) {
+    Status s = SyncUpTo(std::nullopt, /*force_recovery_point=*/false);
+    Offset hw = high_watermark();
+    Offset log_end = active_segment()->next_offset();
+    std::vector<std::pair<std::function<void(Status)>, Status>> finished;
+    {
+      absl::MutexLock lock(&durable_mu_);
+      auto keep = durable_waiters_.begin();
+      for (auto& [waiter_end, waiter_done] : durable_waiters_) {
+        if (!s.ok()) {
+          finished.emplace_back(std::move(waiter_done), s);
+        } else if (waiter_end <= hw) {
+          finished.emplace_back(std::move(waiter_done), absl::OkStatus());
+        } else if (waiter_end > log_end) {
+          finished.emplace_back(std::move(waiter_done),
+                                absl::InvalidArgumentError(fmt::format(
+                                    "partition {}-{}: offset {} was not written (log end {})",
+                                    topic_, id_, waiter_end - 1, log_end)));
+        } else {
+          *keep++ = {waiter_end, std::move(waiter_done)};
+        }
+      }
+      durable_waiters_.erase(keep, durable_waiters_.end());
+      more = !durable_waiters_.empty();
+      if (!more) durable_leader_ = false;
+    }
+    for (auto& [f, status] : finished) f(status);
+  }
+}
+
+bool Partition::Publish(Offset offset) {
+  if (offset.value() <= high_watermark_.load(std::memory_order_relaxed)) return false;
+  high_watermark_.store(offset.value(), std::memory_order_release);
+  return true;
+}
+
+Status Partition::SyncUpTo(std::optional<Offset> end, bool force_recovery_point) {
+  absl::MutexLock sync_lock(&sync_mu_);
+  std::shared_ptr<Segment> segment;
+  Offset target;
+  {
+    absl::MutexLock lock(&append_mu_);
+    if (!offline_.ok()) {
+      return absl::FailedPreconditionError(fmt::format(
+          "partition {}-{} is offline after an I/O error: {}", topic_, id_, offline_.message()));
+    }
+    // The fsync that ran while this caller waited for sync_mu_ may have covered it.
+    if (end && high_watermark() >= *end && !force_recovery_point) return absl::OkStatus();
+    if (closed_) {
+      return absl::FailedPreconditionError(fmt::format("partition {}-{} is closed", topic_, id_));
+    }
+    segment = active_segment();
+    target = segment->next_offset();
+    // Everything written so far is covered by the fsync below.
+    unflushed_messages_ = 0;
+    unflushed_bytes_ = 0;
+    unflushed_since_ms_ = -1;
+  }
+  // Writers go on appending meanwhile; their batches wait for the next fsync. If the
+  // segment rolls meanwhile, sealing it fsynced it already and this one is redundant.
+  Status synced = segment->SyncData();
+  bool published = false;
+  {
+    absl::MutexLock lock(&append_mu_);
+    if (!synced.ok()) {
+      // The leveldb lesson: after a failed fsync the file's state is indeterminate, so
+      // nothing more may be acknowledged from it.
+      if (offline_.ok()) offline_ = synced;
+      return synced;
+    }
+    if (!offline_.ok()) return offline_;
+    flushed_offset_ = std::max(flushed_offset_, target);
+    if (segment == active_segment()) {
+      Status s = segment->PersistIndexes();
+      if (!s.ok()) OXBOW_LOG_WARN("{}: writing the segment indexes: {}", dir_, s.message());
+    }
+    // Batches written after `target` that needed no fsync of their own become visible too,
+    // unless one that does needs it is among them.
+    Offset visible =
+        sync_required_until_ <= flushed_offset_ ? active_segment()->next_offset() : flushed_offset_;
+    published = Publish(visible);
+    int64_t now = WallClockMs();
+    if (force_recovery_point || now - recovery_point_written_ms_ >= kRecoveryPointIntervalMs) {
+      recovery_point_written_ms_ = now;
+      Status s = WriteRecoveryPoint(flushed_offset_);
+      if (!s.ok()) {
+        if (force_recovery_point) return s;
+        OXBOW_LOG_WARN("{}: writing the recovery point: {}", dir_, s.message());
+      }
+    }
+  }
+  if (published) NotifyAppend();
+  if (end && high_watermark() < *end) {
+    // Unreachable unless `end` was never written: a caller's bug.
+    return absl::InvalidArgumentError(fmt::format(
+        "partition {}-{}: offset {} was not written (log end {})", topic_, id_, *end - 1, target));
+  }
+  return absl::OkStatus();
+}
+
+Result<AppendResult> Partition::WriteLocked(MutableByteView record_set, TimestampMs now,
+                                            bool* published) {
   absl::MutexLock lock(&append_mu_);
   if (closed_) {
     return absl::FailedPreconditionError(fmt::format("partition {}-{} is closed", topic_, id_));
@@ -303,6 +436,7 @@ Result<AppendResult> Partition::AppendLocked(MutableByteView record_set, Timesta
       offline_ = s;
       return s;
     }
+    *published = Publish(flushed_offset_) || *published;
     active = active_segment();
   }
   Status s = active->Append(record_set, headers);
@@ -310,26 +444,22 @@ Result<AppendResult> Partition::AppendLocked(MutableByteView record_set, Timesta
     offline_ = s;
     return s;
   }
+  // Committed bytes are complete batches; readers stop at the high watermark, which is
+  // what waits for the fsync.
+  active->Commit();
   unflushed_messages_ += records;
   unflushed_bytes_ += static_cast<int64_t>(record_set.size());
   if (unflushed_since_ms_ < 0) unflushed_since_ms_ = now.value();
-  bool flush = (cfg.flush_messages > 0 && unflushed_messages_ >= cfg.flush_messages) ||
-               (cfg.flush_bytes > 0 && unflushed_bytes_ >= cfg.flush_bytes);
-  if (flush) {
-    s = SyncActive();
-    if (!s.ok()) {
-      // The leveldb lesson: after a failed fsync the file's state is indeterminate, so
-      // nothing more may be acknowledged from it.
-      offline_ = s;
-      return s;
-    }
-  }
-  active->Commit();
-  high_watermark_.store(next.value(), std::memory_order_release);
-  if (flush && now.value() - recovery_point_written_ms_ >= kRecoveryPointIntervalMs) {
-    recovery_point_written_ms_ = now.value();
-    s = WriteRecoveryPoint(flushed_offset_);
-    if (!s.ok()) OXBOW_LOG_WARN("{}: writing the recovery point: {}", dir_, s.message());
+  bool needs_sync = (cfg.flush_messages > 0 && unflushed_messages_ >= cfg.flush_messages) ||
+                    (cfg.flush_bytes > 0 && unflushed_bytes_ >= cfg.flush_bytes);
+  if (needs_sync) {
+    // The policy's threshold is met: this batch waits for an fsync (AwaitDurable), which
+    // covers everything written before it, so the counting starts over.
+    sync_required_until_ = next;
+    unflushed_messages_ = 0;
+    unflushed_bytes_ = 0;
+  } else if (flushed_offset_ >= sync_required_until_) {
+    *published = Publish(next) || *published;
   }
   AppendResult result{first, next - 1, TimestampMs(-1), log_start_offset()};
   if (cfg.timestamp_type == TimestampType::kLogAppendTime) result.log_append_time = now;
@@ -412,14 +542,11 @@ Status Partition::set_cleaner_checkpoint(Offset offset) {
 }
 
 Status Partition::Flush() {
-  absl::MutexLock lock(&append_mu_);
-  if (closed_ || !offline_.ok()) return offline_;
-  Status s = SyncActive();
-  if (!s.ok()) {
-    offline_ = s;
-    return s;
+  {
+    absl::MutexLock lock(&append_mu_);
+    if (closed_ || !offline_.ok()) return offline_;
   }
-  return WriteRecoveryPoint(flushed_offset_);
+  return SyncUpTo(std::nullopt, /*force_recovery_point=*/true);
 }
 
 Status Partition::RunPeriodicFlush(TimestampMs now) {
@@ -435,7 +562,7 @@ Status Partition::RunPeriodicFlush(TimestampMs now) {
 }
 
 Status Partition::MaybeRoll(TimestampMs now) {
-  absl::MutexLock lock(&append_mu_);
+  absl::ReleasableMutexLock lock(&append_mu_);
   if (closed_ || !offline_.ok()) return absl::OkStatus();
   std::shared_ptr<Segment> active = active_segment();
   int64_t first = active->first_batch_timestamp().value();
@@ -443,7 +570,15 @@ Status Partition::MaybeRoll(TimestampMs now) {
     return absl::OkStatus();
   }
   Status s = Roll(active->next_offset());
-  if (!s.ok()) offline_ = s;
+  if (!s.ok()) {
+    offline_ = s;
+    return s;
+  }
+  // Sealing fsynced batches that may be waiting for an fsync of their own.
+  if (Publish(flushed_offset_)) {
+    lock.Release();
+    NotifyAppend();
+  }
   return s;
 }
 
@@ -690,6 +825,7 @@ Status Partition::Close() {
   closed_ = true;
   if (!offline_.ok()) return absl::OkStatus();
   RETURN_IF_ERROR(SyncActive());
+  Publish(flushed_offset_);
   return WriteRecoveryPoint(flushed_offset_);
 }
 

@@ -12,6 +12,11 @@
 // asks to fsync it before acknowledging, fsynced: the high watermark is the offset after
 // the last such batch. Nothing past the high watermark is ever returned.
 //
+// Group commit: Append = Write (validate, assign offsets, write; ordered) + AwaitDurable
+// (fsync). The fsync runs outside the append lock, so other writers keep writing while it
+// runs, and one fsync covers every batch written before it started: concurrent producers
+// (and one connection's pipelined requests) share fsyncs instead of queueing for their own.
+//
 // Failure: when a write or fsync fails, the partition goes offline for appends
 // (FailedPrecondition) because the file's tail is indeterminate; reads of data already
 // visible continue. Reopening the partition recovers the tail.
@@ -106,6 +111,26 @@ class Partition {
   // (offline after an I/O error), Internal/Unavailable (I/O).
   Result<AppendResult> Append(MutableByteView record_set, TimestampMs now);
 
+  // The two halves of Append, for callers that pipeline (the Kafka Produce path).
+  // Write validates and writes the batches and assigns their offsets, without waiting for
+  // the fsync the durability policy may ask for; the batches are invisible to readers, and
+  // must not be acknowledged, until AwaitDurable(result.last_offset + 1) returned OK.
+  // Writes are ordered: a later Write's batches get later offsets. Errors as Append's.
+  Result<AppendResult> Write(MutableByteView record_set, TimestampMs now);
+  // Returns once every batch below `end` is durable per the policy and visible (the high
+  // watermark is at or past `end`). If an fsync is needed and another caller's is running,
+  // waits for it and then fsyncs once for everything written meanwhile (group commit).
+  // Errors: FailedPrecondition (offline: an earlier write or fsync failed, or closed),
+  // Internal/Unavailable (this fsync failed; the partition goes offline).
+  Status AwaitDurable(Offset end);
+  // AwaitDurable without blocking a thread on someone else's fsync: `done` runs once every
+  // batch below `end` is durable and visible, with the error if that failed. If no fsync
+  // is running, this caller runs them (blocking) until no one waits, and calls `done` of
+  // every caller its fsyncs covered; otherwise it returns at once and the running one
+  // covers it. `done` must be cheap and must not block (it runs on the fsyncing thread).
+  // Precondition: `end` was written (Write returned it).
+  void RequestDurable(Offset end, std::function<void(Status)> done);
+
   // Reads from the batch containing `offset` (or the next batch after a gap): at least one
   // whole batch, then up to `max_bytes` in all, from one segment. OutOfRange if `offset`
   // is below the log start offset or above the high watermark.
@@ -166,7 +191,17 @@ class Partition {
   Partition(io::FileSystem& fs, PartitionOptions options);
 
   Status Recover();
-  Result<AppendResult> AppendLocked(MutableByteView record_set, TimestampMs now);
+  // Write's work under append_mu_; sets *published when the high watermark advanced.
+  Result<AppendResult> WriteLocked(MutableByteView record_set, TimestampMs now, bool* published);
+  // Fsyncs what was written up to now (unless `end` is already durable) and publishes it.
+  // Holds sync_mu_: one fsync at a time, later callers find their batches covered.
+  // `end` nullopt: fsync everything written so far.
+  Status SyncUpTo(std::optional<Offset> end, bool force_recovery_point);
+  // Raises the high watermark to `offset` if higher; true if it moved.
+  bool Publish(Offset offset) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  void NotifyAppend() const {
+    if (append_observer_) append_observer_(*this);
+  }
   Status ValidateRecords(ByteView batch, const TopicConfig& cfg) const;
   Status ResolveLeftovers(const std::vector<std::string>& names);
   Status Roll(Offset next) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
@@ -194,6 +229,13 @@ class Partition {
   mutable absl::Mutex segments_mu_;
   std::map<Offset, std::shared_ptr<Segment>> segments_ ABSL_GUARDED_BY(segments_mu_);
 
+  // RequestDurable's callers waiting for the fsync that will cover them.
+  absl::Mutex durable_mu_;
+  std::vector<std::pair<Offset, std::function<void(Status)>>> durable_waiters_
+      ABSL_GUARDED_BY(durable_mu_);
+  bool durable_leader_ ABSL_GUARDED_BY(durable_mu_) = false;
+  // Held across an fsync of the active segment (never while holding append_mu_).
+  absl::Mutex sync_mu_ ABSL_ACQUIRED_BEFORE(append_mu_);
   absl::Mutex append_mu_ ABSL_ACQUIRED_BEFORE(segments_mu_);
   Status offline_ ABSL_GUARDED_BY(append_mu_);
   bool closed_ ABSL_GUARDED_BY(append_mu_) = false;
@@ -201,7 +243,11 @@ class Partition {
   int64_t unflushed_bytes_ ABSL_GUARDED_BY(append_mu_) = 0;
   // Wall time of the oldest unflushed append, -1 when all is flushed.
   int64_t unflushed_since_ms_ ABSL_GUARDED_BY(append_mu_) = -1;
+  // Everything below it is fsynced.
   Offset flushed_offset_ ABSL_GUARDED_BY(append_mu_);
+  // The end of the last written batch the policy wants fsynced before it is visible; while
+  // it is above flushed_offset_, later batches wait for that fsync to become visible too.
+  Offset sync_required_until_ ABSL_GUARDED_BY(append_mu_);
   int64_t recovery_point_written_ms_ ABSL_GUARDED_BY(append_mu_) = 0;
 
   absl::Mutex maintenance_mu_ ABSL_ACQUIRED_BEFORE(append_mu_);

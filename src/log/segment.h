@@ -5,8 +5,8 @@
 // Thread safety: one writer (the partition's append path, or recovery before the segment
 // is published) calls Append/Commit/Sync/Seal/Recover. Readers on any thread call
 // committed_size() and the Find*/ReadHeaderAt methods and read the file below
-// committed_size(): every byte below it belongs to a complete batch that was appended,
-// and fsynced if the partition's policy asked for that before Commit.
+// committed_size(): every byte below it belongs to a complete batch that was appended
+// (the partition's high watermark, not the committed size, waits for fsyncs).
 #pragma once
 
 #include <atomic>
@@ -104,6 +104,12 @@ class Segment {
   // fsyncs the log file and writes pending index entries (index files are not fsynced:
   // they are rebuilt from the log if lost).
   Status Sync();
+  // The two halves of Sync. SyncData only fsyncs the log file, so unlike every other
+  // writer method it may run on another thread concurrently with Append (the partition's
+  // group commit fsyncs outside its append lock); it covers what was appended before it
+  // started. PersistIndexes is a writer method.
+  Status SyncData() { return log_->Sync(); }
+  Status PersistIndexes();
   // Completes the segment when the partition rolls: final index entries, everything
   // fsynced. No appends after this.
   Status Seal();
@@ -133,7 +139,6 @@ class Segment {
   bool CheckpointMatches(const OffsetIndexEntry& e) const;
   // Index bookkeeping for one batch appended (or recovered) at `position`.
   void IndexBatch(const BatchHeader& h, uint64_t position);
-  Status PersistIndexes();
   // Scans forward from `position` for the first batch satisfying `done`.
   template <typename Pred>
   Result<std::optional<BatchLocation>> ScanFrom(uint64_t position, uint64_t limit, Pred done) const;

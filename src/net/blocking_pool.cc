@@ -1,5 +1,7 @@
 #include "net/blocking_pool.h"
 
+#include <future>
+
 #include "base/logging.h"
 
 namespace oxbow::net {
@@ -14,6 +16,39 @@ void BlockingPool::Stop() {
   if (stopped_.exchange(true, std::memory_order_acq_rel)) return;
   // join() without stop(): the threads exit once every queued task has run.
   pool_.join();
+}
+
+boost::asio::awaitable<Status> BlockingPool::RunAsync(std::function<void(Done)> fn) {
+  if (stopped_.load(std::memory_order_acquire)) {
+    std::promise<Status> promise;
+    std::future<Status> future = promise.get_future();
+    fn([&promise](Status s) { promise.set_value(std::move(s)); });
+    co_return future.get();
+  }
+  Status result;
+  auto initiate = [this, &fn, &result](auto handler) {
+    auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                    boost::asio::execution::outstanding_work.tracked);
+    // `done` must be copyable (std::function); the handler is move-only, so both live in
+    // a shared state that the one call of `done` consumes.
+    using Handler = decltype(handler);
+    using Work = decltype(work);
+    struct State {
+      Handler resume;
+      Work work;
+    };
+    auto state = std::make_shared<State>(State{std::move(handler), std::move(work)});
+    boost::asio::post(pool_, [&fn, &result, state] {
+      fn([&result, state](Status s) {
+        // The coroutine reads `result` after it resumes, which the post orders after this.
+        result = std::move(s);
+        boost::asio::post(state->work, std::move(state->resume));
+      });
+    });
+  };
+  co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void()>(
+      std::move(initiate), boost::asio::use_awaitable);
+  co_return result;
 }
 
 }  // namespace oxbow::net

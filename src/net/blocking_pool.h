@@ -10,11 +10,14 @@
 
 #include <atomic>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
 
 #include "base/asio.h"
+#include "base/status.h"
 
 namespace oxbow::net {
 
@@ -32,6 +35,14 @@ class BlockingPool {
   // should return a Status/Result instead). After Stop(), fn runs on the calling thread.
   template <typename Fn>
   boost::asio::awaitable<std::invoke_result_t<Fn>> Run(Fn fn);
+
+  // For work that finishes later, possibly on another thread: fn runs on a pool thread
+  // with a `done` callback that it, or whoever it hands it to, calls exactly once; the
+  // coroutine resumes on its own executor with done's Status. A pool thread can so start
+  // work that waits for someone else (a group commit's fsync) without staying blocked.
+  // After Stop(), fn runs on the calling thread.
+  using Done = std::function<void(Status)>;
+  boost::asio::awaitable<Status> RunAsync(std::function<void(Done)> fn);
 
   // Runs the work already queued to completion, then joins the threads. Idempotent.
   void Stop();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <utility>
 
 #include "base/logging.h"
 #include "fmt/format.h"
@@ -44,7 +45,8 @@ Connection::Connection(tcp::socket socket, Deps deps)
     : socket_(std::move(socket)),
       executor_(socket_.get_executor()),
       deps_(deps),
-      peer_(PeerOf(socket_)) {}
+      peer_(PeerOf(socket_)),
+      change_(executor_) {}
 
 void Connection::Close() {
   asio::post(executor_, [self = shared_from_this()] { self->CloseSocket(); });
@@ -56,10 +58,35 @@ void Connection::CloseSocket() {
   socket_.close(ignored);
 }
 
+asio::awaitable<void> Connection::WaitForChange() {
+  change_.expires_at(asio::steady_timer::time_point::max());
+  boost::system::error_code ignored;
+  co_await change_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+void Connection::NotifyChange() { change_.cancel(); }
+
+size_t Connection::in_flight_bytes() const {
+  size_t total = 0;
+  for (const auto& item : in_flight_) total += item->request.size();
+  return total;
+}
+
 asio::awaitable<void> Connection::Run() {
   OXBOW_LOG_DEBUG("Kafka API: connection from {}", peer_);
   try {
-    while (co_await ServeOne() == Next::kContinue) {
+    while (!closing_) {
+      // Back-pressure: a client pipelining faster than we answer waits in its socket.
+      while (!closing_ && (in_flight_.size() >= kMaxInFlight ||
+                           in_flight_bytes() >= static_cast<size_t>(deps_.max_request_bytes))) {
+        co_await WaitForChange();
+      }
+      if (closing_) break;
+      std::shared_ptr<InFlight> item = co_await ReadOne();
+      if (item == nullptr) break;
+      in_flight_.push_back(item);
+      asio::co_spawn(executor_, Serve(item), asio::detached);
+      while (!item->released && !closing_) co_await WaitForChange();
     }
   } catch (const std::exception& e) {
     // Handlers return errors as values; an exception here is a bug or std::bad_alloc.
@@ -67,18 +94,21 @@ asio::awaitable<void> Connection::Run() {
     OXBOW_LOG_ERROR("Kafka API: closing connection from {}: unexpected exception: {}", peer_,
                     e.what());
   }
+  // Requests still running hold their partitions' order; let them finish (their responses
+  // are written if the socket is still open) before the server counts us gone.
   CloseSocket();
+  while (!in_flight_.empty()) co_await WaitForChange();
   OXBOW_LOG_DEBUG("Kafka API: connection from {} closed", peer_);
 }
 
-asio::awaitable<Connection::Next> Connection::ServeOne() {
+asio::awaitable<std::shared_ptr<Connection::InFlight>> Connection::ReadOne() {
   boost::system::error_code ec;
   std::array<uint8_t, 4> size_bytes;
   co_await asio::async_read(socket_, asio::buffer(size_bytes),
                             asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     if (!QuietError(ec)) OXBOW_LOG_INFO("Kafka API: read from {} failed: {}", peer_, ec.message());
-    co_return Next::kClose;
+    co_return nullptr;
   }
   int32_t size = static_cast<int32_t>(LoadBE32(size_bytes.data()));
   if (size < 0 || size > deps_.max_request_bytes) {
@@ -86,22 +116,22 @@ asio::awaitable<Connection::Next> Connection::ServeOne() {
         "Kafka API: closing connection from {}: request size {} is {} (socket.request.max.bytes "
         "is {}); is the client speaking the Kafka protocol, without TLS?",
         peer_, size, size < 0 ? "negative" : "too large", deps_.max_request_bytes);
-    co_return Next::kClose;
+    co_return nullptr;
   }
-  if (!co_await ReadRequest(static_cast<size_t>(size))) co_return Next::kClose;
-  Next next = co_await Dispatch();
-  if (request_.capacity() > kKeptBufferBytes) std::vector<uint8_t>().swap(request_);
-  co_return next;
+  auto item = std::make_shared<InFlight>();
+  item->request.swap(spare_);
+  if (!co_await ReadRequest(static_cast<size_t>(size), item->request)) co_return nullptr;
+  co_return item;
 }
 
-asio::awaitable<bool> Connection::ReadRequest(size_t size) {
-  request_.clear();
+asio::awaitable<bool> Connection::ReadRequest(size_t size, std::vector<uint8_t>& buffer) {
+  buffer.clear();
   size_t have = 0;
   while (have < size) {
     size_t want = std::min(size, std::max(kFirstReadBytes, have * 2));
-    request_.resize(want);
+    buffer.resize(want);
     boost::system::error_code ec;
-    size_t n = co_await asio::async_read(socket_, asio::buffer(request_.data() + have, want - have),
+    size_t n = co_await asio::async_read(socket_, asio::buffer(buffer.data() + have, want - have),
                                          asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (!QuietError(ec)) {
@@ -111,22 +141,66 @@ asio::awaitable<bool> Connection::ReadRequest(size_t size) {
     }
     have += n;
   }
-  request_.resize(size);
+  buffer.resize(size);
   co_return true;
 }
 
-asio::awaitable<Connection::Next> Connection::Dispatch() {
-  ByteView request(request_.data(), request_.size());
+asio::awaitable<void> Connection::Serve(std::shared_ptr<InFlight> item) {
+  auto self = shared_from_this();  // alive until the response is queued
+  try {
+    co_await Dispatch(*item);
+  } catch (const std::exception& e) {
+    OXBOW_LOG_ERROR("Kafka API: closing connection from {}: unexpected exception: {}", peer_,
+                    e.what());
+    item->response.reset();
+    item->close = true;
+  }
+  item->done = true;
+  item->released = true;
+  // The request bytes are no longer referenced (responses own their bytes).
+  if (item->request.capacity() <= kKeptBufferBytes && spare_.capacity() == 0) {
+    spare_.swap(item->request);
+    spare_.clear();
+  } else {
+    std::vector<uint8_t>().swap(item->request);
+  }
+  NotifyChange();
+  if (!writing_) co_await WriteResponses();
+}
+
+asio::awaitable<void> Connection::WriteResponses() {
+  writing_ = true;
+  while (!in_flight_.empty() && in_flight_.front()->done) {
+    std::shared_ptr<InFlight> item = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    if (closing_) continue;  // drop the answers after a close
+    if (item->close) {
+      closing_ = true;
+      CloseSocket();
+    } else if (item->response.has_value()) {
+      if (!co_await WriteResponse(item->correlation_id, item->header_version, *item->response)) {
+        closing_ = true;
+        CloseSocket();
+      }
+    }
+  }
+  writing_ = false;
+  NotifyChange();
+}
+
+asio::awaitable<void> Connection::Dispatch(InFlight& item) {
+  ByteView request(item.request.data(), item.request.size());
+  item.close = true;  // until a response is made
   Result<ApiKeyVersion> key = PeekApiKeyVersion(request);
   if (!key.ok()) {
     OXBOW_LOG_WARN("Kafka API: closing connection from {}: {}", peer_, key.status().message());
-    co_return Next::kClose;
+    co_return;
   }
   Handler* handler = deps_.registry->FindForCall(key->api_key);
   if (handler == nullptr) {
     OXBOW_LOG_WARN("Kafka API: closing connection from {}: unknown api key {} (version {})", peer_,
                    key->api_key, key->api_version);
-    co_return Next::kClose;
+    co_return;
   }
   if (key->api_key != kApiVersionsKey &&
       (key->api_version < handler->min_version() || key->api_version > handler->max_version())) {
@@ -134,32 +208,41 @@ asio::awaitable<Connection::Next> Connection::Dispatch() {
         "Kafka API: closing connection from {}: {} version {} is not supported (versions {} to "
         "{})",
         peer_, handler->name(), key->api_version, handler->min_version(), handler->max_version());
-    co_return Next::kClose;
+    co_return;
   }
   Result<DecodedRequest> decoded = DecodeRequestHeader(
       request, RequestHeaderVersion(key->api_version, handler->first_flexible_version()));
   if (!decoded.ok()) {
     OXBOW_LOG_WARN("Kafka API: closing connection from {}: {} v{}: {}", peer_, handler->name(),
                    key->api_version, decoded.status().message());
-    co_return Next::kClose;
+    co_return;
   }
   RequestHeader& header = decoded->header;
-  RequestContext ctx{
-      header.api_key, header.api_version, header.correlation_id, std::move(header.client_id),
-      peer_,          decoded->body,      deps_.blocking};
+  RequestContext ctx{header.api_key,
+                     header.api_version,
+                     header.correlation_id,
+                     std::move(header.client_id),
+                     peer_,
+                     decoded->body,
+                     deps_.blocking,
+                     [this, &item] {
+                       if (item.released) return;
+                       item.released = true;
+                       NotifyChange();
+                     }};
   OXBOW_LOG_TRACE("Kafka API: {} v{} correlation id {} from {}", handler->name(), ctx.api_version,
                   ctx.correlation_id, peer_);
   Result<std::optional<ByteBuffer>> response = co_await handler->Handle(ctx);
   if (!response.ok()) {
     OXBOW_LOG_WARN("Kafka API: closing connection from {}: {} v{} (correlation id {}): {}", peer_,
                    handler->name(), ctx.api_version, ctx.correlation_id, response.status());
-    co_return Next::kClose;
+    co_return;
   }
-  if (!response->has_value()) co_return Next::kContinue;
-  int header_version =
+  item.close = false;
+  item.correlation_id = ctx.correlation_id;
+  item.header_version =
       ResponseHeaderVersion(ctx.api_key, ctx.api_version, handler->first_flexible_version());
-  bool written = co_await WriteResponse(ctx.correlation_id, header_version, **response);
-  co_return written ? Next::kContinue : Next::kClose;
+  item.response = std::move(*response);
 }
 
 asio::awaitable<bool> Connection::WriteResponse(int32_t correlation_id, int header_version,

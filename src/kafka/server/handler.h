@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,12 @@ struct RequestContext {
   std::string peer;        // "ip:port" of the client, for logs
   ByteView body;           // the request body after the header (valid during Handle)
   BlockingPool* blocking;  // run blocking work (fsync'ing appends) off the I/O threads
+  // Lets the connection read and start its next request before this one's response is
+  // ready (see connection.h). A handler calls it once the side effects that must happen
+  // in request order are done (Produce: after writing its batches, before awaiting their
+  // fsync). Responses still go out in request order. Optional, idempotent, and only
+  // callable on the connection's strand while Handle runs.
+  std::function<void()> release_order;
 };
 
 // Threads: Handle runs on an I/O thread, in the coroutine of the request's connection; one

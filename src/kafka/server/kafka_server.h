@@ -26,10 +26,10 @@
 #include "absl/synchronization/mutex.h"
 #include "base/asio.h"
 #include "base/status.h"
-#include "net/blocking_pool.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 

@@ -2,10 +2,10 @@
 // (non-incremental) AlterConfigs does: keys not listed return to their defaults. Values are
 // validated by the log; validate_only checks without changing anything. Broker configs are
 // static (flags, environment, config file) and cannot be altered here.
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/broker_configs.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

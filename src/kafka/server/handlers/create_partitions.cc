@@ -1,8 +1,8 @@
 // CreatePartitions (key 37): grows a topic to `count` partitions (validate_only checks
 // only). Manual assignments are refused: there is one broker.
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

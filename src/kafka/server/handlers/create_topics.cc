@@ -1,10 +1,10 @@
 // CreateTopics (key 19): partitions (-1: the server default), replication factor 1 (or -1:
 // this single broker), topic configs validated by the log (retention.ms, cleanup.policy, …),
 // validate_only. Each topic gets its own error code and message.
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 #include "log/topic_config.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

@@ -1,8 +1,8 @@
 // DeleteGroups (key 42): deletes empty groups and their committed offsets (tombstones in
 // __consumer_offsets, appended durably before the answer).
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

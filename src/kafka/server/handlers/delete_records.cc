@@ -1,8 +1,8 @@
 // DeleteRecords (key 21): advances each partition's log start offset (offset -1: the high
 // watermark), durably; whole segments below it are deleted. Answers the new low watermark.
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

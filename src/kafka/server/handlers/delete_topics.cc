@@ -1,7 +1,7 @@
 // DeleteTopics (key 20): deletes each named topic and its data.
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

@@ -2,10 +2,10 @@
 // configs, server-wide defaults the configuration sets as static broker configs, the rest as
 // defaults) or the broker's topic defaults under Kafka's broker names
 // (log.retention.ms, …) plus num.partitions and auto.create.topics.enable.
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/broker_configs.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

@@ -11,9 +11,9 @@
 #include <chrono>
 
 #include "base/logging.h"
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

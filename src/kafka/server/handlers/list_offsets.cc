@@ -2,9 +2,9 @@
 // earliest (the log start offset), otherwise the first offset whose record timestamp is at
 // or after it (-1 when there is none), as consumers' offsets-for-times and auto.offset.reset
 // use it.
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

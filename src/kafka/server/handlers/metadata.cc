@@ -3,10 +3,10 @@
 // this broker. Unknown topics are created when both the server (auto.create.topics) and
 // the request (v4+ allow_auto_topic_creation) allow it, as Kafka does.
 #include "base/logging.h"
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 #include "log/topic_config.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

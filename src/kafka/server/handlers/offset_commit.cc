@@ -1,10 +1,10 @@
 // OffsetCommit (key 8): checks the member and generation (GroupCoordinator::CheckCommit),
 // then appends the offsets to __consumer_offsets and waits for the append to be durable
 // before answering, so an acknowledged commit survives a crash.
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 #include "log/log_manager.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {

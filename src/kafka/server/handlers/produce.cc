@@ -3,10 +3,15 @@
 // partition with Kafka's codes. acks=0 gets no response; acks=1 and acks=all (-1) are the
 // same on a single broker: the response is sent once the append is durable per the
 // topic's flush policy (fsync per append by default).
+//
+// Two steps, so that a connection's pipelined Produce requests share fsyncs: the batches
+// are written (in request order), the connection's order is released so that it reads and
+// writes the next request, and only then does this request wait for its fsync (group
+// commit, log/partition.h). Its response still goes out before the next one's.
 #include "base/logging.h"
-#include "net/blocking_pool.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
 namespace {
@@ -23,60 +28,98 @@ class ProduceHandler final : public MessageHandler<ProduceRequest, ProduceRespon
   boost::asio::awaitable<std::optional<ProduceResponse>> Process(RequestContext& rc,
                                                                  ProduceRequest& req,
                                                                  ResponseStorage&) override {
-    ProduceResponse resp = co_await rc.blocking->Run([&] { return Append(rc, req); });
+    std::vector<Written> written;
+    ProduceResponse resp = co_await rc.blocking->Run([&] { return Write(rc, req, written); });
+    if (rc.release_order) rc.release_order();
+    for (const Written& w : written) {
+      if (w.partition->high_watermark() >= w.end) continue;
+      // A named local, not a temporary in the co_await expression: GCC 12 destroys such
+      // temporaries twice (here: a shared_ptr released twice).
+      std::function<void(net::BlockingPool::Done)> request_durable =
+          [p = w.partition, end = w.end](net::BlockingPool::Done done) {
+            p->RequestDurable(end, std::move(done));
+          };
+      Status s = co_await rc.blocking->RunAsync(std::move(request_durable));
+      if (!s.ok()) {
+        // Written but not durable: the client must not take it as acknowledged.
+        PartitionResponse& pr =
+            resp.responses[w.topic_index].partition_responses[w.partition_index];
+        pr.error_code = Code(ErrorCodeFor(s));
+        pr.base_offset = -1;
+        OXBOW_LOG_WARN("produce to {}-{} from {}: {}", w.partition->topic(), w.partition->id(),
+                       rc.peer, s.message());
+      }
+    }
     if (req.acks == 0) co_return std::nullopt;
     co_return resp;
   }
 
  private:
-  ProduceResponse Append(const RequestContext& rc, const ProduceRequest& req) {
+  using PartitionResponse = ProduceResponse::TopicProduceResponse::PartitionProduceResponse;
+
+  // A partition this request wrote to, waiting for its fsync.
+  struct Written {
+    std::shared_ptr<log::Partition> partition;
+    Offset end;          // after the last offset written
+    size_t topic_index;  // of its response in ProduceResponse::responses
+    size_t partition_index;
+  };
+
+  ProduceResponse Write(const RequestContext& rc, const ProduceRequest& req,
+                        std::vector<Written>& written) {
     ProduceResponse resp;
     bool valid_acks = req.acks == 0 || req.acks == 1 || req.acks == -1;
     for (const auto& topic : req.topic_data) {
-      ProduceResponse::TopicProduceResponse tr;
+      ProduceResponse::TopicProduceResponse& tr = resp.responses.emplace_back();
       tr.name = topic.name;
       for (const auto& pd : topic.partition_data) {
-        ProduceResponse::TopicProduceResponse::PartitionProduceResponse pr;
+        PartitionResponse& pr = tr.partition_responses.emplace_back();
         pr.index = pd.index;
         pr.base_offset = -1;
         if (!valid_acks) {
           pr.error_code = Code(ErrorCode::kInvalidRequiredAcks);
-        } else {
-          AppendOne(rc, topic.name, pd, pr);
+          continue;
         }
-        tr.partition_responses.push_back(pr);
+        std::optional<Written> w = WriteOne(rc, topic.name, pd, pr);
+        if (w) {
+          w->topic_index = resp.responses.size() - 1;
+          w->partition_index = tr.partition_responses.size() - 1;
+          written.push_back(std::move(*w));
+        }
       }
-      resp.responses.push_back(std::move(tr));
     }
     return resp;
   }
 
-  void AppendOne(const RequestContext& rc, const std::string& topic,
-                 const ProduceRequest::TopicProduceData::PartitionProduceData& pd,
-                 ProduceResponse::TopicProduceResponse::PartitionProduceResponse& pr) {
+  // Writes one partition's batches and fills in the response; nullopt after an error (in
+  // the response).
+  std::optional<Written> WriteOne(const RequestContext& rc, const std::string& topic,
+                                  const ProduceRequest::TopicProduceData::PartitionProduceData& pd,
+                                  PartitionResponse& pr) {
     Result<std::shared_ptr<log::Partition>> p =
         ctx_.log->GetPartition(topic, PartitionId(pd.index));
     if (!p.ok()) {
       pr.error_code = Code(ErrorCode::kUnknownTopicOrPartition);
-      return;
+      return std::nullopt;
     }
     if (!pd.records || pd.records->empty()) {
       pr.error_code = Code(ErrorCode::kCorruptMessage);
-      return;
+      return std::nullopt;
     }
     // The records are a view into this request's buffer, owned by the connection and used
     // by nothing else: the log edits the batches in place (offsets), sparing a copy.
     MutableByteView records(const_cast<uint8_t*>(pd.records->data()), pd.records->size());
-    Result<log::AppendResult> r = (*p)->Append(records, log::NowMs());
+    Result<log::AppendResult> r = (*p)->Write(records, log::NowMs());
     if (!r.ok()) {
       pr.error_code = Code(ErrorCodeFor(r.status()));
       OXBOW_LOG_DEBUG("produce to {}-{} from {} refused: {}", topic, pd.index, rc.peer,
                       r.status().message());
-      return;
+      return std::nullopt;
     }
     pr.base_offset = r->base_offset.value();
     pr.log_append_time_ms = r->log_append_time.value();
     pr.log_start_offset = r->log_start_offset.value();
+    return Written{std::move(*p), r->last_offset + 1, 0, 0};
   }
 
   HandlerContext ctx_;
