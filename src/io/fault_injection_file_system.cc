@@ -29,6 +29,7 @@ class FaultyFile final : public File {
   }
 
   Status Sync() override {
+    fs_.file_syncs_.fetch_add(1);
     if (fs_.fail_syncs_.load()) return absl::InternalError("injected fault: fdatasync " + path());
     return base_->Sync();
   }

@@ -21,6 +21,8 @@ class FaultInjectionFileSystem final : public FileSystem {
   void FailAppendsAfter(int64_t bytes) { append_budget_.store(bytes); }
   // Makes every Sync() fail (true) or succeed (false).
   void FailSyncs(bool fail) { fail_syncs_.store(fail); }
+  // File syncs (fdatasync) made through this file system so far, failed ones included.
+  int64_t file_syncs() const { return file_syncs_.load(); }
 
   Result<std::shared_ptr<File>> Open(const std::string& path, OpenMode mode) override;
   bool Exists(const std::string& path) override { return base_.Exists(path); }
@@ -42,6 +44,7 @@ class FaultInjectionFileSystem final : public FileSystem {
   FileSystem& base_;
   std::atomic<int64_t> append_budget_{-1};
   std::atomic<bool> fail_syncs_{false};
+  std::atomic<int64_t> file_syncs_{0};
 };
 
 }  // namespace oxbow::io

@@ -907,5 +907,121 @@ TEST_F(PartitionTest, FlushPolicyDecidesWhenAppendsFsync) {
   faulty.FailSyncs(false);
 }
 
+// Write + AwaitDurable: the batches are invisible until their fsync.
+TEST_F(PartitionTest, WrittenBatchesAreInvisibleUntilDurable) {
+  io::FaultInjectionFileSystem faulty(fs_);
+  auto p = Open(TopicConfig(), &faulty);
+  ByteBuffer b = testing::BuildBatch(Values(3, 1));
+  Result<AppendResult> w = p->Write(MutableByteView(b.mutable_data(), b.size()), TimestampMs(kNow));
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->base_offset, Offset(0));
+  EXPECT_EQ(p->high_watermark(), Offset(0));
+  EXPECT_TRUE(ReadAllOrDie(*p).empty());
+  int64_t syncs = faulty.file_syncs();
+  ASSERT_TRUE(p->AwaitDurable(w->last_offset + 1).ok());
+  EXPECT_EQ(faulty.file_syncs(), syncs + 1);
+  EXPECT_EQ(p->high_watermark(), Offset(3));
+  EXPECT_EQ(ReadAllOrDie(*p), WithOffsets(Values(3, 1), 0));
+  // Already durable: no second fsync.
+  ASSERT_TRUE(p->AwaitDurable(Offset(3)).ok());
+  EXPECT_EQ(faulty.file_syncs(), syncs + 1);
+}
+
+// Group commit: one fsync covers every batch written before it started.
+TEST_F(PartitionTest, OneFsyncCoversEveryBatchWrittenBeforeIt) {
+  io::FaultInjectionFileSystem faulty(fs_);
+  auto p = Open(TopicConfig(), &faulty);
+  std::vector<Offset> ends;
+  for (int i = 0; i < 10; ++i) {
+    ByteBuffer b = testing::BuildBatch(Values(2, i));
+    auto w = p->Write(MutableByteView(b.mutable_data(), b.size()), TimestampMs(kNow));
+    ASSERT_TRUE(w.ok()) << w.status();
+    ends.push_back(w->last_offset + 1);
+  }
+  EXPECT_EQ(p->high_watermark(), Offset(0));
+  int64_t syncs = faulty.file_syncs();
+  std::vector<int> done(ends.size(), 0);
+  for (size_t i = 0; i < ends.size(); ++i) {
+    p->RequestDurable(ends[i], [&, i](Status s) {
+      EXPECT_TRUE(s.ok()) << s;
+      EXPECT_GE(p->high_watermark(), ends[i]);  // visible when told
+      ++done[i];
+    });
+  }
+  EXPECT_EQ(done, std::vector<int>(ends.size(), 1));
+  EXPECT_EQ(faulty.file_syncs(), syncs + 1);
+  EXPECT_EQ(p->high_watermark(), Offset(20));
+}
+
+TEST_F(PartitionTest, ConcurrentWritersAllGetDurableInOrder) {
+  auto p = Open();
+  constexpr int kThreads = 6;
+  constexpr int kPerThread = 150;
+  std::atomic<int> callbacks{0};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        ByteBuffer b = testing::BuildBatch(Values(1, i, fmt::format("{}-{}-", t, i)));
+        auto w = p->Write(MutableByteView(b.mutable_data(), b.size()), TimestampMs(kNow));
+        if (!w.ok()) {
+          ++errors;
+          continue;
+        }
+        Offset end = w->last_offset + 1;
+        if (i % 2 == 0) {
+          if (!p->AwaitDurable(end).ok() || p->high_watermark() < end) ++errors;
+          ++callbacks;
+        } else {
+          p->RequestDurable(end, [&, end](Status s) {
+            if (!s.ok() || p->high_watermark() < end) ++errors;
+            ++callbacks;
+          });
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(callbacks.load(), kThreads * kPerThread);
+  EXPECT_EQ(p->high_watermark(), Offset(kThreads * kPerThread));
+  // Every record, each thread's in its order.
+  std::vector<ReadRecord> all = ReadAllOrDie(*p);
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+  std::vector<int> next(kThreads, 0);
+  for (const ReadRecord& r : all) {
+    int t = r.record.value->at(0) - '0';
+    ASSERT_EQ(*r.record.value, fmt::format("{}-{}-0", t, next[t])) << "at offset " << r.offset;
+    ++next[t];
+  }
+  EXPECT_EQ(next, std::vector<int>(kThreads, kPerThread));
+}
+
+TEST_F(PartitionTest, FailedGroupFsyncFailsEveryWaiterAndNothingBecomesVisible) {
+  io::FaultInjectionFileSystem faulty(fs_);
+  auto p = Open(TopicConfig(), &faulty);
+  Append(*p, Values(1, 1));
+  faulty.FailSyncs(true);
+  std::vector<Offset> ends;
+  for (int i = 0; i < 3; ++i) {
+    ByteBuffer b = testing::BuildBatch(Values(1, i));
+    auto w = p->Write(MutableByteView(b.mutable_data(), b.size()), TimestampMs(kNow));
+    ASSERT_TRUE(w.ok());
+    ends.push_back(w->last_offset + 1);
+  }
+  int failed = 0;
+  for (Offset end : ends) {
+    p->RequestDurable(end, [&](Status s) { failed += s.ok() ? 0 : 1; });
+  }
+  EXPECT_EQ(failed, 3);
+  EXPECT_EQ(p->high_watermark(), Offset(1));
+  faulty.FailSyncs(false);
+  ByteBuffer b = testing::BuildBatch(Values(1, 9));
+  EXPECT_EQ(
+      p->Write(MutableByteView(b.mutable_data(), b.size()), TimestampMs(kNow)).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace oxbow::log

@@ -40,6 +40,8 @@ constexpr int16_t kThrow = 104;        // Handle throws
 constexpr int16_t kWaitForever = 105;  // waits on a one-hour timer
 constexpr int16_t kRendezvous = 106;   // waits in the pool until kRendezvousCount requests met
 constexpr int kRendezvousCount = 8;
+constexpr int16_t kReleaseThenSleep = 107;  // releases the order, then sleeps like kSleep
+constexpr int16_t kProbe = 108;             // answers how many sleeps had finished
 
 class TestHandler : public Handler {
  public:
@@ -103,6 +105,25 @@ HandlerRegistry TestRegistry(Observed& seen) {
           ++seen.sleeps_done;
         });
         co_return Text(text);
+      }));
+  r.Add(std::make_unique<TestHandler>(
+      kReleaseThenSleep, "ReleaseThenSleep", 0, -1,
+      [&seen](RequestContext& ctx) -> asio::awaitable<Result<std::optional<ByteBuffer>>> {
+        int ms = 0;
+        std::string_view text = AsString(ctx.body);
+        std::from_chars(text.data(), text.data() + text.size(), ms);
+        ctx.release_order();
+        co_await ctx.blocking->Run([&] {
+          ++seen.sleeps_started;
+          std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+          ++seen.sleeps_done;
+        });
+        co_return Text(text);
+      }));
+  r.Add(std::make_unique<TestHandler>(
+      kProbe, "Probe", 0, -1,
+      [&seen](RequestContext&) -> asio::awaitable<Result<std::optional<ByteBuffer>>> {
+        co_return Text(fmt::format("{}", seen.sleeps_done.load()));
       }));
   r.Add(std::make_unique<TestHandler>(
       kNoResponse, "NoResponse", 0, -1,
@@ -424,6 +445,26 @@ TEST_F(KafkaServerTest, PipelinedRequestsAreAnsweredInOrder) {
     EXPECT_EQ(Parse(*frame).correlation_id, expected);
   }
   EXPECT_EQ(seen_.sleeps_done.load(), 2);
+}
+
+// A handler runs alone until it returns, unless it releases the connection's order.
+TEST_F(KafkaServerTest, NextRequestStartsOnlyAfterTheOrderIsReleased) {
+  Start();
+  Client c(server_->bound_port());
+  ASSERT_TRUE(c.Send(Request(kSleep, 0, 1, "200") + Request(kProbe, 0, 2, "")));
+  ASSERT_TRUE(c.ReadFrame().has_value());
+  std::optional<std::string> probe = c.ReadFrame();
+  ASSERT_TRUE(probe.has_value());
+  EXPECT_EQ(Parse(*probe).rest, "1");  // started after the sleep
+
+  // Released: the probe runs while the sleep goes on, and is still answered second.
+  ASSERT_TRUE(c.Send(Request(kReleaseThenSleep, 0, 3, "300") + Request(kProbe, 0, 4, "")));
+  std::optional<std::string> first = c.ReadFrame();
+  std::optional<std::string> second = c.ReadFrame();
+  ASSERT_TRUE(first.has_value() && second.has_value());
+  EXPECT_EQ(Parse(*first).correlation_id, 3);
+  EXPECT_EQ(Parse(*second).correlation_id, 4);
+  EXPECT_EQ(Parse(*second).rest, "1");  // the first sleep only: it did not wait for request 3
 }
 
 TEST_F(KafkaServerTest, NoResponseSendsNothing) {
