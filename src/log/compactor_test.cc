@@ -444,7 +444,9 @@ TEST_F(CompactorTest, AppendsAndReadsDuringCompaction) {
   std::set<int64_t> keyless;
   std::thread writer([&] {
     std::mt19937 rng(5);
-    for (int i = 0; i < 3000 && !stop; ++i) {
+    // At least 3000 appends, and on until the compactor has run a few times (it may be
+    // slow to get the CPU on a loaded machine).
+    for (int i = 0; (i < 3000 || compactions.load() <= 2) && i < 200000 && !stop; ++i) {
       std::vector<TestRecord> recs;
       int64_t next = p->high_watermark().value();
       for (int j = 0; j < 3; ++j) {
