@@ -9,6 +9,10 @@ namespace {
 
 constexpr TopicConfigDef kDefs[] = {
     {"cleanup.policy", "delete, compact or compact,delete"},
+    {"confluent.key.schema.validation",
+     "true: keys must be Confluent-framed with a schema of subject <topic>-key"},
+    {"confluent.value.schema.validation",
+     "true: values must be Confluent-framed with a schema of subject <topic>-value"},
     {"delete.retention.ms", "how long tombstones survive compaction, ms"},
     {"flush.bytes", "fsync once this many bytes are unflushed; -1 disables"},
     {"flush.messages", "fsync once this many records are unflushed; 1 = every append; -1 disables"},
@@ -94,6 +98,19 @@ Status ApplyOne(TopicConfig& c, std::string_view key, std::string_view value) {
     c.min_cleanable_dirty_ratio = v;
     return absl::OkStatus();
   }
+  if (key == "confluent.key.schema.validation" || key == "confluent.value.schema.validation") {
+    bool& field = key == "confluent.key.schema.validation" ? c.key_schema_validation
+                                                           : c.value_schema_validation;
+    if (value == "true") {
+      field = true;
+    } else if (value == "false") {
+      field = false;
+    } else {
+      return absl::InvalidArgumentError(
+          fmt::format("invalid value '{}' for {}: expected true or false", value, key));
+    }
+    return absl::OkStatus();
+  }
   if (key == "retention.ms") return set_limit(c.retention_ms, 0);
   if (key == "retention.bytes") return set_limit(c.retention_bytes, 0);
   if (key == "segment.bytes") return set_int(c.segment_bytes, 14, INT32_MAX);
@@ -139,6 +156,8 @@ ConfigMap TopicConfig::ToMap() const {
   m["cleanup.policy"] = delete_policy && compact_policy ? "compact,delete"
                         : compact_policy                ? "compact"
                                                         : "delete";
+  m["confluent.key.schema.validation"] = key_schema_validation ? "true" : "false";
+  m["confluent.value.schema.validation"] = value_schema_validation ? "true" : "false";
   m["delete.retention.ms"] = std::to_string(delete_retention_ms);
   m["flush.bytes"] = std::to_string(flush_bytes);
   m["flush.messages"] = std::to_string(flush_messages);

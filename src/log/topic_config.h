@@ -49,6 +49,12 @@ struct TopicConfig {
   int64_t flush_messages = 1;
   int64_t flush_bytes = -1;
   int64_t flush_ms = -1;
+  // confluent.key.schema.validation / confluent.value.schema.validation (Confluent Server's
+  // names): every record's key / value must be Confluent-framed with a schema id registered
+  // under the subject <topic>-key / <topic>-value and decode with that schema. Enforced by
+  // the Kafka API and the REST proxy (docs/registry.md, "Validation"), not by the log.
+  bool key_schema_validation = false;
+  bool value_schema_validation = false;
 
   // Applies `overrides` (key → value) to this config, validating each. Unknown keys and
   // invalid values are InvalidArgument errors that say which key and what is allowed.

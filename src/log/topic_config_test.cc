@@ -106,6 +106,8 @@ struct BadValue {
 TEST(TopicConfigTest, BadValuesNameKeyAndAllowedRange) {
   const BadValue cases[] = {
       {"cleanup.policy", "purge", "delete, compact or compact,delete"},
+      {"confluent.value.schema.validation", "yes", "expected true or false"},
+      {"confluent.key.schema.validation", "TRUE", "expected true or false"},
       {"message.timestamp.type", "createtime", "CreateTime or LogAppendTime"},
       {"min.cleanable.dirty.ratio", "1.5", "from 0 to 1"},
       {"min.cleanable.dirty.ratio", "-0.1", "from 0 to 1"},
@@ -136,6 +138,21 @@ TEST(TopicConfigTest, BadValuesNameKeyAndAllowedRange) {
     // A failed Apply changes nothing.
     EXPECT_EQ(config.ToMap(), before.ToMap()) << c.key;
   }
+}
+
+TEST(TopicConfigTest, SchemaValidationKeys) {
+  TopicConfig c;
+  EXPECT_FALSE(c.value_schema_validation);
+  EXPECT_EQ(c.Get("confluent.value.schema.validation"), "false");
+  ASSERT_TRUE(c.Apply({{"confluent.value.schema.validation", "true"}}).ok());
+  EXPECT_TRUE(c.value_schema_validation);
+  EXPECT_FALSE(c.key_schema_validation);
+  EXPECT_EQ(c.Get("confluent.value.schema.validation"), "true");
+  ASSERT_TRUE(c.Apply({{"confluent.key.schema.validation", "true"},
+                       {"confluent.value.schema.validation", "false"}})
+                  .ok());
+  EXPECT_TRUE(c.key_schema_validation);
+  EXPECT_FALSE(c.value_schema_validation);
 }
 
 TEST(TopicConfigTest, ApplyIsAllOrNothing) {
