@@ -61,6 +61,9 @@ Result<TypeName> Converter::ConvertTypeName(const pg_query::TypeName& type) {
                    NodeLocation(mod) >= 0 ? NodeLocation(mod) : type.location());
     }
   }
+  // `character` without a length means character(1) to the grammar; a bare bpchar (from
+  // N'…' literals) has no length, so it keeps its internal name, as format_type prints it.
+  if (out.name == "character" && out.modifiers.empty()) out.name = "bpchar";
   out.array_dimensions = type.array_bounds_size();
   return out;
 }

@@ -3,8 +3,9 @@
 // Properties, for any bytes:
 // - parsing returns statements or an SQL error; an error has a SQLSTATE other than XX000 and
 //   a position within the text (0 when it has none);
-// - every query the parser accepts prints as SQL that parses again, to the same text (the
-//   printer's output is a fixed point), so the AST keeps what the user wrote.
+// - every query the parser accepts prints as SQL that parses again (unless the added
+//   parentheses take it over the nesting limit), to the same text (the printer's output is a
+//   fixed point), so the AST keeps what the user wrote.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -23,6 +24,9 @@ using oxbow::sql::Statement;
 void CheckReprint(const Query& query) {
   std::string once = query.ToString();
   auto again = oxbow::sql::ParseStatement(once);
+  // The printed form parenthesizes every operator, which can take a query accepted near the
+  // nesting limit over it.
+  if (!again.ok() && oxbow::sql::SqlStateOf(again.status()) == "54001") return;
   OXBOW_CHECK(again.ok(), "printed query does not parse: {}: {}", once, again.status());
   const auto* select = again->As<oxbow::sql::SelectStatement>();
   OXBOW_CHECK(select != nullptr, "printed query is not a query: {}", once);

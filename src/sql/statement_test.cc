@@ -322,6 +322,7 @@ TEST(QueryAstTest, PrintedQueriesParseBackToTheSameTree) {
            "WITH w AS (SELECT \"Mixed Case\" FROM \"T\") SELECT DISTINCT * FROM w",
            "VALUES (1, 'a''b'), (2, NULL)",
            "SELECT CAST(x AS timestamp(3) with time zone), y::interval day to second, z::text[]",
+           "SELECT N'national', 'x'::char, 'y'::char(3)",  // bare bpchar vs character(1)
        }) {
     std::string once = QueryText(sql);
     EXPECT_EQ(QueryText(once), once) << sql;

@@ -1,0 +1,1 @@
+SELECT doc->'-a'->>N'bISSEALL; BEG;;;;;;:;',! CAS
