@@ -1,5 +1,6 @@
 #include "sql/aggregate/aggregate.h"
 
+#include <cstring>
 #include <map>
 
 #include "absl/strings/str_join.h"
@@ -10,6 +11,41 @@ namespace oxbow::sql {
 namespace {
 
 using Args = std::span<const ColumnVector* const>;
+
+// Save/Load encoding: fixed-width host-order integers and floats (a checkpoint is read back
+// by the same build on the same machine), strings with a 4-byte length, values in their
+// PostgreSQL text form with the type (which round-trips exactly: floats print their
+// shortest round-trip digits, numeric keeps its scale).
+template <typename T>
+void Put(T v, std::string* out) {
+  char buf[sizeof(T)];
+  std::memcpy(buf, &v, sizeof(T));
+  out->append(buf, sizeof(T));
+}
+
+Status BadState() { return absl::DataLossError("aggregate state: malformed checkpoint bytes"); }
+
+template <typename T>
+Status Get(std::string_view* in, T* v) {
+  if (in->size() < sizeof(T)) return BadState();
+  std::memcpy(v, in->data(), sizeof(T));
+  in->remove_prefix(sizeof(T));
+  return Status();
+}
+
+void PutString(std::string_view s, std::string* out) {
+  Put(static_cast<uint32_t>(s.size()), out);
+  out->append(s);
+}
+
+Status GetString(std::string_view* in, std::string* s) {
+  uint32_t n = 0;
+  RETURN_IF_ERROR(Get(in, &n));
+  if (n > in->size()) return BadState();
+  s->assign(in->substr(0, n));
+  in->remove_prefix(n);
+  return Status();
+}
 
 Status NegativeCount() {
   return SqlError(sqlstate::kInternalError, "aggregate retracted a row it never received");
@@ -23,6 +59,8 @@ class CountState final : public AggregateState {
     return n_ < 0 ? NegativeCount() : Status();
   }
   Value Result() const override { return Value::Int64(n_); }
+  void Save(std::string* out) const override { Put(n_, out); }
+  Status Load(std::string_view* in) override { return Get(in, &n_); }
 
  private:
   bool star_;
@@ -110,6 +148,26 @@ class SumAvgState final : public AggregateState {
         return Value::Null(ret_);
     }
   }
+  void Save(std::string* out) const override {
+    Put(count_, out);
+    Put(int_sum_, out);
+    Put(float_sum_, out);
+    Put(dec_sum_.value, out);
+    Put(dec_sum_.scale, out);
+    Put(iv_sum_.months, out);
+    Put(iv_sum_.days, out);
+    Put(iv_sum_.micros, out);
+  }
+  Status Load(std::string_view* in) override {
+    RETURN_IF_ERROR(Get(in, &count_));
+    RETURN_IF_ERROR(Get(in, &int_sum_));
+    RETURN_IF_ERROR(Get(in, &float_sum_));
+    RETURN_IF_ERROR(Get(in, &dec_sum_.value));
+    RETURN_IF_ERROR(Get(in, &dec_sum_.scale));
+    RETURN_IF_ERROR(Get(in, &iv_sum_.months));
+    RETURN_IF_ERROR(Get(in, &iv_sum_.days));
+    return Get(in, &iv_sum_.micros);
+  }
 
  private:
   Type arg_, ret_;
@@ -135,6 +193,35 @@ class ValueCounts {
   }
   const std::map<Value, int64_t, ValueLess>& counts() const { return counts_; }
 
+  void Save(std::string* out) const {
+    Put(static_cast<uint64_t>(counts_.size()), out);
+    for (const auto& [v, n] : counts_) {
+      Put(static_cast<uint8_t>(v.type().id()), out);
+      Put(v.type().typmod(), out);
+      PutString(v.ToString(), out);
+      Put(n, out);
+    }
+  }
+  Status Load(std::string_view* in) {
+    uint64_t size = 0;
+    RETURN_IF_ERROR(Get(in, &size));
+    for (uint64_t i = 0; i < size; ++i) {
+      uint8_t id = 0;
+      int32_t typmod = 0;
+      std::string text;
+      int64_t n = 0;
+      RETURN_IF_ERROR(Get(in, &id));
+      RETURN_IF_ERROR(Get(in, &typmod));
+      RETURN_IF_ERROR(GetString(in, &text));
+      RETURN_IF_ERROR(Get(in, &n));
+      if (id > static_cast<uint8_t>(TypeId::kJsonb)) return BadState();
+      Result<Value> v = ParseValue(Type::FromTypmod(static_cast<TypeId>(id), typmod), text);
+      if (!v.ok() || n <= 0) return BadState();
+      counts_[*std::move(v)] = n;
+    }
+    return Status();
+  }
+
  private:
   std::map<Value, int64_t, ValueLess> counts_;
 };
@@ -151,6 +238,8 @@ class MinMaxState final : public AggregateState {
     if (m.empty()) return Value::Null(type_);
     return max_ ? m.rbegin()->first : m.begin()->first;
   }
+  void Save(std::string* out) const override { values_.Save(out); }
+  Status Load(std::string_view* in) override { return values_.Load(in); }
 
  private:
   Type type_;
@@ -169,6 +258,14 @@ class BoolState final : public AggregateState {
   Value Result() const override {
     if (trues_ + falses_ == 0) return Value::Null(Type::Bool());
     return Value::Bool(and_ ? falses_ == 0 : trues_ > 0);
+  }
+  void Save(std::string* out) const override {
+    Put(trues_, out);
+    Put(falses_, out);
+  }
+  Status Load(std::string_view* in) override {
+    RETURN_IF_ERROR(Get(in, &trues_));
+    return Get(in, &falses_);
   }
 
  private:
@@ -196,6 +293,14 @@ class StringAggState final : public AggregateState {
     }
     return Value::Text(std::move(out));
   }
+  void Save(std::string* out) const override {
+    PutString(delimiter_, out);
+    values_.Save(out);
+  }
+  Status Load(std::string_view* in) override {
+    RETURN_IF_ERROR(GetString(in, &delimiter_));
+    return values_.Load(in);
+  }
 
  private:
   std::string delimiter_;
@@ -213,6 +318,14 @@ class DistinctState final : public AggregateState {
     return Status();
   }
   Value Result() const override { return inner_->Result(); }
+  void Save(std::string* out) const override {
+    values_.Save(out);
+    inner_->Save(out);
+  }
+  Status Load(std::string_view* in) override {
+    RETURN_IF_ERROR(values_.Load(in));
+    return inner_->Load(in);
+  }
 
  private:
   std::unique_ptr<AggregateState> inner_;

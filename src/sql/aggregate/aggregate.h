@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +34,11 @@ class AggregateState {
   // reported as XX000.
   virtual Status Add(std::span<const ColumnVector* const> args, size_t row, int weight) = 0;
   virtual Value Result() const = 0;
+  // The state as bytes (checkpoints of the streaming runtime, stream/), and back: Load
+  // expects a fresh state of the same AggregateFunction and consumes Save's bytes from the
+  // front of `*in`. DataLoss on bytes Save did not produce.
+  virtual void Save(std::string* out) const = 0;
+  virtual Status Load(std::string_view* in) = 0;
 };
 
 struct AggregateFunction {
