@@ -26,4 +26,7 @@ if(NOT OXBOW_FUZZ)
   find_package(GTest CONFIG REQUIRED)
   find_package(benchmark CONFIG REQUIRED)
   pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+  # Streaming state (src/stream): RocksDB; JSON records on the hot path: simdjson.
+  find_package(RocksDB CONFIG REQUIRED)
+  find_package(simdjson CONFIG REQUIRED)
 endif()

@@ -11,6 +11,7 @@ packages=(
   libboost-dev libabsl-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev libre2-dev
   libpg-query-dev protobuf-compiler libprotobuf-dev
+  librocksdb-dev libsimdjson-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 kcat librdkafka-dev nodejs curl
 )
