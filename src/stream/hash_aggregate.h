@@ -1,0 +1,69 @@
+// HashAggregate: GROUP BY over a changelog with retractable aggregates (sql/aggregate).
+//
+// Output: the group columns, then one column per aggregate. For every group a chunk touches,
+// the operator emits the change of the group's row once per chunk: an insert for a new
+// group, a delete for a group whose last row was retracted, and a delete of the old row
+// followed by an insert of the new one when its values changed (nothing when they did not).
+// HAVING is a Filter after this operator: it sees the deletes and inserts like any changes.
+//
+// Without group columns (SELECT count(*) FROM t) there is one group; its row appears with
+// the first change and stays when every row is retracted (showing count 0 / NULL sums, as
+// PostgreSQL's answer over an empty table would).
+//
+// State: one entry per group (key = the group columns' key encoding, value = the row count
+// and each aggregate's saved state), written back for the groups changed in the epoch.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "sql/aggregate/aggregate.h"
+#include "stream/operator.h"
+
+namespace oxbow::stream {
+
+struct AggregateCall {
+  sql::AggregateFunction function;
+  std::vector<int> args;  // input columns, already of function.arg_types
+};
+
+class HashAggregate final : public Operator {
+ public:
+  HashAggregate(StateId id, std::vector<sql::Type> input_types, std::vector<int> group_columns,
+                std::vector<AggregateCall> aggregates);
+
+  // Errors: from the aggregates (22003 overflow; XX000 when a row is retracted from a group
+  // that does not have it).
+  Status Process(int port, const sql::Chunk& chunk) override;
+  Status Checkpoint(StateWriteBatch& batch) override;
+  Status Restore(StateStore& store) override;
+
+  size_t num_groups() const { return groups_.size(); }
+
+ private:
+  struct Group {
+    int64_t rows = 0;
+    bool emitted = false;     // its row is in the output (for the global group)
+    uint64_t last_chunk = 0;  // the last chunk that touched it (chunk_seq_)
+    std::vector<std::unique_ptr<sql::AggregateState>> states;
+  };
+  Group NewGroup() const;
+  // Appends the group's current row (key cells decoded from `key`) to `out` with `op`.
+  Status AppendRow(std::string_view key, const Group& g, const std::vector<sql::Value>& results,
+                   sql::RowOp op, std::vector<sql::ColumnVector>& out,
+                   std::vector<sql::RowOp>& ops);
+  std::vector<sql::Value> Results(const Group& g) const;
+
+  StateId id_;
+  std::vector<sql::Type> input_types_;
+  std::vector<int> group_columns_;
+  std::vector<AggregateCall> aggregates_;
+  absl::flat_hash_map<std::string, Group> groups_;
+  absl::flat_hash_set<std::string> dirty_;
+  uint64_t chunk_seq_ = 0;
+};
+
+}  // namespace oxbow::stream

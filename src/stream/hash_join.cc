@@ -1,0 +1,192 @@
+#include "stream/hash_join.h"
+
+#include "stream/row_codec.h"
+
+namespace oxbow::stream {
+
+namespace {
+
+std::vector<sql::Type> Concat(std::vector<sql::Type> a, const std::vector<sql::Type>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::string StoreKey(int side, std::string_view key, std::string_view row) {
+  std::string out(1, static_cast<char>(side));
+  PutVarint(key.size(), &out);
+  out.append(key);
+  out.append(row);
+  return out;
+}
+
+}  // namespace
+
+// Builds the output chunk: left cells, then right cells or NULLs.
+class HashJoin::Output {
+ public:
+  Output(const std::vector<sql::Type>& types, size_t left_width)
+      : left_width_(left_width), right_width_(types.size() - left_width) {
+    for (const sql::Type& t : types) columns_.emplace_back(t);
+  }
+  // `right` nullptr: NULL-padded.
+  Status Append(std::string_view left, const std::string_view* right, sql::RowOp op,
+                int64_t times) {
+    for (int64_t i = 0; i < times; ++i) {
+      std::string_view l = left;
+      RETURN_IF_ERROR(DecodeCells(&l, columns_, 0, left_width_));
+      if (right != nullptr) {
+        std::string_view r = *right;
+        RETURN_IF_ERROR(DecodeCells(&r, columns_, left_width_, right_width_));
+      } else {
+        for (size_t c = 0; c < right_width_; ++c) columns_[left_width_ + c].AppendNull();
+      }
+      ops_.push_back(op);
+    }
+    return Status();
+  }
+  sql::Chunk Finish() { return sql::Chunk(std::move(columns_), std::move(ops_)); }
+
+ private:
+  size_t left_width_, right_width_;
+  std::vector<sql::ColumnVector> columns_;
+  std::vector<sql::RowOp> ops_;
+};
+
+HashJoin::HashJoin(StateId id, JoinType type, std::vector<sql::Type> left_types,
+                   std::vector<int> left_keys, std::vector<sql::Type> right_types,
+                   std::vector<int> right_keys)
+    : Operator(type == JoinType::kInner ? "HashJoin(inner)" : "HashJoin(left)",
+               Concat(left_types, right_types)),
+      id_(id),
+      type_(type) {
+  sides_[0].keys = std::move(left_keys);
+  sides_[0].width = left_types.size();
+  sides_[1].keys = std::move(right_keys);
+  sides_[1].width = right_types.size();
+}
+
+bool HashJoin::HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row) {
+  for (int k : keys) {
+    if (chunk.column(k).IsNull(row)) return true;
+  }
+  return false;
+}
+
+Status HashJoin::Apply(int side, const std::string& key, const std::string& row, int64_t weight) {
+  auto& by_key = sides_[side].by_key;
+  Rows& rows = by_key[key];
+  int64_t& n = rows[row];
+  n += weight;
+  if (n < 0) {
+    return absl::InternalError(fmt::format("{}: a row was deleted that the {} side does not hold",
+                                           name(), side == 0 ? "left" : "right"));
+  }
+  if (n == 0) {
+    rows.erase(row);
+    if (rows.empty()) by_key.erase(key);
+  }
+  dirty_.insert(StoreKey(side, key, row));
+  return Status();
+}
+
+Status HashJoin::Process(int port, const sql::Chunk& chunk) {
+  const bool left_outer = type_ == JoinType::kLeftOuter;
+  Side& mine = sides_[port];
+  Side& other = sides_[1 - port];
+  Output out(output_types(), sides_[0].width);
+  std::string key, row;
+  for (size_t r = 0; r < chunk.num_rows(); ++r) {
+    sql::RowOp op = chunk.op(r);
+    int weight = sql::RowWeight(op);
+    row.clear();
+    EncodeRow(chunk, r, &row);
+    if (HasNullKey(chunk, mine.keys, r)) {
+      if (port == 0 && left_outer) RETURN_IF_ERROR(out.Append(row, nullptr, op, 1));
+      continue;
+    }
+    key.clear();
+    EncodeKey(chunk, mine.keys, r, &key);
+    auto it = other.by_key.find(key);
+    const Rows* matches = it == other.by_key.end() ? nullptr : &it->second;
+    if (port == 0) {
+      if (matches != nullptr) {
+        for (const auto& [right, n] : *matches) {
+          std::string_view rv = right;
+          RETURN_IF_ERROR(out.Append(row, &rv, op, n));
+        }
+      } else if (left_outer) {
+        RETURN_IF_ERROR(out.Append(row, nullptr, op, 1));
+      }
+    } else {
+      auto mine_it = mine.by_key.find(key);
+      bool had_right = mine_it != mine.by_key.end();
+      bool last_right = had_right && op == sql::RowOp::kDelete && mine_it->second.size() == 1 &&
+                        mine_it->second.begin()->second == 1;
+      std::string_view rv = row;
+      if (matches != nullptr) {
+        // First right row of the key: the padded left rows go before the joined ones arrive.
+        if (left_outer && !had_right && op == sql::RowOp::kInsert) {
+          for (const auto& [left, n] : *matches) {
+            RETURN_IF_ERROR(out.Append(left, nullptr, sql::RowOp::kDelete, n));
+          }
+        }
+        for (const auto& [left, n] : *matches) RETURN_IF_ERROR(out.Append(left, &rv, op, n));
+        if (left_outer && last_right) {
+          for (const auto& [left, n] : *matches) {
+            RETURN_IF_ERROR(out.Append(left, nullptr, sql::RowOp::kInsert, n));
+          }
+        }
+      }
+    }
+    RETURN_IF_ERROR(Apply(port, key, row, weight));
+  }
+  return Emit(out.Finish());
+}
+
+Status HashJoin::Checkpoint(StateWriteBatch& batch) {
+  std::string value;
+  for (const std::string& store_key : dirty_) {
+    std::string_view in = store_key;
+    int side = in.front();
+    in.remove_prefix(1);
+    uint64_t key_len = 0;
+    GetVarint(&in, &key_len);
+    std::string key(in.substr(0, key_len));
+    std::string row(in.substr(key_len));
+    int64_t n = 0;
+    auto it = sides_[side].by_key.find(key);
+    if (it != sides_[side].by_key.end()) {
+      auto r = it->second.find(row);
+      if (r != it->second.end()) n = r->second;
+    }
+    if (n == 0) {
+      batch.Delete(id_, store_key);
+    } else {
+      value.clear();
+      PutVarint(static_cast<uint64_t>(n), &value);
+      batch.Put(id_, store_key, value);
+    }
+  }
+  dirty_.clear();
+  return Status();
+}
+
+Status HashJoin::Restore(StateStore& store) {
+  for (Side& s : sides_) s.by_key.clear();
+  dirty_.clear();
+  return store.Scan(id_, "", [&](std::string_view store_key, std::string_view value) -> Status {
+    uint64_t key_len = 0, n = 0;
+    if (store_key.empty() || store_key.front() > 1) return absl::DataLossError("join: bad state");
+    int side = store_key.front();
+    store_key.remove_prefix(1);
+    if (!GetVarint(&store_key, &key_len) || key_len > store_key.size() || !GetVarint(&value, &n)) {
+      return absl::DataLossError(fmt::format("{}: malformed state", name()));
+    }
+    sides_[side]
+        .by_key[std::string(store_key.substr(0, key_len))][std::string(store_key.substr(key_len))] =
+        static_cast<int64_t>(n);
+    return Status();
+  });
+}
+
+}  // namespace oxbow::stream

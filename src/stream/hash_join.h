@@ -1,0 +1,58 @@
+// HashJoin: inner and left outer equi-joins of two changelogs, with full changelog semantics
+// (table–table joins): both sides keep their rows keyed by the join key, and a change on
+// either side emits the joined changes it causes.
+//
+//   a left row +/-  → that row joined with every right row of its key (+/- each, times its
+//                     multiplicity); in a left join with no right row for the key, the row
+//                     padded with NULLs.
+//   a right row +/- → every left row of its key joined with it. In a left join, the first
+//                     right row of a key retracts the NULL-padded rows of its left rows
+//                     (delete before the joined inserts), and removing the last one inserts
+//                     them again.
+//
+// NULL keys never match (SQL equality): such left rows appear only padded in a left join,
+// and such rows are not kept in state. Output: the left columns, then the right columns.
+// State: per side, (join key, exact row) → multiplicity.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "stream/operator.h"
+
+namespace oxbow::stream {
+
+enum class JoinType { kInner, kLeftOuter };
+
+class HashJoin final : public Operator {
+ public:
+  // Port 0 is the left input, port 1 the right. The key columns pair up (same types).
+  HashJoin(StateId id, JoinType type, std::vector<sql::Type> left_types, std::vector<int> left_keys,
+           std::vector<sql::Type> right_types, std::vector<int> right_keys);
+
+  // Errors: Internal when a row is deleted that its side does not hold.
+  Status Process(int port, const sql::Chunk& chunk) override;
+  Status Checkpoint(StateWriteBatch& batch) override;
+  Status Restore(StateStore& store) override;
+
+ private:
+  using Rows = absl::flat_hash_map<std::string, int64_t>;  // exact row → multiplicity
+  struct Side {
+    std::vector<int> keys;
+    size_t width = 0;
+    absl::flat_hash_map<std::string, Rows> by_key;
+  };
+  class Output;
+  // Applies a change of `row` with `weight` to the side's state.
+  Status Apply(int side, const std::string& key, const std::string& row, int64_t weight);
+  static bool HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row);
+
+  StateId id_;
+  JoinType type_;
+  Side sides_[2];
+  absl::flat_hash_set<std::string> dirty_;  // store keys: side, key length, key, row
+};
+
+}  // namespace oxbow::stream

@@ -1,0 +1,197 @@
+#include "stream/json_row_decoder.h"
+
+#include <limits>
+
+#include "simdjson.h"
+
+namespace oxbow::stream {
+
+namespace od = simdjson::ondemand;
+using sql::Type;
+using sql::TypeId;
+using sql::Value;
+
+struct JsonRowDecoder::Impl {
+  od::parser parser;
+  std::string buffer;  // the record copied with simdjson's padding
+};
+
+namespace {
+
+constexpr int64_t kUnixToPgEpochMs = 946684800000;  // 1970-01-01 → 2000-01-01
+
+Status TypeError(const SourceColumn& c, std::string_view got) {
+  std::string shown(got.substr(0, 64));
+  return absl::InvalidArgumentError(
+      fmt::format("column \"{}\": expected {}, got {}", c.name, c.type.ToString(), shown));
+}
+
+Result<Value> FromInt(const SourceColumn& c, int64_t v, std::string_view token) {
+  auto ranged = [&](int64_t lo, int64_t hi) -> bool { return v >= lo && v <= hi; };
+  switch (c.type.id()) {
+    case TypeId::kInt16:
+      if (!ranged(INT16_MIN, INT16_MAX)) break;
+      return Value::Int16(static_cast<int16_t>(v));
+    case TypeId::kInt32:
+      if (!ranged(INT32_MIN, INT32_MAX)) break;
+      return Value::Int32(static_cast<int32_t>(v));
+    case TypeId::kInt64:
+      return Value::Int64(v);
+    case TypeId::kFloat32:
+      return Value::Float32(static_cast<float>(v));
+    case TypeId::kFloat64:
+      return Value::Float64(static_cast<double>(v));
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
+      int64_t micros;
+      if (__builtin_sub_overflow(v, kUnixToPgEpochMs, &micros) ||
+          __builtin_mul_overflow(micros, int64_t{1000}, &micros)) {
+        break;
+      }
+      return c.type.id() == TypeId::kTimestamp ? Value::Timestamp(micros)
+                                               : Value::TimestampTz(micros);
+    }
+    case TypeId::kNumeric:
+    case TypeId::kText:
+    case TypeId::kVarchar:
+    case TypeId::kJsonb:
+      return sql::ParseValue(c.type, token);
+    default:
+      break;
+  }
+  return TypeError(c, token);
+}
+
+Result<Value> Convert(const SourceColumn& c, od::value& v) {
+  od::json_type type;
+  if (v.type().get(type)) return absl::InvalidArgumentError("malformed JSON");
+  std::string_view token = v.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\t' ||
+                            token.back() == '\r')) {
+    token.remove_suffix(1);
+  }
+  switch (type) {
+    case od::json_type::null:
+      return Value::Null(c.type);
+    case od::json_type::boolean: {
+      bool b;
+      if (v.get_bool().get(b)) return absl::InvalidArgumentError("malformed JSON");
+      if (c.type.id() == TypeId::kBool) return Value::Bool(b);
+      if (c.type.is_string_like() || c.type.id() == TypeId::kJsonb) {
+        return sql::ParseValue(c.type, b ? "true" : "false");
+      }
+      return TypeError(c, token);
+    }
+    case od::json_type::number: {
+      od::number_type kind;
+      if (v.get_number_type().get(kind)) return absl::InvalidArgumentError("malformed JSON number");
+      if (kind == od::number_type::signed_integer) {
+        int64_t i;
+        if (v.get_int64().get(i)) return absl::InvalidArgumentError("malformed JSON number");
+        return FromInt(c, i, token);
+      }
+      switch (c.type.id()) {
+        case TypeId::kNumeric:
+        case TypeId::kText:
+        case TypeId::kVarchar:
+        case TypeId::kJsonb:
+          return sql::ParseValue(c.type, token);
+        case TypeId::kFloat32:
+        case TypeId::kFloat64: {
+          double d;
+          if (v.get_double().get(d)) return TypeError(c, token);
+          if (c.type.id() == TypeId::kFloat32) return Value::Float32(static_cast<float>(d));
+          return Value::Float64(d);
+        }
+        default:
+          return TypeError(c, token);
+      }
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if (v.get_string().get(s)) return absl::InvalidArgumentError("malformed JSON string");
+      if (c.type.id() == TypeId::kText) return Value::Text(std::string(s));
+      if (c.type.id() == TypeId::kJsonb) return sql::ParseValue(c.type, token);
+      Result<Value> parsed = sql::ParseValue(c.type, s);
+      if (!parsed.ok()) {
+        return absl::InvalidArgumentError(
+            fmt::format("column \"{}\": {}", c.name, parsed.status().message()));
+      }
+      return parsed;
+    }
+    case od::json_type::object:
+    case od::json_type::array: {
+      std::string_view json;
+      if (simdjson::to_json_string(v).get(json)) {
+        return absl::InvalidArgumentError("malformed JSON");
+      }
+      if (c.type.id() == TypeId::kJsonb || c.type.is_string_like()) {
+        return sql::ParseValue(c.type, json);
+      }
+      return TypeError(c, json);
+    }
+  }
+  return TypeError(c, token);
+}
+
+}  // namespace
+
+JsonRowDecoder::JsonRowDecoder(std::vector<SourceColumn> columns)
+    : columns_(std::move(columns)), impl_(std::make_unique<Impl>()) {
+  for (size_t i = 0; i < columns_.size(); ++i) by_name_[columns_[i].name] = static_cast<int>(i);
+}
+
+JsonRowDecoder::~JsonRowDecoder() = default;
+
+Status JsonRowDecoder::DecodeObject(std::string_view json, std::vector<Value>& row,
+                                    std::vector<bool>& filled, bool overwrite) {
+  std::string& buf = impl_->buffer;
+  buf.assign(json);
+  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  od::document doc;
+  if (impl_->parser.iterate(buf.data(), json.size(), buf.size()).get(doc)) {
+    return absl::InvalidArgumentError("malformed JSON");
+  }
+  od::json_type type;
+  if (doc.type().get(type)) return absl::InvalidArgumentError("malformed JSON");
+  if (type != od::json_type::object) {
+    return absl::InvalidArgumentError("value is not a JSON object");
+  }
+  od::object obj;
+  if (doc.get_object().get(obj)) return absl::InvalidArgumentError("malformed JSON");
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return absl::InvalidArgumentError("malformed JSON");
+    auto it = by_name_.find(absl::string_view(key.data(), key.size()));
+    if (it == by_name_.end()) continue;
+    int col = it->second;
+    if (filled[col] && !overwrite) continue;
+    od::value v = field.value();
+    ASSIGN_OR_RETURN(row[col], Convert(columns_[col], v));
+    filled[col] = true;
+  }
+  return Status();
+}
+
+Status JsonRowDecoder::DecodeScalar(std::string_view json, int col, std::vector<Value>& row) {
+  // Wrap the scalar as a one-member array so that ondemand yields it as a value.
+  std::string wrapped = fmt::format("[{}]", json);
+  std::string& buf = impl_->buffer;
+  buf.assign(wrapped);
+  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  od::document doc;
+  od::array arr;
+  if (impl_->parser.iterate(buf.data(), wrapped.size(), buf.size()).get(doc) ||
+      doc.get_array().get(arr)) {
+    return absl::InvalidArgumentError("malformed JSON key");
+  }
+  for (auto element : arr) {
+    od::value v;
+    if (element.get(v)) return absl::InvalidArgumentError("malformed JSON key");
+    ASSIGN_OR_RETURN(row[col], Convert(columns_[col], v));
+    return Status();
+  }
+  return absl::InvalidArgumentError("malformed JSON key");
+}
+
+}  // namespace oxbow::stream

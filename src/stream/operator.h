@@ -1,0 +1,64 @@
+// Operator: one node of a dataflow. Operators exchange change chunks (sql/chunk/chunk.h:
+// columnar rows, each an insert or a delete; an update is a delete then an insert) and push
+// what they produce to their outputs synchronously, so a chunk pushed into a source's
+// consumers has been applied by every operator downstream when Push returns.
+//
+// State: a stateful operator keeps its state in memory (absl hash maps) and remembers which
+// keys changed since the last checkpoint. At a barrier the pipeline calls Checkpoint, which
+// writes exactly those keys into the epoch's write batch; Restore replaces the in-memory
+// state by the store's last committed checkpoint (state_store.h).
+//
+// Thread safety: an operator belongs to its pipeline's thread. Exceptions are noted (the
+// materialized view's snapshot).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "sql/chunk/chunk.h"
+#include "stream/state_store.h"
+
+namespace oxbow::stream {
+
+class Operator {
+ public:
+  Operator(std::string name, std::vector<sql::Type> output_types)
+      : name_(std::move(name)), output_types_(std::move(output_types)) {}
+  virtual ~Operator() = default;
+  Operator(const Operator&) = delete;
+  Operator& operator=(const Operator&) = delete;
+
+  const std::string& name() const { return name_; }
+  // The columns of the chunks this operator emits.
+  const std::vector<sql::Type>& output_types() const { return output_types_; }
+
+  // Applies one change chunk arriving on input `port` (0, or 0/1 for joins) and emits the
+  // resulting changes. Errors (a failing expression, a retraction of a row never seen) stop
+  // the pipeline: its state since the last checkpoint is then undefined, and it must be
+  // restored before it runs again.
+  virtual Status Process(int port, const sql::Chunk& chunk) = 0;
+  // Barrier: puts the state changed since the last checkpoint into `batch`.
+  virtual Status Checkpoint(StateWriteBatch& batch) { return Status(); }
+  // Drops the in-memory state and loads the store's (the last committed checkpoint).
+  virtual Status Restore(StateStore& store) { return Status(); }
+
+  // Sends this operator's output to `downstream`'s input `port`.
+  void AddOutput(Operator* downstream, int port) { outputs_.emplace_back(downstream, port); }
+
+ protected:
+  // Pushes `chunk` to every output (nothing when it has no rows).
+  Status Emit(const sql::Chunk& chunk) {
+    if (chunk.num_rows() == 0) return Status();
+    for (auto& [op, port] : outputs_) RETURN_IF_ERROR(op->Process(port, chunk));
+    return Status();
+  }
+
+ private:
+  std::string name_;
+  std::vector<sql::Type> output_types_;
+  std::vector<std::pair<Operator*, int>> outputs_;
+};
+
+}  // namespace oxbow::stream

@@ -1,0 +1,80 @@
+// Pipeline: a DAG of operators fed by sources, driven by one thread, with epochs and
+// checkpoints (ARCHITECTURE.md decision 4).
+//
+// Driving: Step() polls each source once; each chunk a source emits is pushed through the
+// whole DAG before Step returns (operators call each other synchronously). Every
+// `checkpoint_interval` of wall time, Step injects a barrier: Checkpoint().
+//
+// Checkpoint (the barrier): between two chunks, so no operator is mid-chunk. Every operator
+// writes the state it changed during the epoch into one write batch — sources their next
+// offsets, sinks their content — with the pipeline's epoch number, and the store commits
+// the batch atomically with its WAL synced. So the store always holds the state of every
+// operator after exactly the input before the committed offsets: nothing is half-applied.
+//
+// Restore: every operator reloads its state from the store, sources resume at the
+// committed offsets. Input after them is read again and reaches operators whose state does
+// not include it: every record is applied exactly once to the checkpointed state, and a
+// materialized view ends up with the result of an uninterrupted run. (Effects outside the
+// store — error-sink reports, output topics — are at least once unless their sink makes
+// them idempotent, e.g. by committing their progress in the same batch.)
+//
+// Thread safety: Add/Connect before running; Step/Checkpoint/Restore from one thread.
+// Views' snapshots from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "stream/operator.h"
+#include "stream/source.h"
+#include "stream/state_store.h"
+
+namespace oxbow::stream {
+
+struct PipelineOptions {
+  StateId id = 0;  // the pipeline's own namespace (its epoch)
+  std::chrono::milliseconds checkpoint_interval{1000};
+};
+
+class Pipeline {
+ public:
+  Pipeline(PipelineOptions options, StateStore& store);
+
+  // Takes ownership; returns the operator for wiring.
+  template <typename T>
+  T* Add(std::unique_ptr<T> op) {
+    T* raw = op.get();
+    operators_.push_back(std::move(op));
+    if constexpr (std::is_same_v<T, Source>) sources_.push_back(raw);
+    return raw;
+  }
+  void Connect(Operator* from, Operator* to, int port = 0) { from->AddOutput(to, port); }
+
+  // Loads the last checkpoint (a fresh store: empty state, sources at the log start).
+  Status Restore();
+  // Polls every source once and checkpoints when the interval has passed. Returns the
+  // records consumed (0: no source had anything new).
+  Result<size_t> Step();
+  // Polls until every source has read up to its partitions' high watermarks, then
+  // checkpoints. For tests, benchmarks and bounded (batch) runs.
+  Status RunUntilCaughtUp();
+  // Runs Step until `stop`, idling briefly when there is no input.
+  Status Run(const std::atomic<bool>& stop);
+  // The barrier: commits every operator's state and the sources' offsets atomically.
+  Status Checkpoint();
+
+  // Epochs committed so far (restored from the store).
+  uint64_t epoch() const { return epoch_; }
+
+ private:
+  PipelineOptions options_;
+  StateStore& store_;
+  std::vector<std::unique_ptr<Operator>> operators_;
+  std::vector<Source*> sources_;
+  uint64_t epoch_ = 0;
+  std::chrono::steady_clock::time_point last_checkpoint_;
+};
+
+}  // namespace oxbow::stream

@@ -1,0 +1,88 @@
+// RocksDB behind StateStore: one DB, keys prefixed by the 4-byte StateId (state_store.h).
+#include <memory>
+
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
+#include "stream/state_store.h"
+
+namespace oxbow::stream {
+namespace {
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status();
+  std::string msg = fmt::format("state store: {}: {}", what, s.ToString());
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsBusy() || s.IsIOError()) return absl::UnavailableError(msg);
+  return absl::InternalError(msg);
+}
+
+std::string IdPrefixEnd(StateId id) {
+  // The first key after every key of `id`: the next id's prefix (or past the last id).
+  if (id == UINT32_MAX) return std::string(5, '\xff');
+  return StateKey(id + 1, "");
+}
+
+class RocksBatch final : public StateWriteBatch {
+ public:
+  void Put(StateId id, std::string_view key, std::string_view value) override {
+    batch_.Put(StateKey(id, key), rocksdb::Slice(value.data(), value.size()));
+  }
+  void Delete(StateId id, std::string_view key) override { batch_.Delete(StateKey(id, key)); }
+  void DeleteAll(StateId id) override { batch_.DeleteRange(StateKey(id, ""), IdPrefixEnd(id)); }
+  size_t count() const override { return batch_.Count(); }
+  rocksdb::WriteBatch& batch() { return batch_; }
+
+ private:
+  rocksdb::WriteBatch batch_;
+};
+
+class RocksDbStateStore final : public StateStore {
+ public:
+  explicit RocksDbStateStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+
+  Result<std::optional<std::string>> Get(StateId id, std::string_view key) override {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), StateKey(id, key), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    RETURN_IF_ERROR(FromRocks(s, "get"));
+    return std::optional<std::string>(std::move(value));
+  }
+
+  Status Scan(StateId id, std::string_view prefix, const ScanFn& fn) override {
+    std::string start = StateKey(id, prefix);
+    rocksdb::ReadOptions options;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+    for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+      rocksdb::Slice k = it->key(), v = it->value();
+      RETURN_IF_ERROR(
+          fn(std::string_view(k.data() + 4, k.size() - 4), std::string_view(v.data(), v.size())));
+    }
+    return FromRocks(it->status(), "scan");
+  }
+
+  std::unique_ptr<StateWriteBatch> NewBatch() override { return std::make_unique<RocksBatch>(); }
+
+  Status Commit(StateWriteBatch& batch) override {
+    rocksdb::WriteOptions options;
+    options.sync = true;  // a checkpoint is committed only once its WAL record is on disk
+    return FromRocks(db_->Write(options, &static_cast<RocksBatch&>(batch).batch()), "commit");
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const std::string& dir) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  rocksdb::DB* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, dir, &raw), "open " + dir));
+  return std::unique_ptr<StateStore>(
+      std::make_unique<RocksDbStateStore>(std::unique_ptr<rocksdb::DB>(raw)));
+}
+
+}  // namespace oxbow::stream

@@ -1,0 +1,72 @@
+// Source: reads a topic's partitions from the log and emits their JSON records as rows.
+//
+// Append-only topics (no key columns): every record is an insert. Keyed topics (changelog
+// tables, key columns given): a record with a value is an upsert of its row, a record with a
+// null value (a tombstone) a delete of its key; key columns the value lacks are taken from
+// the record key (a JSON object with those members, or a bare JSON value when there is one
+// key column). Put an UpsertTable after a keyed source to turn upserts into a changelog.
+//
+// Records that cannot be decoded go to the ErrorSink with the reason and are skipped.
+// Transactional control batches are skipped.
+//
+// Progress: the next offset to read per partition, which is the source's state: Checkpoint
+// writes it into the epoch's batch, together with the state of every operator downstream,
+// so after a restore the source resumes exactly where the checkpointed state stops.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "log/partition.h"
+#include "stream/error_sink.h"
+#include "stream/json_row_decoder.h"
+#include "stream/operator.h"
+
+namespace oxbow::stream {
+
+struct SourceOptions {
+  StateId id = 0;
+  std::string topic;
+  std::vector<std::shared_ptr<log::Partition>> partitions;
+  std::vector<SourceColumn> columns;
+  std::vector<int> key_columns;  // empty: append-only
+  ErrorSink* errors = nullptr;   // required
+  uint64_t max_read_bytes = 1 << 20;
+};
+
+class Source final : public Operator {
+ public:
+  explicit Source(SourceOptions options);
+  ~Source() override;
+
+  // Reads what the next partition (round robin) has, up to max_read_bytes, and emits it as
+  // one chunk. Returns the number of records consumed (0: nothing new in any partition).
+  // Errors: from the log (I/O, DataLoss), from the error sink, and from downstream operators.
+  Result<size_t> Poll();
+  // Offsets are the state: see the header comment.
+  Status Checkpoint(StateWriteBatch& batch) override;
+  Status Restore(StateStore& store) override;
+  // A source has no inputs: FailedPrecondition.
+  Status Process(int port, const sql::Chunk& chunk) override;
+
+  // The next offset to read of partition index `i` (of options.partitions).
+  Offset next_offset(size_t i) const { return next_[i]; }
+  // Whether every partition has been read up to its high watermark.
+  bool CaughtUp() const;
+
+ private:
+  Result<size_t> PollPartition(size_t i);
+  // Decodes one record into `builder` or reports it.
+  Status AddRecord(size_t i, Offset offset, const log::Record& record, sql::ChunkBuilder& builder);
+
+  SourceOptions options_;
+  std::vector<Offset> next_;
+  size_t cursor_ = 0;
+  JsonRowDecoder decoder_;
+  std::vector<sql::Value> row_;
+  std::vector<bool> filled_;
+  std::vector<uint8_t> read_buffer_;
+};
+
+}  // namespace oxbow::stream

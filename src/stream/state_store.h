@@ -1,0 +1,67 @@
+// StateStore: where operators keep their state between epochs (ARCHITECTURE.md decision 5).
+//
+// Keys are namespaced by a StateId: every stateful operator (and every pipeline, for its
+// checkpoint metadata) owns one id, and its keys are stored as [id, 4 bytes big-endian][key],
+// so one store serves every pipeline of a server and an operator's keys form one prefix.
+// Ids are allocated by whoever builds the dataflow (the planner); two operators must never
+// share one.
+//
+// Writes are not applied one by one: an operator puts its dirty state into a StateWriteBatch
+// at a barrier, and Commit applies the whole batch atomically — with the pipeline's source
+// offsets in the same batch — and durably (the WAL is fsynced before Commit returns). A
+// crash therefore leaves the store at the last committed checkpoint, never between two.
+//
+// Thread safety: Get/Scan/Commit may be called from several threads (one pipeline thread
+// each); a StateWriteBatch belongs to the thread that fills it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace oxbow::stream {
+
+using StateId = uint32_t;
+
+// The store key of `key` in `id`'s namespace.
+std::string StateKey(StateId id, std::string_view key);
+
+class StateWriteBatch {
+ public:
+  virtual ~StateWriteBatch() = default;
+  virtual void Put(StateId id, std::string_view key, std::string_view value) = 0;
+  virtual void Delete(StateId id, std::string_view key) = 0;
+  // Deletes every key of `id` (an operator that rewrites its whole state).
+  virtual void DeleteAll(StateId id) = 0;
+  virtual size_t count() const = 0;
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  // The value of `key`, or nullopt. Errors: Internal/DataLoss from the storage engine.
+  virtual Result<std::optional<std::string>> Get(StateId id, std::string_view key) = 0;
+  // Calls `fn(key, value)` for every key of `id` starting with `prefix`, in key order
+  // (bytewise); `key` excludes the id. Stops at and returns the first error `fn` returns.
+  using ScanFn = std::function<Status(std::string_view key, std::string_view value)>;
+  virtual Status Scan(StateId id, std::string_view prefix, const ScanFn& fn) = 0;
+
+  virtual std::unique_ptr<StateWriteBatch> NewBatch() = 0;
+  // Applies `batch` atomically and durably (synced before returning).
+  virtual Status Commit(StateWriteBatch& batch) = 0;
+};
+
+// In memory, for tests and for pipelines that need no durability (ad-hoc queries).
+std::unique_ptr<StateStore> NewMemoryStateStore();
+
+// RocksDB in directory `dir` (created if missing). One per server; pipelines share it.
+// Errors: Internal/Unavailable when the DB cannot be opened (e.g. locked by another process).
+Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const std::string& dir);
+
+}  // namespace oxbow::stream

@@ -1,0 +1,45 @@
+#include "stream/stateless_operators.h"
+
+#include "sql/expr/evaluator.h"
+
+namespace oxbow::stream {
+
+namespace {
+std::vector<sql::Type> TypesOf(const std::vector<sql::ExprPtr>& exprs) {
+  std::vector<sql::Type> types;
+  for (const auto& e : exprs) types.push_back(e->type);
+  return types;
+}
+}  // namespace
+
+Filter::Filter(std::vector<sql::Type> types, sql::ExprPtr predicate)
+    : Operator("Filter", std::move(types)), predicate_(std::move(predicate)) {}
+
+Status Filter::Process(int, const sql::Chunk& chunk) {
+  ASSIGN_OR_RETURN(sql::SelectionVector rows, sql::EvaluateFilter(*predicate_, chunk));
+  if (rows.size() == chunk.num_rows()) return Emit(chunk);
+  return Emit(chunk.Select(rows));
+}
+
+Project::Project(std::vector<sql::ExprPtr> exprs)
+    : Operator("Project", TypesOf(exprs)), exprs_(std::move(exprs)) {}
+
+Status Project::Process(int, const sql::Chunk& chunk) {
+  std::vector<sql::ColumnVector> columns;
+  columns.reserve(exprs_.size());
+  for (const auto& e : exprs_) {
+    if (e->kind == sql::Expr::Kind::kColumnRef) {
+      columns.push_back(chunk.column(e->column));
+      continue;
+    }
+    ASSIGN_OR_RETURN(sql::ColumnVector c, sql::Evaluate(*e, chunk));
+    columns.push_back(std::move(c));
+  }
+  return Emit(chunk.WithColumns(std::move(columns)));
+}
+
+UnionAll::UnionAll(std::vector<sql::Type> types) : Operator("UnionAll", std::move(types)) {}
+
+Status UnionAll::Process(int, const sql::Chunk& chunk) { return Emit(chunk); }
+
+}  // namespace oxbow::stream

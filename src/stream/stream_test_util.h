@@ -1,0 +1,50 @@
+// Test helpers: building change chunks from values and capturing an operator's output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "stream/operator.h"
+
+namespace oxbow::stream::testing {
+
+using sql::Value;
+
+inline Value I(int64_t v) { return Value::Int64(v); }
+inline Value T(std::string s) { return Value::Text(std::move(s)); }
+inline Value NullOf(sql::Type t) { return Value::Null(t); }
+
+// Rows with ops: {'+', {values}} / {'-', {values}}.
+struct Change {
+  char op;
+  std::vector<Value> values;
+};
+
+inline sql::Chunk MakeChunk(const std::vector<sql::Type>& types,
+                            const std::vector<Change>& changes) {
+  sql::ChunkBuilder b(types);
+  for (const Change& c : changes) {
+    b.AppendRow(c.values, c.op == '+' ? sql::RowOp::kInsert : sql::RowOp::kDelete);
+  }
+  return b.Finish();
+}
+
+// Records every chunk it receives as Chunk::ToString lines ("+ 1 | a").
+class Collector final : public Operator {
+ public:
+  explicit Collector(std::vector<sql::Type> types) : Operator("Collector", std::move(types)) {}
+  Status Process(int, const sql::Chunk& chunk) override {
+    for (auto line : absl::StrSplit(chunk.ToString(), '\n', absl::SkipEmpty())) {
+      lines_.emplace_back(line);
+    }
+    return Status();
+  }
+  // The lines received since the last call.
+  std::vector<std::string> Take() { return std::exchange(lines_, {}); }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+}  // namespace oxbow::stream::testing
