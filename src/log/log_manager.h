@@ -84,6 +84,7 @@ class LogManager {
   Result<int32_t> PartitionCount(const std::string& topic) const;
 
   const LogOptions& options() const { return options_; }
+  io::FileSystem& file_system() const { return fs_; }
 
   // Installs `observer` on every partition, present and future (see
   // Partition::set_append_observer). Call once, before clients can append.

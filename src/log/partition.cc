@@ -201,6 +201,7 @@ Status Partition::Recover() {
     absl::MutexLock lock(&append_mu_);
     RETURN_IF_ERROR(active_segment()->Sync());
     flushed_offset_ = end;
+    RETURN_IF_ERROR(RecoverProducerState(names));
   }
   return WriteRecoveryPoint(end);
 }
@@ -409,6 +410,12 @@ Result<AppendResult> Partition::WriteLocked(MutableByteView record_set, Timestam
 
   std::shared_ptr<Segment> active = active_segment();
   const Offset first = active->next_offset();
+  ASSIGN_OR_RETURN(std::optional<AppendResult> duplicate, CheckProducers(views, first));
+  if (duplicate) {
+    if (cfg.timestamp_type != TimestampType::kLogAppendTime)
+      duplicate->log_append_time = TimestampMs(-1);
+    return *duplicate;
+  }
   Offset next = first;
   std::vector<BatchHeader> headers;
   headers.reserve(views.size());
@@ -447,6 +454,9 @@ Result<AppendResult> Partition::WriteLocked(MutableByteView record_set, Timestam
   // Committed bytes are complete batches; readers stop at the high watermark, which is
   // what waits for the fsync.
   active->Commit();
+  for (const BatchHeader& h : headers) {
+    if (h.producer_id.value() >= 0) ProducerStateTable::Apply(producers_.Upsert(h.producer_id), h);
+  }
   unflushed_messages_ += records;
   unflushed_bytes_ += static_cast<int64_t>(record_set.size());
   if (unflushed_since_ms_ < 0) unflushed_since_ms_ = now.value();
@@ -509,6 +519,11 @@ Status Partition::Roll(Offset next) {
   }
   // Sealing fsynced the old segment; everything appended is durable.
   flushed_offset_ = old->next_offset();
+  // The snapshot covers exactly the batches below `next`, all sealed: recovery scans only
+  // the new segment. A failure costs recovery time only (it scans further back).
+  if (Status s = WriteProducerSnapshot(next); !s.ok()) {
+    OXBOW_LOG_WARN("{}: writing the producer snapshot: {}", dir_, s.message());
+  }
   unflushed_messages_ = 0;
   unflushed_bytes_ = 0;
   unflushed_since_ms_ = -1;
@@ -683,7 +698,10 @@ Status Partition::DeleteSegmentsBelow(Offset offset, RetentionResult* result) {
     }
     new_start = it->first;
   }
-  if (victims.empty()) return absl::OkStatus();
+  if (victims.empty()) {
+    ForgetProducersBelowLogStart();
+    return absl::OkStatus();
+  }
   // Durable before the files go: after a crash the log must not start below data that
   // no longer exists, or consumers would silently skip instead of being told.
   if (new_start > log_start_offset()) {
@@ -699,6 +717,7 @@ Status Partition::DeleteSegmentsBelow(Offset offset, RetentionResult* result) {
     result->bytes_deleted += seg->committed_size();
     RETURN_IF_ERROR(seg->Delete());
   }
+  ForgetProducersBelowLogStart();
   return absl::OkStatus();
 }
 
@@ -826,6 +845,9 @@ Status Partition::Close() {
   if (!offline_.ok()) return absl::OkStatus();
   RETURN_IF_ERROR(SyncActive());
   Publish(flushed_offset_);
+  if (Status s = WriteProducerSnapshot(flushed_offset_); !s.ok()) {
+    OXBOW_LOG_WARN("{}: writing the producer snapshot: {}", dir_, s.message());
+  }
   return WriteRecoveryPoint(flushed_offset_);
 }
 

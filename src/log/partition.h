@@ -34,6 +34,7 @@
 #include "base/ids.h"
 #include "base/status.h"
 #include "io/file.h"
+#include "log/producer_state.h"
 #include "log/segment.h"
 #include "log/topic_config.h"
 
@@ -54,6 +55,9 @@ struct AppendResult {
   // The broker time assigned to the batches for LogAppendTime topics; -1 otherwise.
   TimestampMs log_append_time{-1};
   Offset log_start_offset;
+  // The batch is a retry of one an idempotent producer already wrote (see
+  // producer_state.h): nothing was written, and the offsets are the original batch's.
+  bool duplicate = false;
 };
 
 struct ReadResult {
@@ -73,6 +77,10 @@ struct RecoveryReport {
   uint64_t scanned_bytes = 0;
   // One entry per truncation: "file: position N: reason (M bytes removed)".
   std::vector<std::string> truncations;
+  // The producer snapshot the producer state was loaded from (nullopt: none usable), and
+  // how many batch headers were read after it to bring the state up to date.
+  std::optional<Offset> producer_snapshot;
+  uint64_t producer_batches_scanned = 0;
 };
 
 struct PartitionOptions {
@@ -89,6 +97,10 @@ class Partition {
   // rebuilt if damaged, and every batch after the recovery point (the last flushed offset
   // recorded before shutdown) is validated, truncating a torn or corrupt tail. Recovery
   // time depends on the unflushed tail, not on the size of the log.
+  // The idempotent producers' state is loaded from the newest producer snapshot
+  // (<offset>.snapshot, written when a segment rolls and on Close) at or below the log end,
+  // then brought up to date from the headers of the batches after its offset; without a
+  // usable snapshot it is rebuilt from every batch header in the log.
   static Result<std::unique_ptr<Partition>> Open(io::FileSystem& fs, PartitionOptions options);
 
   ~Partition();
@@ -105,10 +117,18 @@ class Partition {
   // Every batch is validated before anything is written: framing, CRC, and its records
   // (decompressed and parsed, as Kafka's broker does), and on compacted topics that every
   // record has a key.
+  // Idempotent producers' batches (producer id >= 0) are checked against the partition's
+  // producer state (producer_state.h): a retry of one of the producer's last 5 batches is
+  // not written again and returns the original offsets with `duplicate` set (if the
+  // record set holds several batches, the first duplicate answers for the whole set, as in
+  // Kafka); the original may still await its fsync, which AwaitDurable(last_offset + 1)
+  // covers as for any write.
   // Errors: DataLoss (a batch fails its CRC, framing or record parsing), InvalidArgument
   // (not magic v2, empty set, a keyless record on a compacted topic), ResourceExhausted (a
   // batch exceeds max.message.bytes or decompresses beyond the limit), FailedPrecondition
-  // (offline after an I/O error), Internal/Unavailable (I/O).
+  // with a ProducerError payload (sequence gap, fenced epoch, unknown producer: see
+  // ProducerErrorOf), FailedPrecondition (offline after an I/O error), Internal/Unavailable
+  // (I/O).
   Result<AppendResult> Append(MutableByteView record_set, TimestampMs now);
 
   // The two halves of Append, for callers that pipeline (the Kafka Produce path).
@@ -153,6 +173,8 @@ class Partition {
   TopicConfig config() const;
   void set_config(const TopicConfig& config);
   const RecoveryReport& recovery_report() const { return recovery_; }
+  // The idempotent producers known to this partition (for tests and metrics).
+  size_t producer_count();
 
   // Called (on the appending thread, without locks held) after every append has become
   // visible, e.g. to wake Fetch requests waiting for data. Set once, before appends start.
@@ -207,6 +229,17 @@ class Partition {
   Status Roll(Offset next) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   Status SyncActive() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   Status WriteRecoveryPoint(Offset offset);
+  // Producer state: checks the batches of a write (nullopt: write them; else the duplicate
+  // that answers for them), and the snapshot files.
+  Result<std::optional<AppendResult>> CheckProducers(const std::vector<ByteView>& views,
+                                                     Offset first)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  Status RecoverProducerState(const std::vector<std::string>& names)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  Status WriteProducerSnapshot(Offset at) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Producers whose batches are all below the log start are forgotten, as in Kafka: a new
+  // batch of theirs then gets UNKNOWN_PRODUCER_ID unless it starts over at sequence 0.
+  void ForgetProducersBelowLogStart() ABSL_LOCKS_EXCLUDED(append_mu_);
   Status WriteLogStartOffset(Offset offset);
   std::shared_ptr<Segment> SegmentFor(Offset offset) const;
   std::shared_ptr<Segment> NextSegment(Offset base) const;
@@ -249,6 +282,9 @@ class Partition {
   // it is above flushed_offset_, later batches wait for that fsync to become visible too.
   Offset sync_required_until_ ABSL_GUARDED_BY(append_mu_);
   int64_t recovery_point_written_ms_ ABSL_GUARDED_BY(append_mu_) = 0;
+  // Idempotent producers: covers every batch written (not only the visible ones), since
+  // a retry must be recognized even while its original awaits its fsync.
+  ProducerStateTable producers_ ABSL_GUARDED_BY(append_mu_);
 
   absl::Mutex maintenance_mu_ ABSL_ACQUIRED_BEFORE(append_mu_);
   std::atomic<int64_t> cleaner_checkpoint_{0};
