@@ -1,8 +1,20 @@
 #include "kafka/protocol/error_code.h"
 
+#include "log/producer_error.h"
+
 namespace oxbow::kafka {
 
 ErrorCode ErrorCodeFor(const Status& status) {
+  if (std::optional<log::ProducerError> e = log::ProducerErrorOf(status)) {
+    switch (*e) {
+      case log::ProducerError::kOutOfOrderSequence:
+        return ErrorCode::kOutOfOrderSequenceNumber;
+      case log::ProducerError::kInvalidProducerEpoch:
+        return ErrorCode::kInvalidProducerEpoch;
+      case log::ProducerError::kUnknownProducerId:
+        return ErrorCode::kUnknownProducerId;
+    }
+  }
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return ErrorCode::kNone;

@@ -42,7 +42,11 @@ enum class ErrorCode : int16_t {
   kInvalidRequest = 42,
   kUnsupportedForMessageFormat = 43,
   kPolicyViolation = 44,
+  kOutOfOrderSequenceNumber = 45,
+  kDuplicateSequenceNumber = 46,
+  kInvalidProducerEpoch = 47,
   kKafkaStorageError = 56,
+  kUnknownProducerId = 59,
   kNonEmptyGroup = 68,
   kGroupIdNotFound = 69,
   kMemberIdRequired = 79,
@@ -52,7 +56,9 @@ enum class ErrorCode : int16_t {
 
 inline int16_t Code(ErrorCode e) { return static_cast<int16_t>(e); }
 
-// Translates a log error on a produce path: DataLoss → CORRUPT_MESSAGE, ResourceExhausted →
+// Translates a log error on a produce path: a refused idempotent batch (a Status carrying
+// a log::ProducerError) → OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or
+// UNKNOWN_PRODUCER_ID; otherwise by code: DataLoss → CORRUPT_MESSAGE, ResourceExhausted →
 // MESSAGE_TOO_LARGE, InvalidArgument → INVALID_RECORD, NotFound → UNKNOWN_TOPIC_OR_PARTITION,
 // OutOfRange → OFFSET_OUT_OF_RANGE, FailedPrecondition/Unavailable/Internal →
 // KAFKA_STORAGE_ERROR.

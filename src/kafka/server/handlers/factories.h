@@ -31,5 +31,7 @@ std::unique_ptr<Handler> MakeDeleteRecordsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeDescribeConfigsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeAlterConfigsHandler(const HandlerContext& ctx);
 std::unique_ptr<Handler> MakeCreatePartitionsHandler(const HandlerContext& ctx);
+// Idempotent producers (ctx.producer_ids).
+std::unique_ptr<Handler> MakeInitProducerIdHandler(const HandlerContext& ctx);
 
 }  // namespace oxbow::kafka

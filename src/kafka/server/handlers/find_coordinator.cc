@@ -1,5 +1,7 @@
-// FindCoordinator (key 10): this broker coordinates every group. Transaction coordinators
-// (key_type 1) do not exist yet.
+// FindCoordinator (key 10): this broker coordinates every group. Transactions are not
+// supported: a transaction coordinator (key_type 1) is answered UNSUPPORTED_VERSION, as
+// InitProducerId with a transactional id is (init_producer_id.cc), so that transactional
+// clients fail at once instead of retrying until they time out.
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 
@@ -22,7 +24,7 @@ class FindCoordinatorHandler final
     resp.node_id = -1;
     resp.port = -1;
     if (req.key_type != 0) {
-      resp.error_code = Code(ErrorCode::kCoordinatorNotAvailable);
+      resp.error_code = Code(ErrorCode::kUnsupportedVersion);
       resp.error_message = "transactions are not supported";
     } else if (!ctx_.groups->available()) {
       resp.error_code = Code(ErrorCode::kCoordinatorNotAvailable);

@@ -1,5 +1,5 @@
 // What the API handlers share: the log, the server's options, the Fetch notifier, the
-// group coordinator.
+// group coordinator, the producer id allocator.
 #pragma once
 
 #include <functional>
@@ -10,6 +10,7 @@
 #include "kafka/server/append_notifier.h"
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
+#include "log/producer_id_allocator.h"
 
 namespace oxbow::kafka {
 
@@ -28,6 +29,8 @@ struct HandlerContext {
   // Consumer groups and committed offsets; shared by the group handlers, lives as long as
   // the longest of them.
   std::shared_ptr<groups::GroupCoordinator> groups;
+  // Idempotent producers' ids (InitProducerId).
+  std::shared_ptr<log::ProducerIdAllocator> producer_ids;
 };
 
 }  // namespace oxbow::kafka

@@ -24,6 +24,8 @@ void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
   go.max_session_timeout_ms = options->group_max_session_timeout_ms;
   go.offsets_topic_partitions = options->offsets_topic_partitions;
   ctx.groups = std::make_shared<groups::GroupCoordinator>(*deps.log, go);
+  ctx.producer_ids = std::make_shared<log::ProducerIdAllocator>(deps.log->file_system(),
+                                                                deps.log->options().data_dir);
   // Loaded before the server starts (reads __consumer_offsets). On failure the server
   // still serves everything else; group requests get COORDINATOR_NOT_AVAILABLE.
   if (Status s = ctx.groups->Load(); !s.ok()) {
@@ -50,6 +52,7 @@ void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
   registry.Add(MakeDescribeConfigsHandler(ctx));
   registry.Add(MakeAlterConfigsHandler(ctx));
   registry.Add(MakeCreatePartitionsHandler(ctx));
+  registry.Add(MakeInitProducerIdHandler(ctx));
 }
 
 }  // namespace oxbow::kafka

@@ -4,6 +4,11 @@
 // same on a single broker: the response is sent once the append is durable per the
 // topic's flush policy (fsync per append by default).
 //
+// Idempotent producers: the log checks their sequence numbers (log/producer_state.h). A
+// retry of a batch already written is answered NONE with the original base offset, as
+// Kafka does, once the original is durable (it may still await its fsync); refusals are
+// OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or UNKNOWN_PRODUCER_ID.
+//
 // Two steps, so that a connection's pipelined Produce requests share fsyncs: the batches
 // are written (in request order), the connection's order is released so that it reads and
 // writes the next request, and only then does this request wait for its fsync (group
@@ -115,6 +120,10 @@ class ProduceHandler final : public MessageHandler<ProduceRequest, ProduceRespon
       OXBOW_LOG_DEBUG("produce to {}-{} from {} refused: {}", topic, pd.index, rc.peer,
                       r.status().message());
       return std::nullopt;
+    }
+    if (r->duplicate) {
+      OXBOW_LOG_DEBUG("produce to {}-{} from {}: a retry of offsets {}..{}, not written again",
+                      topic, pd.index, rc.peer, r->base_offset, r->last_offset);
     }
     pr.base_offset = r->base_offset.value();
     pr.log_append_time_ms = r->log_append_time.value();
