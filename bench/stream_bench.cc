@@ -135,14 +135,25 @@ int main(int argc, char** argv) {
   }
   if (Status s = pipeline.Restore(); !s.ok()) return Fail(s);
 
+  // Processing (every event through the DAG) and the final checkpoint (state of every
+  // group written to the store) are timed apart: the first is per event, the second per
+  // changed key and epoch.
   auto start = std::chrono::steady_clock::now();
-  if (Status s = pipeline.RunUntilCaughtUp(); !s.ok()) return Fail(s);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  while (!src->CaughtUp()) {
+    if (auto r = pipeline.Step(); !r.ok()) return Fail(r.status());
+  }
+  auto processed = std::chrono::steady_clock::now();
+  if (Status s = pipeline.Checkpoint(); !s.ok()) return Fail(s);
+  auto done = std::chrono::steady_clock::now();
+  double secs = std::chrono::duration<double>(processed - start).count();
+  double ckpt = std::chrono::duration<double>(done - processed).count();
   size_t out = stateless ? sink->rows : view->num_distinct_rows();
-  std::printf("%s: %lld events, %lld keys, %s: %.3f s, %.0f events/s (output %zu %s)\n",
-              stateless ? "filter+project" : "filter+group-by count", (long long)events,
-              (long long)keys, rocks ? "rocksdb" : "memory", secs, events / secs, out,
-              stateless ? "rows" : "groups");
+  std::printf(
+      "%s: %lld events, %lld keys: %.3f s, %.0f events/s; checkpoint (%s) %.3f s; with it "
+      "%.0f events/s (output %zu %s)\n",
+      stateless ? "filter+project" : "filter+group-by count", (long long)events, (long long)keys,
+      secs, events / secs, rocks ? "rocksdb" : "memory", ckpt, events / (secs + ckpt), out,
+      stateless ? "rows" : "groups");
   (void)p->Close();
   (void)fs.RemoveAll(dir);
   return errors.errors().empty() ? 0 : 1;

@@ -103,7 +103,7 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
 // Stored value: varint rows, a byte `emitted`, then each aggregate's Save bytes.
 Status HashAggregate::Checkpoint(StateWriteBatch& batch) {
   std::string value;
-  for (const std::string& key : dirty_) {
+  for (const std::string& key : TakeSortedKeys(dirty_)) {
     auto it = groups_.find(key);
     if (it == groups_.end()) {
       batch.Delete(id_, key);

@@ -145,7 +145,7 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
 
 Status HashJoin::Checkpoint(StateWriteBatch& batch) {
   std::string value;
-  for (const std::string& store_key : dirty_) {
+  for (const std::string& store_key : TakeSortedKeys(dirty_)) {
     std::string_view in = store_key;
     int side = in.front();
     in.remove_prefix(1);

@@ -47,7 +47,7 @@ Status Distinct::Process(int, const sql::Chunk& chunk) {
 
 Status Distinct::Checkpoint(StateWriteBatch& batch) {
   std::string value;
-  for (const std::string& key : dirty_) {
+  for (const std::string& key : TakeSortedKeys(dirty_)) {
     auto it = counts_.find(key);
     if (it == counts_.end()) {
       batch.Delete(id_, key);
@@ -111,7 +111,7 @@ Status UpsertTable::Process(int, const sql::Chunk& chunk) {
 }
 
 Status UpsertTable::Checkpoint(StateWriteBatch& batch) {
-  for (const std::string& key : dirty_) {
+  for (const std::string& key : TakeSortedKeys(dirty_)) {
     auto it = rows_.find(key);
     if (it == rows_.end()) {
       batch.Delete(id_, key);

@@ -26,7 +26,7 @@ Status MaterializedView::Process(int, const sql::Chunk& chunk) {
 Status MaterializedView::Checkpoint(StateWriteBatch& batch) {
   absl::MutexLock lock(&mu_);
   std::string value;
-  for (const std::string& key : dirty_) {
+  for (const std::string& key : TakeSortedKeys(dirty_)) {
     auto it = rows_.find(key);
     if (it == rows_.end()) {
       batch.Delete(id_, key);

@@ -1,5 +1,6 @@
 #include "stream/state_store.h"
 
+#include <algorithm>
 #include <map>
 #include <variant>
 #include <vector>
@@ -14,6 +15,13 @@ std::string StateKey(StateId id, std::string_view key) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(id >> shift));
   out.append(key);
   return out;
+}
+
+std::vector<std::string> TakeSortedKeys(absl::flat_hash_set<std::string>& dirty) {
+  std::vector<std::string> keys(dirty.begin(), dirty.end());
+  dirty.clear();
+  std::sort(keys.begin(), keys.end());
+  return keys;
 }
 
 namespace {
