@@ -62,9 +62,9 @@ std::string QualifiedName(const std::vector<std::string>& names) {
   return Join(quoted, ".");
 }
 
-std::string ExprList(const std::vector<ExprPtr>& exprs) {
+std::string ExprList(const std::vector<ParsedExprPtr>& exprs) {
   std::vector<std::string> parts;
-  for (const ExprPtr& e : exprs) parts.push_back(e->ToString());
+  for (const ParsedExprPtr& e : exprs) parts.push_back(e->ToString());
   return Join(parts, ", ");
 }
 
@@ -263,7 +263,7 @@ std::string TypeName::ToString() const {
   return s;
 }
 
-std::string Expr::ToString() const {
+std::string ParsedExpr::ToString() const {
   switch (kind) {
     case ExprKind::kColumnRef:
       return QualifiedName(As<ColumnRef>().names);
@@ -284,7 +284,7 @@ std::string Expr::ToString() const {
       const BooleanExpr& b = As<BooleanExpr>();
       if (b.op == BooleanOp::kNot) return fmt::format("(NOT {})", b.args[0]->ToString());
       std::vector<std::string> args;
-      for (const ExprPtr& a : b.args) args.push_back(a->ToString());
+      for (const ParsedExprPtr& a : b.args) args.push_back(a->ToString());
       return Cat("(", Join(args, b.op == BooleanOp::kAnd ? " AND " : " OR "), ")");
     }
     case ExprKind::kFunctionCall:
@@ -374,7 +374,8 @@ std::string Query::ToString() const {
       break;
     case QueryKind::kValues: {
       std::vector<std::string> rows;
-      for (const std::vector<ExprPtr>& row : values) rows.push_back(Cat("(", ExprList(row), ")"));
+      for (const std::vector<ParsedExprPtr>& row : values)
+        rows.push_back(Cat("(", ExprList(row), ")"));
       s += Cat("VALUES ", Join(rows, ", "));
       break;
     }

@@ -1,4 +1,5 @@
-// The query AST: our own small C++ form of the SELECT subset Oxbow supports, converted from
+// The query AST (ParsedExpr, so it can sit beside the bound sql::Expr of expr/expr.h in the
+// binder): our own small C++ form of the SELECT subset Oxbow supports, converted from
 // libpg_query's parse tree by the parser (parser.h). The binder reads this, never protobuf.
 //
 // What it covers: SELECT lists, FROM with joins (INNER/LEFT/RIGHT/FULL/CROSS, ON or USING),
@@ -75,21 +76,21 @@ enum class ExprKind : uint8_t {
   kIsDistinct,
 };
 
-struct Expr {
-  Expr(ExprKind k, int loc) : kind(k), location(loc) {}
-  virtual ~Expr() = default;
-  Expr(const Expr&) = delete;
-  Expr& operator=(const Expr&) = delete;
+struct ParsedExpr {
+  ParsedExpr(ExprKind k, int loc) : kind(k), location(loc) {}
+  virtual ~ParsedExpr() = default;
+  ParsedExpr(const ParsedExpr&) = delete;
+  ParsedExpr& operator=(const ParsedExpr&) = delete;
 
   // The node as its subclass; `T::kKind` must match (checked).
   template <typename T>
   const T& As() const {
-    OXBOW_CHECK(kind == T::kKind, "Expr::As: wrong expression kind");
+    OXBOW_CHECK(kind == T::kKind, "ParsedExpr::As: wrong expression kind");
     return static_cast<const T&>(*this);
   }
   template <typename T>
   T& As() {
-    OXBOW_CHECK(kind == T::kKind, "Expr::As: wrong expression kind");
+    OXBOW_CHECK(kind == T::kKind, "ParsedExpr::As: wrong expression kind");
     return static_cast<T&>(*this);
   }
 
@@ -100,19 +101,19 @@ struct Expr {
   const ExprKind kind;
   int location;
 };
-using ExprPtr = std::unique_ptr<Expr>;
+using ParsedExprPtr = std::unique_ptr<ParsedExpr>;
 
 // `a`, `t.a`, `s.t.a`.
-struct ColumnRef : Expr {
+struct ColumnRef : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kColumnRef;
-  explicit ColumnRef(int loc) : Expr(kKind, loc) {}
+  explicit ColumnRef(int loc) : ParsedExpr(kKind, loc) {}
   std::vector<std::string> names;
 };
 
 // `*` or `t.*` in a select list.
-struct Star : Expr {
+struct Star : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kStar;
-  explicit Star(int loc) : Expr(kKind, loc) {}
+  explicit Star(int loc) : ParsedExpr(kKind, loc) {}
   std::vector<std::string> qualifier;  // empty for a bare `*`
 };
 
@@ -125,9 +126,9 @@ enum class ConstantKind : uint8_t {
   kBitString,
 };
 
-struct Constant : Expr {
+struct Constant : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kConstant;
-  Constant(ConstantKind k, int loc) : Expr(kKind, loc), constant_kind(k) {}
+  Constant(ConstantKind k, int loc) : ParsedExpr(kKind, loc), constant_kind(k) {}
   ConstantKind constant_kind;
   std::string value;  // numbers as written (digits), strings decoded; empty for NULL
   int64_t integer = 0;
@@ -135,37 +136,37 @@ struct Constant : Expr {
 };
 
 // `$1`: a parameter of a prepared statement.
-struct Param : Expr {
+struct Param : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kParam;
-  Param(int number, int loc) : Expr(kKind, loc), number(number) {}
+  Param(int number, int loc) : ParsedExpr(kKind, loc), number(number) {}
   int number;
 };
 
 // A binary (`a + b`, `a ->> 'k'`, `a || b`, `a = ANY …` is not included) or prefix (`-a`)
 // operator, by its symbol. `left` is null for a prefix operator.
-struct Operator : Expr {
+struct Operator : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kOperator;
-  Operator(std::string op, int loc) : Expr(kKind, loc), op(std::move(op)) {}
+  Operator(std::string op, int loc) : ParsedExpr(kKind, loc), op(std::move(op)) {}
   std::string op;
-  ExprPtr left;
-  ExprPtr right;
+  ParsedExprPtr left;
+  ParsedExprPtr right;
 };
 
 enum class BooleanOp : uint8_t { kAnd, kOr, kNot };
 
 // AND/OR over two or more arguments (PostgreSQL flattens chains), NOT over one.
-struct BooleanExpr : Expr {
+struct BooleanExpr : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kBoolean;
-  BooleanExpr(BooleanOp op, int loc) : Expr(kKind, loc), op(op) {}
+  BooleanExpr(BooleanOp op, int loc) : ParsedExpr(kKind, loc), op(op) {}
   BooleanOp op;
-  std::vector<ExprPtr> args;
+  std::vector<ParsedExprPtr> args;
 };
 
 enum class SortDirection : uint8_t { kDefault, kAscending, kDescending };
 enum class NullsOrder : uint8_t { kDefault, kFirst, kLast };
 
 struct OrderItem {
-  ExprPtr expr;
+  ParsedExprPtr expr;
   SortDirection direction = SortDirection::kDefault;
   NullsOrder nulls = NullsOrder::kDefault;
   int location = -1;
@@ -174,7 +175,7 @@ struct OrderItem {
 // OVER (PARTITION BY … ORDER BY …). Frames other than the default and named windows are
 // rejected by the parser.
 struct WindowSpec {
-  std::vector<ExprPtr> partition_by;
+  std::vector<ParsedExprPtr> partition_by;
   std::vector<OrderItem> order_by;
   int location = -1;
 };
@@ -183,17 +184,17 @@ struct WindowSpec {
 // COALESCE → coalesce, NULLIF → nullif, GREATEST/LEAST, EXTRACT(f FROM x) → extract('f', x),
 // SUBSTRING(x FROM a FOR b) → substring(x, a, b), POSITION(a IN b) → position(b, a),
 // TRIM(BOTH FROM x) → btrim(x), CURRENT_TIMESTAMP → current_timestamp (no arguments).
-struct FunctionCall : Expr {
+struct FunctionCall : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kFunctionCall;
-  explicit FunctionCall(int loc) : Expr(kKind, loc) {}
+  explicit FunctionCall(int loc) : ParsedExpr(kKind, loc) {}
   // Lower-cased unless quoted; a schema qualifier other than pg_catalog is kept
   // (`pg_catalog.` is dropped, since the grammar adds it to special forms).
   std::vector<std::string> name;
-  std::vector<ExprPtr> args;
+  std::vector<ParsedExprPtr> args;
   bool star = false;                // count(*)
   bool distinct = false;            // count(DISTINCT x)
   std::vector<OrderItem> order_by;  // string_agg(x, ',' ORDER BY y)
-  ExprPtr filter;                   // FILTER (WHERE …)
+  ParsedExprPtr filter;             // FILTER (WHERE …)
   std::unique_ptr<WindowSpec> over;
 
   // The unqualified name.
@@ -201,82 +202,82 @@ struct FunctionCall : Expr {
 };
 
 struct CaseWhen {
-  ExprPtr condition;
-  ExprPtr result;
+  ParsedExprPtr condition;
+  ParsedExprPtr result;
 };
 
 // CASE [operand] WHEN … THEN … [ELSE …] END.
-struct CaseExpr : Expr {
+struct CaseExpr : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kCase;
-  explicit CaseExpr(int loc) : Expr(kKind, loc) {}
-  ExprPtr operand;  // null for the searched form
+  explicit CaseExpr(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr operand;  // null for the searched form
   std::vector<CaseWhen> whens;
-  ExprPtr else_result;  // null when absent (NULL)
+  ParsedExprPtr else_result;  // null when absent (NULL)
 };
 
 // CAST(x AS t), x::t, and typed literals (`INTERVAL '1 minute'`, `DATE '2024-01-01'`).
-struct Cast : Expr {
+struct Cast : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kCast;
-  explicit Cast(int loc) : Expr(kKind, loc) {}
-  ExprPtr expr;
+  explicit Cast(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr expr;
   TypeName type;
 };
 
 // x [NOT] IN (a, b, …).
-struct InList : Expr {
+struct InList : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kInList;
-  explicit InList(int loc) : Expr(kKind, loc) {}
-  ExprPtr expr;
-  std::vector<ExprPtr> list;
+  explicit InList(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr expr;
+  std::vector<ParsedExprPtr> list;
   bool negated = false;
 };
 
 // x [NOT] BETWEEN [SYMMETRIC] low AND high.
-struct Between : Expr {
+struct Between : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kBetween;
-  explicit Between(int loc) : Expr(kKind, loc) {}
-  ExprPtr expr;
-  ExprPtr low;
-  ExprPtr high;
+  explicit Between(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr expr;
+  ParsedExprPtr low;
+  ParsedExprPtr high;
   bool negated = false;
   bool symmetric = false;
 };
 
 // x [NOT] LIKE|ILIKE pattern [ESCAPE e].
-struct Like : Expr {
+struct Like : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kLike;
-  explicit Like(int loc) : Expr(kKind, loc) {}
-  ExprPtr expr;
-  ExprPtr pattern;
-  ExprPtr escape;  // null: the default escape, backslash
+  explicit Like(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr expr;
+  ParsedExprPtr pattern;
+  ParsedExprPtr escape;  // null: the default escape, backslash
   bool negated = false;
   bool case_insensitive = false;
 };
 
 // x IS [NOT] NULL.
-struct NullTest : Expr {
+struct NullTest : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kNullTest;
-  explicit NullTest(int loc) : Expr(kKind, loc) {}
-  ExprPtr expr;
+  explicit NullTest(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr expr;
   bool negated = false;  // IS NOT NULL
 };
 
 enum class BooleanTestKind : uint8_t { kTrue, kNotTrue, kFalse, kNotFalse, kUnknown, kNotUnknown };
 
 // x IS [NOT] TRUE|FALSE|UNKNOWN.
-struct BooleanTest : Expr {
+struct BooleanTest : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kBooleanTest;
-  explicit BooleanTest(int loc) : Expr(kKind, loc) {}
-  ExprPtr expr;
+  explicit BooleanTest(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr expr;
   BooleanTestKind test = BooleanTestKind::kTrue;
 };
 
 // a IS [NOT] DISTINCT FROM b.
-struct IsDistinct : Expr {
+struct IsDistinct : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kIsDistinct;
-  explicit IsDistinct(int loc) : Expr(kKind, loc) {}
-  ExprPtr left;
-  ExprPtr right;
+  explicit IsDistinct(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr left;
+  ParsedExprPtr right;
   bool negated = false;  // IS NOT DISTINCT FROM
 };
 
@@ -333,7 +334,7 @@ struct JoinRef : TableRef {
   JoinType join_type = JoinType::kInner;
   TableRefPtr left;
   TableRefPtr right;
-  ExprPtr on;                              // null for CROSS and USING
+  ParsedExprPtr on;                        // null for CROSS and USING
   std::vector<std::string> using_columns;  // USING (a, b)
 };
 
@@ -347,7 +348,7 @@ struct TableFunctionRef : TableRef {
 };
 
 struct SelectItem {
-  ExprPtr expr;  // a Star for `*` / `t.*`
+  ParsedExprPtr expr;  // a Star for `*` / `t.*`
   std::optional<std::string> alias;
   int location = -1;
 };
@@ -374,12 +375,12 @@ struct Query {
   bool distinct = false;
   std::vector<SelectItem> select_list;
   std::vector<TableRefPtr> from;  // several items = comma-separated (cross joined)
-  ExprPtr where;
-  std::vector<ExprPtr> group_by;
-  ExprPtr having;
+  ParsedExprPtr where;
+  std::vector<ParsedExprPtr> group_by;
+  ParsedExprPtr having;
 
   // kValues: rows of equal length
-  std::vector<std::vector<ExprPtr>> values;
+  std::vector<std::vector<ParsedExprPtr>> values;
 
   // kUnion
   bool union_all = false;
@@ -387,10 +388,10 @@ struct Query {
   std::unique_ptr<Query> right;
 
   std::vector<OrderItem> order_by;
-  ExprPtr limit;  // null: no LIMIT (LIMIT ALL too)
-  ExprPtr offset;
+  ParsedExprPtr limit;  // null: no LIMIT (LIMIT ALL too)
+  ParsedExprPtr offset;
 
-  // SQL text of the query, normalized (see Expr::ToString).
+  // SQL text of the query, normalized (see ParsedExpr::ToString).
   std::string ToString() const;
 };
 

@@ -65,12 +65,12 @@ const char* SqlValueFunctionName(pg_query::SQLValueFunctionOp op) {
 
 }  // namespace
 
-Result<std::vector<ExprPtr>> Converter::ConvertExprList(
+Result<std::vector<ParsedExprPtr>> Converter::ConvertExprList(
     const google::protobuf::RepeatedPtrField<pg_query::Node>& nodes) {
-  std::vector<ExprPtr> out;
+  std::vector<ParsedExprPtr> out;
   out.reserve(nodes.size());
   for (const pg_query::Node& n : nodes) {
-    ASSIGN_OR_RETURN(ExprPtr e, ConvertExpr(n));
+    ASSIGN_OR_RETURN(ParsedExprPtr e, ConvertExpr(n));
     out.push_back(std::move(e));
   }
   return out;
@@ -145,43 +145,43 @@ struct AExprConverter {
     return e.name_size() == 1 ? StringOf(e.name(0)) : std::string();
   }
 
-  Result<ExprPtr> Operator() {
+  Result<ParsedExprPtr> Operator() {
     if (e.name_size() != 1) return cv.Unsupported("OPERATOR() syntax", e.location());
     auto op = std::make_unique<sql::Operator>(OperatorName(), cv.Loc(e.location()));
     if (e.has_lexpr()) {
       ASSIGN_OR_RETURN(op->left, cv.ConvertExpr(e.lexpr()));
     }
     ASSIGN_OR_RETURN(op->right, cv.ConvertExpr(e.rexpr()));
-    return ExprPtr(std::move(op));
+    return ParsedExprPtr(std::move(op));
   }
 
-  Result<ExprPtr> Distinct(bool negated) {
+  Result<ParsedExprPtr> Distinct(bool negated) {
     auto d = std::make_unique<IsDistinct>(cv.Loc(e.location()));
     d->negated = negated;
     ASSIGN_OR_RETURN(d->left, cv.ConvertExpr(e.lexpr()));
     ASSIGN_OR_RETURN(d->right, cv.ConvertExpr(e.rexpr()));
-    return ExprPtr(std::move(d));
+    return ParsedExprPtr(std::move(d));
   }
 
-  Result<ExprPtr> NullIf() {
+  Result<ParsedExprPtr> NullIf() {
     auto call = MakeCall("nullif", cv.Loc(e.location()));
-    ASSIGN_OR_RETURN(ExprPtr l, cv.ConvertExpr(e.lexpr()));
-    ASSIGN_OR_RETURN(ExprPtr r, cv.ConvertExpr(e.rexpr()));
+    ASSIGN_OR_RETURN(ParsedExprPtr l, cv.ConvertExpr(e.lexpr()));
+    ASSIGN_OR_RETURN(ParsedExprPtr r, cv.ConvertExpr(e.rexpr()));
     call->args.push_back(std::move(l));
     call->args.push_back(std::move(r));
-    return ExprPtr(std::move(call));
+    return ParsedExprPtr(std::move(call));
   }
 
-  Result<ExprPtr> In() {
+  Result<ParsedExprPtr> In() {
     if (!e.rexpr().has_list()) return cv.Unsupported("IN with a subquery", e.location());
     auto in = std::make_unique<InList>(cv.Loc(e.location()));
     in->negated = OperatorName() == "<>";
     ASSIGN_OR_RETURN(in->expr, cv.ConvertExpr(e.lexpr()));
     ASSIGN_OR_RETURN(in->list, cv.ConvertExprList(e.rexpr().list().items()));
-    return ExprPtr(std::move(in));
+    return ParsedExprPtr(std::move(in));
   }
 
-  Result<ExprPtr> LikeExpr(bool case_insensitive) {
+  Result<ParsedExprPtr> LikeExpr(bool case_insensitive) {
     auto like = std::make_unique<Like>(cv.Loc(e.location()));
     like->case_insensitive = case_insensitive;
     like->negated = OperatorName().starts_with("!");
@@ -195,10 +195,10 @@ struct AExprConverter {
     } else {
       ASSIGN_OR_RETURN(like->pattern, cv.ConvertExpr(r));
     }
-    return ExprPtr(std::move(like));
+    return ParsedExprPtr(std::move(like));
   }
 
-  Result<ExprPtr> BetweenExpr(bool negated, bool symmetric) {
+  Result<ParsedExprPtr> BetweenExpr(bool negated, bool symmetric) {
     if (!e.rexpr().has_list() || e.rexpr().list().items_size() != 2) {
       return cv.Error(sqlstate::kSyntaxError, "malformed BETWEEN", e.location());
     }
@@ -208,10 +208,10 @@ struct AExprConverter {
     ASSIGN_OR_RETURN(b->expr, cv.ConvertExpr(e.lexpr()));
     ASSIGN_OR_RETURN(b->low, cv.ConvertExpr(e.rexpr().list().items(0)));
     ASSIGN_OR_RETURN(b->high, cv.ConvertExpr(e.rexpr().list().items(1)));
-    return ExprPtr(std::move(b));
+    return ParsedExprPtr(std::move(b));
   }
 
-  Result<ExprPtr> Convert() {
+  Result<ParsedExprPtr> Convert() {
     switch (e.kind()) {
       case pg_query::AEXPR_OP:
         return Operator();
@@ -249,7 +249,7 @@ struct AExprConverter {
 
 }  // namespace
 
-Result<ExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
+Result<ParsedExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
   switch (node.node_case()) {
     case pg_query::Node::kColumnRef: {
       const pg_query::ColumnRef& ref = node.column_ref();
@@ -258,36 +258,36 @@ Result<ExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
         if (f.has_a_star()) {
           auto star = std::make_unique<Star>(Loc(ref.location()));
           star->qualifier = std::move(names);
-          return ExprPtr(std::move(star));
+          return ParsedExprPtr(std::move(star));
         }
         names.push_back(StringOf(f));
       }
       auto col = std::make_unique<ColumnRef>(Loc(ref.location()));
       col->names = std::move(names);
-      return ExprPtr(std::move(col));
+      return ParsedExprPtr(std::move(col));
     }
     case pg_query::Node::kAConst: {
       const pg_query::A_Const& c = node.a_const();
       int loc = Loc(c.location());
-      if (c.isnull()) return ExprPtr(std::make_unique<Constant>(ConstantKind::kNull, loc));
+      if (c.isnull()) return ParsedExprPtr(std::make_unique<Constant>(ConstantKind::kNull, loc));
       switch (c.val_case()) {
         case pg_query::A_Const::kIval: {
           auto k = std::make_unique<Constant>(ConstantKind::kInteger, loc);
           k->integer = c.ival().ival();
           k->value = std::to_string(k->integer);
-          return ExprPtr(std::move(k));
+          return ParsedExprPtr(std::move(k));
         }
         case pg_query::A_Const::kFval:
-          return ExprPtr(NumberConstant(c.fval().fval(), loc));
+          return ParsedExprPtr(NumberConstant(c.fval().fval(), loc));
         case pg_query::A_Const::kBoolval: {
           auto k = std::make_unique<Constant>(ConstantKind::kBoolean, loc);
           k->boolean = c.boolval().boolval();
-          return ExprPtr(std::move(k));
+          return ParsedExprPtr(std::move(k));
         }
         case pg_query::A_Const::kSval: {
           auto k = std::make_unique<Constant>(ConstantKind::kString, loc);
           k->value = c.sval().sval();
-          return ExprPtr(std::move(k));
+          return ParsedExprPtr(std::move(k));
         }
         case pg_query::A_Const::kBsval:
           return Unsupported("bit-string constants", c.location());
@@ -296,7 +296,7 @@ Result<ExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
       }
     }
     case pg_query::Node::kParamRef:
-      return ExprPtr(
+      return ParsedExprPtr(
           std::make_unique<Param>(node.param_ref().number(), Loc(node.param_ref().location())));
     case pg_query::Node::kAExpr:
       return AExprConverter{*this, node.a_expr()}.Convert();
@@ -310,11 +310,11 @@ Result<ExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
       if (out->args.empty() || (op == BooleanOp::kNot && out->args.size() != 1)) {
         return Error(sqlstate::kSyntaxError, "malformed boolean expression", b.location());
       }
-      return ExprPtr(std::move(out));
+      return ParsedExprPtr(std::move(out));
     }
     case pg_query::Node::kFuncCall: {
       ASSIGN_OR_RETURN(std::unique_ptr<FunctionCall> call, ConvertFunctionCall(node.func_call()));
-      return ExprPtr(std::move(call));
+      return ParsedExprPtr(std::move(call));
     }
     case pg_query::Node::kCaseExpr: {
       const pg_query::CaseExpr& c = node.case_expr();
@@ -332,21 +332,21 @@ Result<ExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
       if (c.has_defresult()) {
         ASSIGN_OR_RETURN(out->else_result, ConvertExpr(c.defresult()));
       }
-      return ExprPtr(std::move(out));
+      return ParsedExprPtr(std::move(out));
     }
     case pg_query::Node::kTypeCast: {
       const pg_query::TypeCast& t = node.type_cast();
       auto out = std::make_unique<Cast>(Loc(t.location()));
       ASSIGN_OR_RETURN(out->expr, ConvertExpr(t.arg()));
       ASSIGN_OR_RETURN(out->type, ConvertTypeName(t.type_name()));
-      return ExprPtr(std::move(out));
+      return ParsedExprPtr(std::move(out));
     }
     case pg_query::Node::kNullTest: {
       const pg_query::NullTest& t = node.null_test();
       auto out = std::make_unique<NullTest>(Loc(t.location()));
       out->negated = t.nulltesttype() == pg_query::IS_NOT_NULL;
       ASSIGN_OR_RETURN(out->expr, ConvertExpr(t.arg()));
-      return ExprPtr(std::move(out));
+      return ParsedExprPtr(std::move(out));
     }
     case pg_query::Node::kBooleanTest: {
       const pg_query::BooleanTest& t = node.boolean_test();
@@ -371,18 +371,18 @@ Result<ExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
           out->test = BooleanTestKind::kTrue;
       }
       ASSIGN_OR_RETURN(out->expr, ConvertExpr(t.arg()));
-      return ExprPtr(std::move(out));
+      return ParsedExprPtr(std::move(out));
     }
     case pg_query::Node::kCoalesceExpr: {
       auto call = MakeCall("coalesce", Loc(node.coalesce_expr().location()));
       ASSIGN_OR_RETURN(call->args, ConvertExprList(node.coalesce_expr().args()));
-      return ExprPtr(std::move(call));
+      return ParsedExprPtr(std::move(call));
     }
     case pg_query::Node::kMinMaxExpr: {
       const pg_query::MinMaxExpr& m = node.min_max_expr();
       auto call = MakeCall(m.op() == pg_query::IS_LEAST ? "least" : "greatest", Loc(m.location()));
       ASSIGN_OR_RETURN(call->args, ConvertExprList(m.args()));
-      return ExprPtr(std::move(call));
+      return ParsedExprPtr(std::move(call));
     }
     case pg_query::Node::kSqlvalueFunction: {
       const pg_query::SQLValueFunction& f = node.sqlvalue_function();
@@ -391,7 +391,7 @@ Result<ExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
       if (f.typmod() >= 0) {
         return Unsupported(fmt::format("{} with a precision", name), f.location());
       }
-      return ExprPtr(MakeCall(name, Loc(f.location())));
+      return ParsedExprPtr(MakeCall(name, Loc(f.location())));
     }
     case pg_query::Node::kSubLink:
       return Unsupported("a subquery in an expression", node.sub_link().location());

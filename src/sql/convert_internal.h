@@ -37,8 +37,8 @@ class Converter {
   Result<std::unique_ptr<Query>> ConvertQueryNode(const pg_query::Node& node, int location);
 
   // convert_expr.cc
-  Result<ExprPtr> ConvertExpr(const pg_query::Node& node);
-  Result<std::vector<ExprPtr>> ConvertExprList(
+  Result<ParsedExprPtr> ConvertExpr(const pg_query::Node& node);
+  Result<std::vector<ParsedExprPtr>> ConvertExprList(
       const google::protobuf::RepeatedPtrField<pg_query::Node>& nodes);
   Result<std::vector<OrderItem>> ConvertOrderBy(
       const google::protobuf::RepeatedPtrField<pg_query::Node>& nodes);

@@ -90,7 +90,7 @@ class QueryConverter {
     q->kind = QueryKind::kValues;
     for (const pg_query::Node& row : s.values_lists()) {
       if (!row.has_list()) return cv_.UnsupportedNode(row, NodeLocation(row));
-      ASSIGN_OR_RETURN(std::vector<ExprPtr> exprs, cv_.ConvertExprList(row.list().items()));
+      ASSIGN_OR_RETURN(std::vector<ParsedExprPtr> exprs, cv_.ConvertExprList(row.list().items()));
       if (!q->values.empty() && exprs.size() != q->values[0].size()) {
         return cv_.Error(sqlstate::kSyntaxError, "VALUES lists must all be the same length",
                          NodeLocation(row.list().items(0)));

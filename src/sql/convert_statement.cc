@@ -484,7 +484,7 @@ class StatementConverter {
           if (!a.has_a_const() || a.a_const().isnull()) {
             return cv_.Unsupported("this kind of SET value", NodeLocation(a));
           }
-          ASSIGN_OR_RETURN(ExprPtr e, cv_.ConvertExpr(a));
+          ASSIGN_OR_RETURN(ParsedExprPtr e, cv_.ConvertExpr(a));
           out.values.push_back(e->As<Constant>().value);
         }
         return StatementBody(std::move(out));

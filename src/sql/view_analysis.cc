@@ -104,58 +104,62 @@ class ColumnChecker {
                 std::set<std::string> output_names)
       : source_(source), statement_(statement), output_names_(std::move(output_names)) {}
 
-  Status Expr(const sql::Expr* e, bool allow_output_names) {
+  Status ParsedExpr(const sql::ParsedExpr* e, bool allow_output_names) {
     if (e == nullptr) return absl::OkStatus();
     switch (e->kind) {
       case ExprKind::kColumnRef:
         return Column(e->As<ColumnRef>(), allow_output_names);
       case ExprKind::kOperator:
-        RETURN_IF_ERROR(Expr(e->As<Operator>().left.get(), false));
-        return Expr(e->As<Operator>().right.get(), false);
+        RETURN_IF_ERROR(ParsedExpr(e->As<Operator>().left.get(), false));
+        return ParsedExpr(e->As<Operator>().right.get(), false);
       case ExprKind::kBoolean:
-        for (const ExprPtr& a : e->As<BooleanExpr>().args) RETURN_IF_ERROR(Expr(a.get(), false));
+        for (const ParsedExprPtr& a : e->As<BooleanExpr>().args)
+          RETURN_IF_ERROR(ParsedExpr(a.get(), false));
         return absl::OkStatus();
       case ExprKind::kFunctionCall: {
         const FunctionCall& f = e->As<FunctionCall>();
-        for (const ExprPtr& a : f.args) RETURN_IF_ERROR(Expr(a.get(), false));
-        RETURN_IF_ERROR(Expr(f.filter.get(), false));
-        for (const OrderItem& o : f.order_by) RETURN_IF_ERROR(Expr(o.expr.get(), false));
+        for (const ParsedExprPtr& a : f.args) RETURN_IF_ERROR(ParsedExpr(a.get(), false));
+        RETURN_IF_ERROR(ParsedExpr(f.filter.get(), false));
+        for (const OrderItem& o : f.order_by) RETURN_IF_ERROR(ParsedExpr(o.expr.get(), false));
         if (f.over) {
-          for (const ExprPtr& p : f.over->partition_by) RETURN_IF_ERROR(Expr(p.get(), false));
-          for (const OrderItem& o : f.over->order_by) RETURN_IF_ERROR(Expr(o.expr.get(), false));
+          for (const ParsedExprPtr& p : f.over->partition_by)
+            RETURN_IF_ERROR(ParsedExpr(p.get(), false));
+          for (const OrderItem& o : f.over->order_by)
+            RETURN_IF_ERROR(ParsedExpr(o.expr.get(), false));
         }
         return absl::OkStatus();
       }
       case ExprKind::kCase: {
         const CaseExpr& c = e->As<CaseExpr>();
-        RETURN_IF_ERROR(Expr(c.operand.get(), false));
+        RETURN_IF_ERROR(ParsedExpr(c.operand.get(), false));
         for (const CaseWhen& w : c.whens) {
-          RETURN_IF_ERROR(Expr(w.condition.get(), false));
-          RETURN_IF_ERROR(Expr(w.result.get(), false));
+          RETURN_IF_ERROR(ParsedExpr(w.condition.get(), false));
+          RETURN_IF_ERROR(ParsedExpr(w.result.get(), false));
         }
-        return Expr(c.else_result.get(), false);
+        return ParsedExpr(c.else_result.get(), false);
       }
       case ExprKind::kCast:
-        return Expr(e->As<Cast>().expr.get(), false);
+        return ParsedExpr(e->As<Cast>().expr.get(), false);
       case ExprKind::kInList:
-        RETURN_IF_ERROR(Expr(e->As<InList>().expr.get(), false));
-        for (const ExprPtr& a : e->As<InList>().list) RETURN_IF_ERROR(Expr(a.get(), false));
+        RETURN_IF_ERROR(ParsedExpr(e->As<InList>().expr.get(), false));
+        for (const ParsedExprPtr& a : e->As<InList>().list)
+          RETURN_IF_ERROR(ParsedExpr(a.get(), false));
         return absl::OkStatus();
       case ExprKind::kBetween:
-        RETURN_IF_ERROR(Expr(e->As<Between>().expr.get(), false));
-        RETURN_IF_ERROR(Expr(e->As<Between>().low.get(), false));
-        return Expr(e->As<Between>().high.get(), false);
+        RETURN_IF_ERROR(ParsedExpr(e->As<Between>().expr.get(), false));
+        RETURN_IF_ERROR(ParsedExpr(e->As<Between>().low.get(), false));
+        return ParsedExpr(e->As<Between>().high.get(), false);
       case ExprKind::kLike:
-        RETURN_IF_ERROR(Expr(e->As<Like>().expr.get(), false));
-        RETURN_IF_ERROR(Expr(e->As<Like>().pattern.get(), false));
-        return Expr(e->As<Like>().escape.get(), false);
+        RETURN_IF_ERROR(ParsedExpr(e->As<Like>().expr.get(), false));
+        RETURN_IF_ERROR(ParsedExpr(e->As<Like>().pattern.get(), false));
+        return ParsedExpr(e->As<Like>().escape.get(), false);
       case ExprKind::kNullTest:
-        return Expr(e->As<NullTest>().expr.get(), false);
+        return ParsedExpr(e->As<NullTest>().expr.get(), false);
       case ExprKind::kBooleanTest:
-        return Expr(e->As<BooleanTest>().expr.get(), false);
+        return ParsedExpr(e->As<BooleanTest>().expr.get(), false);
       case ExprKind::kIsDistinct:
-        RETURN_IF_ERROR(Expr(e->As<IsDistinct>().left.get(), false));
-        return Expr(e->As<IsDistinct>().right.get(), false);
+        RETURN_IF_ERROR(ParsedExpr(e->As<IsDistinct>().left.get(), false));
+        return ParsedExpr(e->As<IsDistinct>().right.get(), false);
       default:
         return absl::OkStatus();
     }
@@ -201,12 +205,12 @@ Status CheckColumnNames(const Query& q, const Catalog& catalog, const Statement&
   }
   ColumnChecker checker(*source, statement, output_names);
   for (const SelectItem& item : q.select_list) {
-    RETURN_IF_ERROR(checker.Expr(item.expr.get(), false));
+    RETURN_IF_ERROR(checker.ParsedExpr(item.expr.get(), false));
   }
-  RETURN_IF_ERROR(checker.Expr(q.where.get(), false));
-  for (const ExprPtr& g : q.group_by) RETURN_IF_ERROR(checker.Expr(g.get(), true));
-  RETURN_IF_ERROR(checker.Expr(q.having.get(), false));
-  for (const OrderItem& o : q.order_by) RETURN_IF_ERROR(checker.Expr(o.expr.get(), true));
+  RETURN_IF_ERROR(checker.ParsedExpr(q.where.get(), false));
+  for (const ParsedExprPtr& g : q.group_by) RETURN_IF_ERROR(checker.ParsedExpr(g.get(), true));
+  RETURN_IF_ERROR(checker.ParsedExpr(q.having.get(), false));
+  for (const OrderItem& o : q.order_by) RETURN_IF_ERROR(checker.ParsedExpr(o.expr.get(), true));
   return absl::OkStatus();
 }
 
