@@ -2,6 +2,7 @@
 
 #include "base/logging.h"
 #include "fmt/format.h"
+#include "sql/binder.h"
 #include "sql/relation_options.h"
 #include "sql/sql_error.h"
 #include "sql/sql_text.h"
@@ -21,7 +22,8 @@ StatementResult Tagged(std::string tag) {
 
 bool DdlExecutor::Handles(const Statement& s) {
   return s.As<CreateTableStatement>() || s.As<CreateViewStatement>() || s.As<DropStatement>() ||
-         s.As<ShowObjectsStatement>() || s.As<ShowCreateStatement>() || s.As<DescribeStatement>();
+         s.As<ShowObjectsStatement>() || s.As<ShowCreateStatement>() || s.As<DescribeStatement>() ||
+         s.As<ExplainStatement>();
 }
 
 Result<StatementResult> DdlExecutor::Execute(const Statement& s) {
@@ -31,6 +33,7 @@ Result<StatementResult> DdlExecutor::Execute(const Statement& s) {
   if (auto* show = s.As<ShowObjectsStatement>()) return ShowObjects(*show);
   if (auto* show = s.As<ShowCreateStatement>()) return ShowCreate(s, *show);
   if (auto* d = s.As<DescribeStatement>()) return Describe(s, *d);
+  if (auto* e = s.As<ExplainStatement>()) return Explain(*e);
   return absl::FailedPreconditionError(fmt::format("{} is not a DDL statement", s.CommandName()));
 }
 
@@ -141,19 +144,19 @@ Result<StatementResult> DdlExecutor::CreateView(const Statement& s,
     view.dependencies.push_back(ref.name);
   }
   std::sort(view.dependencies.begin(), view.dependencies.end());
-  RETURN_IF_ERROR(CheckColumnNames(*create.query, catalog_, s));
   ASSIGN_OR_RETURN(view.options, ValidateViewOptions(s, create));
-  if (std::optional<std::vector<CatalogColumn>> columns =
-          SimpleOutputColumns(*create.query, catalog_)) {
-    if (create.column_names.size() > columns->size()) {
-      return s.ErrorAt(
-          SqlError(sqlstate::kSyntaxError, "CREATE VIEW specifies more column names than columns"),
-          create.name.location);
-    }
-    for (size_t i = 0; i < create.column_names.size(); ++i) {
-      (*columns)[i].name = create.column_names[i];
-    }
-    view.columns = std::move(*columns);
+  PlanOptions plan_options;
+  plan_options.materialized_view = create.materialized;
+  ASSIGN_OR_RETURN(PlanPtr plan, PlanQuery(*create.query, s, catalog_, plan_options));
+  if (create.column_names.size() > plan->schema.size()) {
+    return s.ErrorAt(
+        SqlError(sqlstate::kSyntaxError, "CREATE VIEW specifies more column names than columns"),
+        create.name.location);
+  }
+  for (size_t i = 0; i < plan->schema.size(); ++i) {
+    const PlanColumn& c = plan->schema[i];
+    view.columns.push_back(CatalogColumn{
+        i < create.column_names.size() ? create.column_names[i] : c.name, c.type, !c.nullable});
   }
   view.sql = std::string(s.text());
   view.query = create.query_text;
@@ -272,6 +275,44 @@ Result<StatementResult> DdlExecutor::Describe(const Statement& s,
     bool is_key = std::find(key.begin(), key.end(), c.name) != key.end();
     result.rows.push_back(
         {c.name, c.type.ToString(), c.not_null ? "NO" : "YES", is_key ? "YES" : "NO"});
+  }
+  return result;
+}
+
+Result<StatementResult> DdlExecutor::Explain(const ExplainStatement& explain) {
+  const Statement& inner = *explain.statement;
+  StatementResult result = Tagged("EXPLAIN");
+  result.column_names = {"QUERY PLAN"};
+  if (const SelectStatement* select = inner.As<SelectStatement>()) {
+    ASSIGN_OR_RETURN(PlanPtr plan, PlanQuery(*select->query, inner, catalog_));
+    for (std::string& line : ExplainPlan(*plan)) result.rows.push_back({std::move(line)});
+    return result;
+  }
+  const CreateViewStatement* create = inner.As<CreateViewStatement>();
+  if (create == nullptr || !create->materialized) {
+    return inner.ErrorAt(SqlError(sqlstate::kFeatureNotSupported,
+                                  fmt::format("EXPLAIN {} is not supported; EXPLAIN a query or "
+                                              "CREATE MATERIALIZED VIEW",
+                                              inner.CommandName())),
+                         inner.begin);
+  }
+  for (const NameRef& ref : ReferencedRelations(*create->query)) {
+    if (catalog_.Find(ref.name) == nullptr) {
+      return inner.ErrorAt(SqlError(sqlstate::kUndefinedTable,
+                                    fmt::format("relation \"{}\" does not exist", ref.name)),
+                           ref.location);
+    }
+  }
+  PlanOptions options;
+  options.materialized_view = true;
+  ASSIGN_OR_RETURN(PlanPtr plan, PlanQuery(*create->query, inner, catalog_, options));
+  std::string header = fmt::format("Materialize {}", create->name.name);
+  for (const WithOption& o : create->options) header += fmt::format("  {}: {}", o.name, o.value);
+  result.rows.push_back({header});
+  bool root = true;
+  for (std::string& line : ExplainPlan(*plan)) {
+    result.rows.push_back({(root ? "  ->  " : "      ") + line});
+    root = false;
   }
   return result;
 }

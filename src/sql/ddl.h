@@ -3,13 +3,17 @@
 // returns a StatementResult: what pgwire sends (RowDescription + DataRows as text, the
 // CommandComplete tag, NoticeResponses).
 //
+// EXPLAIN prints the logical plan (binder.h, plan.h) of a query or of a CREATE MATERIALIZED
+// VIEW's query, one row per node in a column "QUERY PLAN".
+//
 // CREATE TABLE validates types and WITH options (relation_options.h), then, without a
 // `topic` option, creates the topic named like the table (1 partition unless `partitions`)
 // in the log, and records the table. DROP TABLE deletes a topic CREATE TABLE created (after
 // the catalog has forgotten the table; a crash in between leaves the topic, which a later
 // CREATE TABLE of that name reports as existing). CREATE [MATERIALIZED] VIEW checks that the
-// query's relations exist and, for simple SELECTs, its column names; planning the dataflow
-// is not done here.
+// query's relations exist and binds and plans the query (binder.h): every binding error is
+// reported here, and the view records its output columns (names and types) for DESCRIBE and
+// pgwire. Running the dataflow is not done here.
 //
 // Errors are sql_error.h errors positioned in the statement. Thread safety: Execute may be
 // called from several threads; the catalog serializes changes.
@@ -58,6 +62,8 @@ class DdlExecutor {
   Result<StatementResult> ShowObjects(const ShowObjectsStatement& show);
   Result<StatementResult> ShowCreate(const Statement& s, const ShowCreateStatement& show);
   Result<StatementResult> Describe(const Statement& s, const DescribeStatement& describe);
+  // EXPLAIN query / EXPLAIN CREATE MATERIALIZED VIEW: the plan, one row per node.
+  Result<StatementResult> Explain(const ExplainStatement& explain);
   // Creates the topic of a table without a `topic` option.
   Status CreateTopic(const Statement& s, const CreateTableStatement& create,
                      const std::string& topic, int32_t partitions);

@@ -168,7 +168,7 @@ TEST_F(DdlTest, MaterializedViewsCheckWhatTheyRead) {
   EXPECT_EQ(Err("CREATE VIEW v AS SELECT user_id, urll FROM clicks"),
             (SqlErrorInfo{"42703", "column \"urll\" does not exist", "", "", 34}));
   EXPECT_EQ(Err("CREATE VIEW v AS SELECT c.nope FROM clicks c").message,
-            "column \"nope\" does not exist");
+            "column c.nope does not exist");
   EXPECT_EQ(Err("CREATE VIEW v WITH (emit = 'changes') AS SELECT 1").message,
             "unrecognized parameter \"emit\"");
   EXPECT_EQ(Err("CREATE MATERIALIZED VIEW m WITH (format = 'avro') AS SELECT 1").message,
