@@ -20,7 +20,7 @@ PRIMITIVES = {
     "uuid": ("Uuid", "Uuid"),
     "string": ("std::string", "String"),
     "bytes": ("ByteView", "Bytes"),
-    "records": ("ByteView", "Bytes"),
+    "records": ("Records", "Records"),
 }
 
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,7 +50,23 @@ inline void StoreBE64(uint8_t* p, uint64_t v) {
   std::memcpy(p, &v, 8);
 }
 
+// A range of an open file that a buffer refers to instead of holding its bytes (see
+// ByteBuffer::AppendFileRange). `owner` keeps the file descriptor open until it is sent.
+struct FileRange {
+  int fd = -1;
+  uint64_t position = 0;
+  uint64_t size = 0;
+  std::shared_ptr<const void> owner;
+};
+
 // A growable byte buffer for encoding. Appends big-endian integers and Kafka varints.
+//
+// File ranges: a buffer may also refer to byte ranges of files (AppendFileRange), so that
+// large payloads — a Fetch response's records — go from the page cache to the socket with
+// sendfile instead of being copied into the buffer. Such a buffer's content is its bytes
+// with each range's bytes inserted at the point it was appended; data()/size()/view()
+// cover the in-memory bytes only, and only a writer that knows (the Kafka connection)
+// may send it. total_size() counts both.
 class ByteBuffer {
  public:
   ByteBuffer() = default;
@@ -77,8 +94,22 @@ class ByteBuffer {
   void AppendVarint(int32_t v);
   void AppendVarlong(int64_t v);
 
+  // A file range whose bytes belong here, after the bytes appended so far.
+  struct Splice {
+    size_t at;  // position in the in-memory bytes
+    FileRange range;
+  };
+  void AppendFileRange(FileRange range) {
+    total_file_bytes_ += range.size;
+    splices_.push_back({data_.size(), std::move(range)});
+  }
+  const std::vector<Splice>& splices() const { return splices_; }
+  uint64_t total_size() const { return data_.size() + total_file_bytes_; }
+
  private:
   std::vector<uint8_t> data_;
+  std::vector<Splice> splices_;
+  uint64_t total_file_bytes_ = 0;
 };
 
 // Bounds-checked decoder over a ByteView. See the file comment for the failure model.

@@ -90,9 +90,36 @@ TEST(MessagesTest, ProduceRequestRecordsAreAViewIntoTheRequest) {
   const auto& p = r.topic_data[0].partition_data.at(0);
   EXPECT_EQ(p.index, 2);
   ASSERT_TRUE(p.records.has_value());
-  EXPECT_EQ(AsString(*p.records), "xyz");
+  EXPECT_EQ(AsString(p.records->bytes), "xyz");
   EXPECT_EQ(p.records->data(), b.data() + b.size() - 3);
   EXPECT_EQ(Encoded(r, 3), b);
+}
+
+// A Fetch response's records may be a file range: the encoding holds the length prefix
+// and a splice where the bytes go, not the bytes.
+TEST(MessagesTest, FetchRecordsInAFileAreSplicedNotCopied) {
+  FetchResponse resp;
+  auto& topic = resp.responses.emplace_back();
+  topic.topic = "t";
+  auto& in_file = topic.partitions.emplace_back();
+  in_file.partition_index = 0;
+  in_file.records = Records(FileRange{7, 4096, 1000, nullptr});
+  auto& in_memory = topic.partitions.emplace_back();
+  in_memory.partition_index = 1;
+  std::string bytes = "abc";
+  in_memory.records = Records(AsBytes(bytes));
+  ByteBuffer out;
+  resp.Encode(out, 11);
+  ASSERT_EQ(out.splices().size(), 1u);
+  const ByteBuffer::Splice& splice = out.splices()[0];
+  EXPECT_EQ(splice.range.fd, 7);
+  EXPECT_EQ(splice.range.position, 4096u);
+  EXPECT_EQ(out.total_size(), out.size() + 1000);
+  // The int32 length right before the splice point says 1000.
+  ASSERT_GE(splice.at, 4u);
+  EXPECT_EQ(LoadBE32(out.data() + splice.at - 4), 1000u);
+  // The in-memory records are in the bytes.
+  EXPECT_NE(AsString(out.view()).find("abc"), std::string_view::npos);
 }
 
 TEST(MessagesTest, HostileAndTruncatedInputIsAnError) {

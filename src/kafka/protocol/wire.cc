@@ -125,6 +125,42 @@ void WriteBytes(ByteBuffer& out, bool flexible, const std::optional<ByteView>& v
   WriteBytes(out, flexible, *v);
 }
 
+Status ReadRecords(ByteReader& in, bool flexible, bool nullable, std::optional<Records>* v,
+                   std::string_view f) {
+  std::optional<ByteView> bytes;
+  RETURN_IF_ERROR(ReadBytes(in, flexible, nullable, &bytes, f));
+  if (bytes) {
+    v->emplace(*bytes);
+  } else {
+    v->reset();
+  }
+  return absl::OkStatus();
+}
+
+Status ReadRecords(ByteReader& in, bool flexible, bool nullable, Records* v, std::string_view f) {
+  ByteView bytes;
+  RETURN_IF_ERROR(ReadBytes(in, flexible, nullable, &bytes, f));
+  *v = Records(bytes);
+  return absl::OkStatus();
+}
+
+void WriteRecords(ByteBuffer& out, bool flexible, const Records& v) {
+  WriteLength(out, flexible, true, static_cast<int64_t>(v.size()));
+  if (v.in_file()) {
+    out.AppendFileRange(v.file);
+  } else {
+    out.Append(v.bytes);
+  }
+}
+
+void WriteRecords(ByteBuffer& out, bool flexible, const std::optional<Records>& v) {
+  if (!v) {
+    WriteLength(out, flexible, true, -1);
+    return;
+  }
+  WriteRecords(out, flexible, *v);
+}
+
 void WriteEmptyTaggedFields(ByteBuffer& out) { out.AppendUvarint(0); }
 
 }  // namespace oxbow::kafka::protocol::wire

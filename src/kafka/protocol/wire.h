@@ -25,6 +25,24 @@ struct Uuid {
   bool operator==(const Uuid&) const = default;
 };
 
+// A RECORDS field: record batches, either bytes in memory (always so when decoded: a view
+// into the request) or, in responses, a range of a segment file, which the connection
+// sends with sendfile instead of copying (Fetch, docs/design/concurrency.md).
+struct Records {
+  Records() = default;
+  explicit Records(ByteView b) : bytes(b) {}
+  explicit Records(FileRange f) : file(std::move(f)) {}
+
+  ByteView bytes;
+  FileRange file;  // used when file.fd >= 0
+
+  bool in_file() const { return file.fd >= 0; }
+  size_t size() const { return in_file() ? file.size : bytes.size(); }
+  bool empty() const { return size() == 0; }
+  // The in-memory bytes (nullptr for a file range).
+  const uint8_t* data() const { return in_file() ? nullptr : bytes.data(); }
+};
+
 namespace wire {
 
 Status Truncated(std::string_view field);
@@ -63,6 +81,9 @@ Status ReadString(ByteReader& in, bool flexible, bool nullable, std::optional<st
 Status ReadBytes(ByteReader& in, bool flexible, bool nullable, ByteView* v, std::string_view f);
 Status ReadBytes(ByteReader& in, bool flexible, bool nullable, std::optional<ByteView>* v,
                  std::string_view f);
+Status ReadRecords(ByteReader& in, bool flexible, bool nullable, std::optional<Records>* v,
+                   std::string_view f);
+Status ReadRecords(ByteReader& in, bool flexible, bool nullable, Records* v, std::string_view f);
 Status SkipTaggedFields(ByteReader& in);
 
 template <typename T>
@@ -146,6 +167,8 @@ void WriteString(ByteBuffer& out, bool flexible, const std::string& v);
 void WriteString(ByteBuffer& out, bool flexible, const std::optional<std::string>& v);
 void WriteBytes(ByteBuffer& out, bool flexible, ByteView v);
 void WriteBytes(ByteBuffer& out, bool flexible, const std::optional<ByteView>& v);
+void WriteRecords(ByteBuffer& out, bool flexible, const Records& v);
+void WriteRecords(ByteBuffer& out, bool flexible, const std::optional<Records>& v);
 void WriteEmptyTaggedFields(ByteBuffer& out);
 
 template <auto WriteElem, typename T>

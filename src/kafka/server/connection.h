@@ -89,6 +89,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<void> WriteResponses();
   boost::asio::awaitable<bool> WriteResponse(int32_t correlation_id, int header_version,
                                              const ByteBuffer& body);
+  // Sends a file range to the socket with sendfile(2), waiting for writability.
+  boost::asio::awaitable<boost::system::error_code> SendFile(const FileRange& range);
   // An event for Run: something in flight was released or finished.
   boost::asio::awaitable<void> WaitForChange();
   void NotifyChange();

@@ -1,6 +1,7 @@
 #include "kafka/server/kafka_server.h"
 
 #include <chrono>
+#include <csignal>
 #include <exception>
 #include <functional>
 
@@ -36,6 +37,9 @@ Status KafkaServer::Start() {
   if (started_ || stopped_) {
     return absl::FailedPreconditionError("the Kafka server was already started");
   }
+  // Fetch responses go out with sendfile(2), which, unlike send with MSG_NOSIGNAL, raises
+  // SIGPIPE when the client has gone away. A server process wants EPIPE, not death.
+  std::signal(SIGPIPE, SIG_IGN);
   ASSIGN_OR_RETURN(bound_port_, net::Listen(acceptor_, options_.listen_host, options_.listen_port));
   if (options_.advertised_host.empty()) {
     boost::system::error_code ec;

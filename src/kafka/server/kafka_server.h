@@ -6,6 +6,8 @@
 // one at a time while many connections run in parallel. Blocking work (fsync'ing appends,
 // disk reads) goes to a BlockingPool of options.blocking_threads threads.
 //
+// Start() sets SIGPIPE to be ignored, process-wide (Fetch uses sendfile, which raises it).
+//
 // Lifecycle: construct, add handlers to registry(), Start(), ..., Stop(). Start and Stop are
 // called by the owner's thread (serve's main thread), never from an I/O thread. Stop is
 // clean: it stops accepting, closes every connection, gives requests in flight up to

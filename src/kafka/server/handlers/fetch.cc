@@ -42,7 +42,7 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
 
  protected:
   asio::awaitable<std::optional<FetchResponse>> Process(RequestContext& rc, FetchRequest& req,
-                                                        ResponseStorage& storage) override {
+                                                        ResponseStorage&) override {
     auto deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(req.max_wait_ms, 0));
     auto strand = asio::make_strand(co_await asio::this_coro::executor);
@@ -55,10 +55,9 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
     ctx_.notifier->Watch(&waiter, watched);
     FetchResponse resp;
     while (true) {
-      storage.buffers.clear();
       int64_t bytes = 0;
       bool errors = false;
-      resp = co_await rc.blocking->Run([&] { return Read(req, storage, &bytes, &errors); });
+      resp = co_await rc.blocking->Run([&] { return Read(req, &bytes, &errors); });
       if (bytes >= req.min_bytes || errors || std::chrono::steady_clock::now() >= deadline) break;
       co_await asio::co_spawn(strand, WaitForAppend(&waiter, deadline), asio::use_awaitable);
       if (std::chrono::steady_clock::now() >= deadline && !waiter.notified()) {
@@ -78,8 +77,7 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
     co_return;
   }
 
-  FetchResponse Read(const FetchRequest& req, ResponseStorage& storage, int64_t* total,
-                     bool* errors) {
+  FetchResponse Read(const FetchRequest& req, int64_t* total, bool* errors) {
     FetchResponse resp;
     int64_t budget = req.max_bytes;
     bool first_batch_given = false;
@@ -90,7 +88,7 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
         PartitionData pd;
         pd.partition_index = p.partition;
         pd.aborted_transactions.emplace();
-        ReadPartition(t.topic, p, budget, first_batch_given, storage, pd);
+        ReadPartition(t.topic, p, budget, first_batch_given, pd);
         if (pd.error_code != Code(ErrorCode::kNone)) *errors = true;
         if (pd.records) {
           int64_t n = static_cast<int64_t>(pd.records->size());
@@ -106,8 +104,7 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
   }
 
   void ReadPartition(const std::string& topic, const FetchRequest::FetchTopic::FetchPartition& p,
-                     int64_t budget, bool first_batch_given, ResponseStorage& storage,
-                     PartitionData& pd) {
+                     int64_t budget, bool first_batch_given, PartitionData& pd) {
     Result<std::shared_ptr<log::Partition>> part =
         ctx_.log->GetPartition(topic, PartitionId(p.partition));
     if (!part.ok()) {
@@ -118,7 +115,7 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
     pd.high_watermark = log.high_watermark().value();
     pd.last_stable_offset = pd.high_watermark;
     pd.log_start_offset = log.log_start_offset().value();
-    pd.records = ByteView();
+    pd.records = protocol::Records();
     int64_t limit = std::min<int64_t>(p.partition_max_bytes, budget);
     // KIP-74: without any data yet, the first batch is returned even if over the limits.
     if (limit <= 0) {
@@ -137,17 +134,10 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
     if (s.size == 0) return;
     // A slice cut by the limit may end inside a batch; clients drop a partial last batch,
     // but if there is no whole batch at all they could not progress, so the log always
-    // returns the first batch whole.
-    std::vector<uint8_t>& buf = storage.buffers.emplace_back(s.size);
-    Result<size_t> n = s.file->ReadAt(s.position, MutableByteView(buf.data(), buf.size()));
-    if (!n.ok() || *n != s.size) {
-      OXBOW_LOG_ERROR("fetch {}-{}: reading {}: {}", topic, p.partition, s.file->path(),
-                      n.ok() ? "short read" : std::string(n.status().message()));
-      pd.error_code = Code(ErrorCode::kKafkaStorageError);
-      pd.records = ByteView();
-      return;
-    }
-    pd.records = ByteView(buf.data(), buf.size());
+    // returns the first batch whole. The connection sends the range from the segment file
+    // (sendfile): no read into memory here, no copy into the response.
+    pd.records = protocol::Records(
+        FileRange{s.file->fd(), s.position, s.size, std::shared_ptr<const void>(s.file)});
   }
 
   HandlerContext ctx_;
