@@ -175,7 +175,7 @@ TEST_F(BinderTest, JoinConditionsBecomeKeysAndResidual) {
   EXPECT_EQ(j.left_keys[0]->ToString(), "#0");   // c.user_id
   EXPECT_EQ(j.right_keys[0]->ToString(), "#1");  // o.user_id
   ASSERT_NE(j.residual, nullptr);
-  EXPECT_EQ(j.residual->ToString(), "(#5 > CAST(#0 AS numeric))");
+  EXPECT_EQ(j.residual->ToString(), "(#4 > CAST(#0 AS numeric))");  // o.amount > c.user_id
   // One-sided conditions moved into the scans.
   EXPECT_NE(join->inputs[0]->As<ScanOp>()->filter, nullptr);
   EXPECT_NE(join->inputs[1]->As<ScanOp>()->filter, nullptr);

@@ -236,31 +236,134 @@ PlanPtr PushAll(PlanPtr node) {
   return node;
 }
 
-// A scan under a Project reads only what the Project and the scan's own filter use.
-void PruneScans(PlanNode& node) {
-  for (PlanPtr& in : node.inputs) PruneScans(*in);
-  ProjectOp* p = node.As<ProjectOp>();
-  if (p == nullptr) return;
-  ScanOp* s = node.inputs[0]->As<ScanOp>();
-  if (s == nullptr) return;
-  std::vector<int> used;
-  for (const ExprPtr& e : p->exprs) CollectColumns(*e, used);
-  if (s->filter) CollectColumns(*s->filter, used);
-  std::sort(used.begin(), used.end());
-  used.erase(std::unique(used.begin(), used.end()), used.end());
-  if (used.size() == s->columns.size()) return;
-  std::vector<int> mapping(s->columns.size(), -1);
-  std::vector<int> columns;
-  for (int u : used) {
-    mapping[u] = static_cast<int>(columns.size());
-    columns.push_back(s->columns[u]);
+// Projection pruning: narrows `node` to the output columns `required` (sorted, unique) and
+// what its own expressions need; returns old output column → new (-1: dropped).
+std::vector<int> Prune(PlanNode& node, const std::vector<int>& required);
+
+std::vector<int> Sorted(std::vector<int> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+std::vector<int> AllColumns(const PlanNode& node) {
+  std::vector<int> all;
+  for (size_t i = 0; i < node.schema.size(); ++i) all.push_back(static_cast<int>(i));
+  return all;
+}
+
+std::vector<int> Identity(size_t n) {
+  std::vector<int> m;
+  for (size_t i = 0; i < n; ++i) m.push_back(static_cast<int>(i));
+  return m;
+}
+
+// Prunes every input to all its columns (nodes whose semantics need every column).
+std::vector<int> KeepAll(PlanNode& node) {
+  for (PlanPtr& in : node.inputs) Prune(*in, AllColumns(*in));
+  return Identity(node.schema.size());
+}
+
+std::vector<int> Prune(PlanNode& node, const std::vector<int>& required) {
+  const size_t width = node.schema.size();
+  if (ScanOp* s = node.As<ScanOp>()) {
+    std::vector<int> used = required;
+    if (s->filter) CollectColumns(*s->filter, used);
+    // A changelog keeps its key: joins and aggregates above match updates by it.
+    if (!node.append_only) used.insert(used.end(), node.key.begin(), node.key.end());
+    used = Sorted(std::move(used));
+    if (used.empty()) used.push_back(0);  // a scan yields rows, so one column
+    std::vector<int> mapping(width, -1);
+    std::vector<int> columns;
+    for (int u : used) {
+      mapping[u] = static_cast<int>(columns.size());
+      columns.push_back(s->columns[u]);
+    }
+    s->columns = std::move(columns);
+    if (s->filter) s->filter = RemapColumns(*s->filter, mapping);
+    Rederive(node);
+    return mapping;
   }
-  if (columns.empty()) columns.push_back(s->columns[0]);  // a scan yields rows, so one column
-  s->columns = std::move(columns);
-  if (s->filter) s->filter = RemapColumns(*s->filter, mapping);
-  for (ExprPtr& e : p->exprs) e = RemapColumns(*e, mapping);
-  Rederive(*node.inputs[0]);
-  Rederive(node);
+  if (FilterOp* f = node.As<FilterOp>()) {
+    std::vector<int> need = required;
+    CollectColumns(*f->predicate, need);
+    std::vector<int> mapping = Prune(*node.inputs[0], Sorted(std::move(need)));
+    f->predicate = RemapColumns(*f->predicate, mapping);
+    Rederive(node);
+    return mapping;
+  }
+  if (ProjectOp* p = node.As<ProjectOp>()) {
+    // Rows must stay countable (count(*) above): keep at least one column.
+    if (required.empty() && width > 0) return Prune(node, {0});
+    std::vector<int> need;
+    std::vector<ExprPtr> exprs;
+    std::vector<PlanColumn> schema;
+    std::vector<int> mapping(width, -1);
+    for (int r : required) {
+      mapping[r] = static_cast<int>(exprs.size());
+      CollectColumns(*p->exprs[r], need);
+      exprs.push_back(std::move(p->exprs[r]));
+      schema.push_back(node.schema[r]);
+    }
+    std::vector<int> below = Prune(*node.inputs[0], Sorted(std::move(need)));
+    for (ExprPtr& e : exprs) e = RemapColumns(*e, below);
+    p->exprs = std::move(exprs);
+    node.schema = std::move(schema);
+    Rederive(node);
+    return mapping;
+  }
+  if (JoinOp* j = node.As<JoinOp>()) {
+    const int lw = static_cast<int>(node.inputs[0]->schema.size());
+    std::vector<int> left, right;
+    for (int r : required) (r < lw ? left : right).push_back(r < lw ? r : r - lw);
+    for (const ExprPtr& k : j->left_keys) CollectColumns(*k, left);
+    for (const ExprPtr& k : j->right_keys) CollectColumns(*k, right);
+    if (j->residual) {
+      std::vector<int> both;
+      CollectColumns(*j->residual, both);
+      for (int c : both) (c < lw ? left : right).push_back(c < lw ? c : c - lw);
+    }
+    std::vector<int> lm = Prune(*node.inputs[0], Sorted(std::move(left)));
+    std::vector<int> rm = Prune(*node.inputs[1], Sorted(std::move(right)));
+    for (ExprPtr& k : j->left_keys) k = RemapColumns(*k, lm);
+    for (ExprPtr& k : j->right_keys) k = RemapColumns(*k, rm);
+    const int new_lw = static_cast<int>(node.inputs[0]->schema.size());
+    std::vector<int> mapping = lm;
+    for (int m : rm) mapping.push_back(m < 0 ? -1 : m + new_lw);
+    if (j->residual) j->residual = RemapColumns(*j->residual, mapping);
+    Rederive(node);
+    return mapping;
+  }
+  if (AggregateOp* a = node.As<AggregateOp>()) {
+    std::vector<int> need = a->group_keys;
+    for (const AggregateCall& c : a->calls) {
+      need.insert(need.end(), c.args.begin(), c.args.end());
+      if (c.filter >= 0) need.push_back(c.filter);
+    }
+    std::vector<int> m = Prune(*node.inputs[0], Sorted(std::move(need)));
+    for (int& k : a->group_keys) k = m[k];
+    for (AggregateCall& c : a->calls) {
+      for (int& arg : c.args) arg = m[arg];
+      if (c.filter >= 0) c.filter = m[c.filter];
+    }
+    Rederive(node);
+    return Identity(width);
+  }
+  if (WindowTvfOp* w = node.As<WindowTvfOp>()) {
+    const int in_width = static_cast<int>(node.inputs[0]->schema.size());
+    std::vector<int> need{w->time_column};
+    for (int r : required) {
+      if (r < in_width) need.push_back(r);
+    }
+    std::vector<int> m = Prune(*node.inputs[0], Sorted(std::move(need)));
+    w->time_column = m[w->time_column];
+    const int new_width = static_cast<int>(node.inputs[0]->schema.size());
+    m.push_back(new_width);
+    m.push_back(new_width + 1);
+    Rederive(node);
+    return m;
+  }
+  return KeepAll(node);
 }
 
 // Project(Project(x)) → Project(x), substituting the inner expressions.
@@ -282,7 +385,7 @@ PlanPtr OptimizePlan(PlanPtr plan) {
   plan = PushAll(std::move(plan));
   plan = MergeProjects(std::move(plan));
   plan = BoundTopN(std::move(plan));
-  PruneScans(*plan);
+  Prune(*plan, AllColumns(*plan));
   return plan;
 }
 

@@ -7,7 +7,8 @@
 //     written in ON or in WHERE (comma joins);
 //   - Top-N: a filter `rn <= n` / `rn < n` / `rn = 1` right above a ROW_NUMBER() node bounds
 //     it;
-//   - projection pruning: a scan reads only the columns the node above it uses.
+//   - projection pruning: every node keeps only the columns the nodes above it use (and
+//     at least one), so scans read, and joins and windows carry, only what is needed.
 // Thread safety: operates on a plan the caller owns.
 #pragma once
 

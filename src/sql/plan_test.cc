@@ -83,7 +83,7 @@ TEST_F(PlanTest, PredicatesMoveDownToTheScans) {
   const PlanNode* right_scan = Find(*join->inputs[1], "Scan");
   ASSERT_NE(left_scan->As<ScanOp>()->filter, nullptr);
   EXPECT_EQ(left_scan->As<ScanOp>()->filter->ToString(), "(#1 <> ''::text)");
-  EXPECT_EQ(right_scan->As<ScanOp>()->filter->ToString(), "(#2 = 'gold'::text)");
+  EXPECT_EQ(right_scan->As<ScanOp>()->filter->ToString(), "(#1 = 'gold'::text)");
   // Not below an aggregate unless on a group key; not on window_start below the window.
   p = Plan(
       "SELECT tier, n FROM (SELECT tier, count(*) AS n FROM users GROUP BY tier) g "
@@ -105,10 +105,19 @@ TEST_F(PlanTest, PredicatesMoveDownToTheScans) {
 }
 
 TEST_F(PlanTest, ScansReadOnlyTheColumnsUsed) {
-  PlanPtr p = Plan("SELECT upper(name) FROM users WHERE tier = 'x'");
-  const PlanNode* scan = Find(*p, "Scan");
-  EXPECT_THAT(scan->As<ScanOp>()->columns, ElementsAre(1, 2));
-  EXPECT_THAT(scan->key, IsEmpty());  // the key column is not read
+  PlanPtr p = Plan("SELECT upper(url) FROM clicks WHERE user_id > 1");
+  EXPECT_THAT(Find(*p, "Scan")->As<ScanOp>()->columns, ElementsAre(0, 1));
+  // A changelog table's key is read even when unused: updates are matched by it.
+  p = Plan("SELECT upper(name) FROM users");
+  EXPECT_THAT(Find(*p, "Scan")->As<ScanOp>()->columns, ElementsAre(0, 1));
+  EXPECT_THAT(Find(*p, "Scan")->key, ElementsAre(0));
+  // Below joins and windows too.
+  p = Plan(
+      "SELECT u.tier FROM TUMBLE(clicks, ts, INTERVAL '1 minute') c JOIN users u "
+      "ON c.user_id = u.id");
+  const PlanNode* join = Find(*p, "Join");
+  EXPECT_THAT(Find(*join->inputs[0], "Scan")->As<ScanOp>()->columns, ElementsAre(0, 2));
+  EXPECT_THAT(Find(*join->inputs[1], "Scan")->As<ScanOp>()->columns, ElementsAre(0, 2));
   p = Plan("SELECT count(*) FROM clicks");
   EXPECT_EQ(Find(*p, "Scan")->As<ScanOp>()->columns.size(), 1u);
 }
