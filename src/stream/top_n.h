@@ -1,0 +1,65 @@
+// TopN: the first `limit` rows per partition in an order — what the planner makes of
+// `ROW_NUMBER() OVER (PARTITION BY p ORDER BY o) <= n` (Top-N per group). The output has the
+// input's columns (not the row number: emitting it would turn one insert into an update of
+// every row below it).
+//
+// Order: by the ORDER BY columns with PostgreSQL's defaults (ASC with NULLs last, DESC with
+// NULLs first), then by the row's bytes so that ties are broken the same way in every run
+// (PostgreSQL leaves ties unspecified). A change of a partition emits the difference of its
+// top rows before and after the chunk: an insert that enters the top pushes the last row out
+// (delete), a delete of a top row pulls the next one in (insert).
+//
+// State: every row of every partition, (partition key, exact row) → multiplicity, since a
+// delete may pull in any row. Cost per changed partition and chunk: O(limit + log rows).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "stream/operator.h"
+
+namespace oxbow::stream {
+
+struct SortKey {
+  int column;
+  bool descending = false;
+};
+
+class TopN final : public Operator {
+ public:
+  TopN(StateId id, std::vector<sql::Type> types, std::vector<int> partition_columns,
+       std::vector<SortKey> order, int64_t limit);
+
+  // Errors: Internal when a row is deleted that the operator does not hold.
+  Status Process(int port, const sql::Chunk& chunk) override;
+  Status Checkpoint(StateWriteBatch& batch) override;
+  Status Restore(StateStore& store) override;
+
+ private:
+  struct Entry {
+    std::vector<sql::Value> order_values;
+    std::string row;  // exact encoding
+  };
+  struct EntryLess {
+    const std::vector<SortKey>* order;
+    bool operator()(const Entry& a, const Entry& b) const;
+  };
+  using Partition = std::map<Entry, int64_t, EntryLess>;
+
+  Entry MakeEntry(std::string row) const;
+  // The partition's top rows (exact encodings, repeated by multiplicity).
+  std::vector<std::string> Top(const Partition& p) const;
+  Status Apply(const std::string& key, Entry entry, int64_t weight);
+
+  StateId id_;
+  std::vector<int> partition_columns_;
+  std::vector<SortKey> order_;
+  int64_t limit_;
+  absl::flat_hash_map<std::string, Partition> partitions_;
+  absl::flat_hash_set<std::string> dirty_;  // store keys: key length, key, row
+};
+
+}  // namespace oxbow::stream
