@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/logging.h"
+#include "sql/expr/evaluator.h"
 
 namespace oxbow::sql {
 namespace {
@@ -366,6 +367,43 @@ std::vector<int> Prune(PlanNode& node, const std::vector<int>& required) {
   return KeepAll(node);
 }
 
+// Replaces subtrees without column references by their value (`CAST('1'::integer AS
+// bigint)` → `'1'::bigint`), so chunks do not evaluate them per row. A subtree whose
+// evaluation fails (1/0) is kept: the error belongs to run time, when a row reaches it.
+void Fold(ExprPtr& e) {
+  if (e->kind == Expr::Kind::kConstant || e->kind == Expr::Kind::kColumnRef) return;
+  std::vector<int> cols;
+  CollectColumns(*e, cols);
+  if (!cols.empty()) {
+    for (ExprPtr& a : e->args) Fold(a);
+    return;
+  }
+  Result<Value> v = EvaluateConstant(*e);
+  if (v.ok() && v->type() == e->type) e = MakeConstant(std::move(*v));
+}
+
+void FoldConstants(PlanNode& node) {
+  for (PlanPtr& in : node.inputs) FoldConstants(*in);
+  auto fold = [](ExprPtr& e) {
+    if (e) Fold(e);
+  };
+  if (ScanOp* s = node.As<ScanOp>()) fold(s->filter);
+  if (FilterOp* f = node.As<FilterOp>()) fold(f->predicate);
+  if (ProjectOp* p = node.As<ProjectOp>()) {
+    for (ExprPtr& e : p->exprs) fold(e);
+  }
+  if (JoinOp* j = node.As<JoinOp>()) {
+    for (ExprPtr& e : j->left_keys) fold(e);
+    for (ExprPtr& e : j->right_keys) fold(e);
+    fold(j->residual);
+  }
+  if (ValuesOp* v = node.As<ValuesOp>()) {
+    for (auto& row : v->rows) {
+      for (ExprPtr& e : row) fold(e);
+    }
+  }
+}
+
 // Project(Project(x)) → Project(x), substituting the inner expressions.
 PlanPtr MergeProjects(PlanPtr node) {
   for (PlanPtr& in : node->inputs) in = MergeProjects(std::move(in));
@@ -386,6 +424,7 @@ PlanPtr OptimizePlan(PlanPtr plan) {
   plan = MergeProjects(std::move(plan));
   plan = BoundTopN(std::move(plan));
   Prune(*plan, AllColumns(*plan));
+  FoldConstants(*plan);
   return plan;
 }
 

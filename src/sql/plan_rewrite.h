@@ -8,7 +8,8 @@
 //   - Top-N: a filter `rn <= n` / `rn < n` / `rn = 1` right above a ROW_NUMBER() node bounds
 //     it;
 //   - projection pruning: every node keeps only the columns the nodes above it use (and
-//     at least one), so scans read, and joins and windows carry, only what is needed.
+//     at least one), so scans read, and joins and windows carry, only what is needed;
+//   - constant folding: expressions without column references are evaluated once.
 // Thread safety: operates on a plan the caller owns.
 #pragma once
 

@@ -89,8 +89,7 @@ TEST_F(PlanTest, PredicatesMoveDownToTheScans) {
       "SELECT tier, n FROM (SELECT tier, count(*) AS n FROM users GROUP BY tier) g "
       "WHERE tier = 'a' AND n > 1");
   ASSERT_NE(Find(*p, "Filter"), nullptr);
-  EXPECT_EQ(Find(*p, "Filter")->As<FilterOp>()->predicate->ToString(),
-            "(#1 > CAST('1'::integer AS bigint))");
+  EXPECT_EQ(Find(*p, "Filter")->As<FilterOp>()->predicate->ToString(), "(#1 > '1'::bigint)");
   EXPECT_NE(Find(*p, "Scan")->As<ScanOp>()->filter, nullptr);
   p = Plan(
       "SELECT * FROM TUMBLE(clicks, ts, INTERVAL '1 minute') "
@@ -120,6 +119,15 @@ TEST_F(PlanTest, ScansReadOnlyTheColumnsUsed) {
   EXPECT_THAT(Find(*join->inputs[1], "Scan")->As<ScanOp>()->columns, ElementsAre(0, 2));
   p = Plan("SELECT count(*) FROM clicks");
   EXPECT_EQ(Find(*p, "Scan")->As<ScanOp>()->columns.size(), 1u);
+}
+
+TEST_F(PlanTest, ConstantsAreFoldedOnceButRuntimeErrorsStayAtRunTime) {
+  PlanPtr p = Plan("SELECT url FROM clicks WHERE user_id > 2 * 3 + CAST('4' AS int)");
+  EXPECT_EQ(Find(*p, "Scan")->As<ScanOp>()->filter->ToString(), "(#0 > '10'::bigint)");
+  // 1/0 is left to run time: it fails when a row reaches it.
+  p = Plan("SELECT url FROM clicks WHERE user_id > 1 / 0");
+  EXPECT_EQ(Find(*p, "Scan")->As<ScanOp>()->filter->ToString(),
+            "(#0 > CAST(('1'::integer / '0'::integer) AS bigint))");
 }
 
 TEST_F(PlanTest, AdHocAndMaterializedOrderByAndLimit) {
