@@ -741,7 +741,8 @@ Result<PlanPtr> Binder::BindSelect(const Query& query) {
     }
     std::vector<int> group_keys;
     for (size_t i = 0; i < query.group_by.size(); ++i) group_keys.push_back(static_cast<int>(i));
-    plan = MakeProject(std::move(plan), std::move(pre), std::move(pre_names));
+    // count(*) alone needs no input columns: the aggregate reads its input's rows directly.
+    if (!pre.empty()) plan = MakeProject(std::move(plan), std::move(pre), std::move(pre_names));
     plan = MakeAggregate(std::move(plan), std::move(group_keys), std::move(calls),
                          std::move(call_names));
     select_ctx.grouping = &grouping;
