@@ -11,6 +11,8 @@ find_package(zstd CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# JSON records on the hot path (src/stream; fuzzed, so also in fuzz builds).
+find_package(simdjson CONFIG REQUIRED)
 # SQL parsing: libpg_query (no CMake or pkg-config file in Debian) and protobuf, whose protoc
 # compiles libpg_query's pg_query.proto at build time (src/sql/CMakeLists.txt).
 find_package(Protobuf REQUIRED)
@@ -26,7 +28,6 @@ if(NOT OXBOW_FUZZ)
   find_package(GTest CONFIG REQUIRED)
   find_package(benchmark CONFIG REQUIRED)
   pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
-  # Streaming state (src/stream): RocksDB; JSON records on the hot path: simdjson.
+  # Streaming state (src/stream): RocksDB.
   find_package(RocksDB CONFIG REQUIRED)
-  find_package(simdjson CONFIG REQUIRED)
 endif()
