@@ -251,7 +251,7 @@ class Parser {
         return Error("Expected \":\", but found something else.");
       ++i_;
       ASSIGN_OR_RETURN(JsonValue e, ParseValue(depth + 1));
-      v.members.emplace_back(std::move(key), std::move(e));
+      v.members.push_back(JsonMember{std::move(key), std::move(e)});
       SkipSpace();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
@@ -267,7 +267,7 @@ class Parser {
     // equal keys, so keep the last of each run).
     std::stable_sort(v.members.begin(), v.members.end(),
                      [](const auto& a, const auto& b) { return KeyLess(a.first, b.first); });
-    std::vector<std::pair<std::string, JsonValue>> unique;
+    std::vector<JsonMember> unique;
     for (size_t k = 0; k < v.members.size(); ++k) {
       if (k + 1 < v.members.size() && v.members[k].first == v.members[k + 1].first) continue;
       unique.push_back(std::move(v.members[k]));

@@ -19,16 +19,25 @@
 
 namespace oxbow::sql {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
   std::string text;  // kNumber: canonical numeric text; kString: the decoded UTF-8 string
-  std::vector<JsonValue> elements;                         // kArray
-  std::vector<std::pair<std::string, JsonValue>> members;  // kObject, canonical order
+  std::vector<JsonValue> elements;  // kArray
+  std::vector<JsonMember> members;  // kObject, canonical order
 
   // Member by key (objects) or nullptr.
   const JsonValue* Find(std::string_view key) const;
+};
+
+// An object's member. Not std::pair: pair's constructor traits need JsonValue complete
+// inside its own definition, which clang (with libstdc++ 12) refuses.
+struct JsonMember {
+  std::string first;  // the key
+  JsonValue second;
 };
 
 // Parses JSON text (RFC 8259) into canonical form. Errors: 22P02 `invalid input syntax for
