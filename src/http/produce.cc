@@ -144,6 +144,37 @@ std::variant<int32_t, RestError> RestProxy::PartitionsOf(std::string_view topic)
   return *count;
 }
 
+std::optional<RestError> RestProxy::ValidateSchemas(std::string_view topic, ProduceRequest& req) {
+  Result<std::shared_ptr<log::Partition>> partition =
+      log_.GetPartition(std::string(topic), PartitionId(0));
+  if (!partition.ok()) return std::nullopt;  // deleted meanwhile: the append says so
+  log::TopicConfig config = (*partition)->config();
+  if (!config.key_schema_validation && !config.value_schema_validation) return std::nullopt;
+  if (avro_ == nullptr) {
+    return RestError{500, fmt::format("topic {} has schema validation on, but the schema "
+                                      "registry is not running (--schema-registry-listener is "
+                                      "empty)",
+                                      topic)};
+  }
+  for (size_t i = 0; i < req.records.size(); ++i) {
+    ProduceRecord& r = req.records[i];
+    for (bool is_key : {true, false}) {
+      if (r.error || !(is_key ? config.key_schema_validation : config.value_schema_validation)) {
+        continue;
+      }
+      std::optional<std::string> why = avro_->Validate(topic, is_key, is_key ? r.key : r.value);
+      if (why) {
+        r.error = RestError{
+            kRecordSchemaMismatch,
+            fmt::format("records[{}].{}: topic {} validates {}s against the "
+                        "schema registry: {}",
+                        i, is_key ? "key" : "value", topic, is_key ? "key" : "value", *why)};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 net::Response RestProxy::Produce(std::string_view topic, std::string_view media_type,
                                  std::string_view body) {
   auto format = FormatForMediaType(media_type);
@@ -156,11 +187,16 @@ net::Response RestProxy::Produce(std::string_view topic, std::string_view media_
   int32_t count = std::get<int32_t>(partitions);
 
   std::vector<Placement> placements(req.records.size());
+  if (auto e = ValidateSchemas(topic, req); e) return e->ToResponse();
   std::map<int32_t, std::vector<size_t>> by_partition;
   uint32_t sticky =
       next_sticky_.fetch_add(1, std::memory_order_relaxed) % static_cast<uint32_t>(count);
   for (size_t i = 0; i < req.records.size(); ++i) {
     const ProduceRecord& r = req.records[i];
+    if (r.error) {
+      placements[i].error = r.error;
+      continue;
+    }
     int32_t p = r.partition ? *r.partition
                 : r.key     ? kafka::PartitionForKey(AsBytes(*r.key), count).value()
                             : static_cast<int32_t>(sticky);

@@ -141,7 +141,13 @@ std::variant<ProduceRequest, RestError> ParseWrapped(std::string_view topic, Emb
                        ? Encoded(topic, body, r, is_key, *avro,
                                  is_key ? out.key_schema_id : out.value_schema_id)
                        : Field(r, is_key ? "key" : "value", format, i);
-      if (auto* e = std::get_if<RestError>(&field)) return std::move(*e);
+      if (auto* e = std::get_if<RestError>(&field)) {
+        if (e->error_code != kRecordSchemaMismatch) return std::move(*e);
+        // This record does not match its schema; the others may still be written.
+        rec.error = RestError{e->error_code, fmt::format("records[{}].{}: {}", i,
+                                                         is_key ? "key" : "value", e->message)};
+        break;
+      }
       (is_key ? rec.key : rec.value) = std::move(std::get<0>(field));
     }
   }
@@ -170,9 +176,9 @@ std::variant<ProduceRequest, RestError> ParseProduceRequest(std::string_view top
                                                             SchemaEncoder* avro) {
   if (format == EmbeddedFormat::kAvro && avro == nullptr) {
     return RestError{kUnsupportedMediaType,
-                     "application/vnd.kafka.avro.v2+json needs the schema registry, which this "
-                     "server does not run yet; produce JSON (application/vnd.kafka.json.v2+json "
-                     "or application/json) instead"};
+                     "application/vnd.kafka.avro.v2+json needs the schema registry, which is "
+                     "off in this server (--schema-registry-listener is empty); produce JSON "
+                     "(application/vnd.kafka.json.v2+json or application/json) instead"};
   }
   auto parsed = ParseJson(body);
   if (auto* e = std::get_if<RestError>(&parsed)) return std::move(*e);

@@ -9,8 +9,13 @@
 //   application/json                      not wrapped: one JSON value is one record's value,
 //       an array is one record per element (so `requests.post(url, json=event)` works);
 //       keys are null.
-//   application/vnd.kafka.avro.v2+json    needs a SchemaEncoder (the schema registry's);
-//       without one, 415 saying so.
+//   application/vnd.kafka.avro.v2+json    the same shape, with "value_schema" (an Avro
+//       schema as a JSON string) or "value_schema_id", and "key_schema"/"key_schema_id"
+//       when records have keys; K and V in Avro's JSON encoding, stored Confluent-framed
+//       (SchemaEncoder, the schema registry's); without an encoder, 415 saying so. A key or
+//       value that does not match its schema fails that record only (42203); a missing or
+//       unknown schema fails the request (42201/42202, 40403; the registry's codes for a
+//       schema it refuses: 42201 invalid, 409 incompatible).
 // Anything else, or no Content-Type, is 415.
 #pragma once
 
@@ -35,6 +40,9 @@ struct ProduceRecord {
   std::optional<std::string> key;
   std::optional<std::string> value;
   std::optional<int32_t> partition;  // as asked; checked against the topic later
+  // Set when this record alone fails (its key or value does not match its schema): it is
+  // answered with this error and not written.
+  std::optional<RestError> error;
 };
 
 struct ProduceRequest {
@@ -58,11 +66,16 @@ class SchemaEncoder {
   };
   // `schema` is the request's key_schema/value_schema text, or empty with `schema_id`.
   // Errors are RestErrors in Confluent's codes (42201/42202 missing schema, 42203 a value
-  // that does not match it, 40801 registry failures). Called on a blocking thread.
+  // that does not match it, the registry's for a schema it refuses or does not have).
+  // Called on a blocking thread.
   virtual std::variant<Encoded, RestError> Encode(std::string_view topic, bool is_key,
                                                   std::string_view schema,
                                                   std::optional<int32_t> schema_id,
                                                   const nlohmann::ordered_json& value) = 0;
+  // For topics with confluent.{key,value}.schema.validation on: nullopt when `bytes` may be
+  // stored as a key (is_key) or value of `topic`, else why not. Called on a blocking thread.
+  virtual std::optional<std::string> Validate(std::string_view topic, bool is_key,
+                                              const std::optional<std::string>& bytes) = 0;
 };
 
 // Decodes a produce body of the given format. 422 for JSON that does not parse or has the

@@ -137,8 +137,14 @@ class FakeEncoder : public SchemaEncoder {
                                           const nlohmann::ordered_json& value) override {
     if (schema.empty() && !id)
       return RestError{is_key ? kKeySchemaMissing : kValueSchemaMissing, "no schema"};
+    if (id == 404) return RestError{40403, "Schema 404 not found"};
+    if (value.is_boolean()) return RestError{kRecordSchemaMismatch, "expected string, got true"};
     return Encoded{fmt::format("{}:{}:{}", topic, is_key ? "k" : "v", value.dump()),
                    id ? *id : static_cast<int32_t>(schema.size())};
+  }
+  std::optional<std::string> Validate(std::string_view, bool,
+                                      const std::optional<std::string>&) override {
+    return std::nullopt;
   }
 };
 
@@ -157,6 +163,26 @@ TEST(ProduceRequestTest, AvroGoesThroughTheSchemaEncoder) {
   RestError e = Error(EmbeddedFormat::kAvro, R"({"records":[{"value":"x"}]})", &avro);
   EXPECT_EQ(e.error_code, 42202);
   EXPECT_EQ(e.http_status(), 422);
+}
+
+TEST(ProduceRequestTest, AvroRecordThatDoesNotMatchFailsAloneNamingTheRecord) {
+  FakeEncoder avro;
+  ProduceRequest r = Parse(EmbeddedFormat::kAvro,
+                           R"({"value_schema_id": 3,
+                               "records":[{"value": "x"}, {"value": true}, {"value": "z"}]})",
+                           &avro);
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_FALSE(r.records[0].error);
+  ASSERT_TRUE(r.records[1].error);
+  EXPECT_EQ(r.records[1].error->error_code, 42203);
+  EXPECT_EQ(r.records[1].error->message, "records[1].value: expected string, got true");
+  EXPECT_EQ(r.records[2].value, "t:v:\"z\"");
+  EXPECT_EQ(r.value_schema_id, 3);
+  // An unknown schema fails the whole request with the registry's code.
+  RestError e =
+      Error(EmbeddedFormat::kAvro, R"({"value_schema_id":404,"records":[{"value":"x"}]})", &avro);
+  EXPECT_EQ(e.error_code, 40403);
+  EXPECT_EQ(e.http_status(), 404);
 }
 
 }  // namespace

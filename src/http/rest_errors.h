@@ -18,6 +18,9 @@ inline constexpr int kUnsupportedMediaType = 415;
 inline constexpr int kInvalidBody = 422;  // the body does not parse or has the wrong shape
 inline constexpr int kKeySchemaMissing = 42201;
 inline constexpr int kValueSchemaMissing = 42202;
+// A record's key or value does not match its schema (Confluent: JSON to Avro conversion
+// failed), or not what the topic's schema validation requires. Per record.
+inline constexpr int kRecordSchemaMismatch = 42203;
 inline constexpr int kKafkaError = 50002;           // the log refused a record
 inline constexpr int kKafkaRetriableError = 50003;  // ... for a reason that may pass
 

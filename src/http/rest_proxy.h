@@ -16,7 +16,9 @@
 // record set (batches split at the topic's max.message.bytes), timestamped now, and are
 // durable per the topic's flush policy before the answer. A topic that does not exist is
 // created when auto-creation is on (as Kafka's Metadata/Produce do), else 404 40401.
-// Internal topics (IsInternalTopic) are not written: 403.
+// Internal topics (IsInternalTopic) are not written: 403. A topic with
+// confluent.{key,value}.schema.validation on takes only records whose keys / values pass
+// the SchemaEncoder's Validate; the others are answered 42203 with the reason.
 //
 // Threads: Produce, ListTopics and DescribeTopic block (disk, fsync): the routes run them
 // on the HTTP server's BlockingPool. They are thread-safe. Errors: rest_errors.h.
@@ -55,6 +57,10 @@ class RestProxy {
  private:
   // The topic's partition count, creating the topic if allowed.
   std::variant<int32_t, RestError> PartitionsOf(std::string_view topic);
+  // For a topic with confluent.{key,value}.schema.validation on: marks the records whose
+  // key or value the registry's validation refuses (42203). An error for the whole request
+  // when validation is on but there is no schema registry.
+  std::optional<RestError> ValidateSchemas(std::string_view topic, ProduceRequest& req);
 
   const RestProxyOptions options_;
   log::LogManager& log_;

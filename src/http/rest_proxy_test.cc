@@ -83,6 +83,51 @@ Json Ok(int32_t partition, int64_t offset) {
       {"partition", partition}, {"offset", offset}, {"error_code", nullptr}, {"error", nullptr}};
 }
 
+// Validation as the registry's encoder answers it: values must start with a 0 byte.
+class ZeroByteValidator : public SchemaEncoder {
+ public:
+  std::variant<Encoded, RestError> Encode(std::string_view, bool, std::string_view,
+                                          std::optional<int32_t>,
+                                          const nlohmann::ordered_json&) override {
+    return RestError{500, "not used"};
+  }
+  std::optional<std::string> Validate(std::string_view topic, bool is_key,
+                                      const std::optional<std::string>& bytes) override {
+    EXPECT_EQ(topic, "validated");
+    EXPECT_FALSE(is_key);
+    if (!bytes || (!bytes->empty() && (*bytes)[0] == '\0')) return std::nullopt;
+    return "not Confluent framing";
+  }
+};
+
+TEST_F(RestProxyTest, ValidatedTopicRefusesRecordsThatFailOneByOne) {
+  ASSERT_TRUE(
+      log_->CreateTopic("validated", 1, {{"confluent.value.schema.validation", "true"}}).ok());
+  // Without the registry, nothing gets into a validated topic.
+  Json e = Produce("validated", R"({"records":[{"value":1}]})", 500);
+  EXPECT_THAT(e["message"].get<std::string>(), HasSubstr("schema registry is not running"));
+
+  ZeroByteValidator validator;
+  RestProxyOptions p;
+  proxy_ = std::make_unique<RestProxy>(p, *log_, &validator);
+  // "AAE=" is the bytes 00 01; "e30=" is "{}".
+  Json answer = Produce("validated", R"({"records":[{"value":"AAE="},{"value":"e30="},
+                                                   {"value":null}]})",
+                        200, "application/vnd.kafka.binary.v2+json");
+  ASSERT_EQ(answer["offsets"].size(), 3u);
+  EXPECT_EQ(answer["offsets"][0], Ok(0, 0));
+  EXPECT_EQ(answer["offsets"][1]["error_code"], 42203);
+  EXPECT_EQ(answer["offsets"][1]["error"],
+            "records[1].value: topic validated validates values against the schema registry: "
+            "not Confluent framing");
+  EXPECT_EQ(answer["offsets"][2], Ok(0, 1));  // a null value (tombstone) passes
+  std::vector<testing::ReadRecord> written = Records("validated", 0);
+  ASSERT_EQ(written.size(), 2u);
+  EXPECT_EQ(written[0].record.value, std::string("\0\1", 2));
+  EXPECT_EQ(written[1].record.value, std::nullopt);
+  proxy_.reset();  // before the validator goes
+}
+
 TEST_F(RestProxyTest, KeyedRecordsLandWhereTheJavaPartitionerPutsTheirKeyBytes) {
   ASSERT_TRUE(log_->CreateTopic("events", 7, {}).ok());
   // A JSON key is stored as its JSON text: the number 21 is the bytes "21", whose murmur2
