@@ -8,6 +8,7 @@
 
 #include "kafka/groups/group_coordinator.h"
 #include "kafka/server/append_notifier.h"
+#include "kafka/server/handlers/record_validator.h"
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
 #include "log/producer_id_allocator.h"
@@ -31,6 +32,8 @@ struct HandlerContext {
   std::shared_ptr<groups::GroupCoordinator> groups;
   // Idempotent producers' ids (InitProducerId).
   std::shared_ptr<log::ProducerIdAllocator> producer_ids;
+  // Produce's check before writing (schema validation); null: none.
+  RecordValidator* validator = nullptr;
 };
 
 }  // namespace oxbow::kafka

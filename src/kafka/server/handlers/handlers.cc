@@ -9,6 +9,7 @@ void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
   HandlerContext ctx;
   ctx.log = deps.log;
   ctx.options = deps.options;
+  ctx.validator = deps.validator;
   // Fetch long polls wake on appends, whoever makes them (Produce, or later the SQL
   // engine's sinks), so the notifier hangs off the log itself.
   ctx.notifier = std::make_shared<AppendNotifier>();

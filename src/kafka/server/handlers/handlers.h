@@ -4,6 +4,7 @@
 #pragma once
 
 #include "kafka/server/handler.h"
+#include "kafka/server/handlers/record_validator.h"
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
 
@@ -17,6 +18,9 @@ struct HandlerDeps {
   // are final once Start() returned, which is before any request arrives, so read them at
   // request time, not in a constructor.
   const KafkaServerOptions* options;
+  // Checks Produce records before they are written (schema validation); null: none. Must
+  // outlive the handlers.
+  RecordValidator* validator = nullptr;
 };
 
 // Adds one handler per supported API key to `registry`.

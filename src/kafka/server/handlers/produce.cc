@@ -16,6 +16,7 @@
 #include "base/logging.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
+#include "kafka/server/handlers/produce_validation.h"
 #include "net/blocking_pool.h"
 
 namespace oxbow::kafka {
@@ -109,6 +110,12 @@ class ProduceHandler final : public MessageHandler<ProduceRequest, ProduceRespon
     }
     if (!pd.records || pd.records->empty()) {
       pr.error_code = Code(ErrorCode::kCorruptMessage);
+      return std::nullopt;
+    }
+    if (Status valid = ValidateRecords(ctx_, topic, **p, *pd.records); !valid.ok()) {
+      pr.error_code = Code(ErrorCodeFor(valid));
+      OXBOW_LOG_INFO("produce to {}-{} from {} refused: {}", topic, pd.index, rc.peer,
+                     valid.message());
       return std::nullopt;
     }
     // The records are a view into this request's buffer, owned by the connection and used
