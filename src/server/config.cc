@@ -61,6 +61,7 @@ constexpr SettingDef kServerSettings[] = {
 SettingKind TopicKeyKind(std::string_view key) {
   if (key == "cleanup.policy" || key == "message.timestamp.type") return SettingKind::kString;
   if (key == "min.cleanable.dirty.ratio") return SettingKind::kNumber;
+  if (key.ends_with(".schema.validation")) return SettingKind::kBool;
   return SettingKind::kInteger;
 }
 

@@ -3,10 +3,10 @@
 // Today the server is the log with its background maintenance (interval fsync, time-based
 // rolling, retention, compaction) and the Kafka API, the REST proxy and the schema registry
 // in front of it; the other services join here as they arrive. Start-up order: open
-// (recover) the log, start maintenance, start the Kafka API, the REST proxy, the schema
-// registry (which first replays its _schemas topic). Shutdown order, the reverse: stop the
-// schema registry, the REST proxy and the Kafka API (no more requests; appends in progress
-// finish),
+// (recover) the log, start maintenance, start the schema registry (which first replays its
+// _schemas topic), then the Kafka API and the REST proxy, which use it (Avro over REST,
+// schema validation: schema_services.h). Shutdown order, the reverse: stop the REST proxy
+// and the Kafka API (no more requests; appends in progress finish), the schema registry,
 // LogManager::Close() (stops maintenance, fsyncs and closes every segment), release the
 // data-directory lock.
 #include <unistd.h>
@@ -27,6 +27,7 @@
 #include "net/host_port.h"
 #include "registry/registry_server.h"
 #include "server/command.h"
+#include "server/schema_services.h"
 #include "server/signals.h"
 
 namespace oxbow::server {
@@ -86,10 +87,11 @@ void WatchForSecondSignal(ShutdownSignals& signals, const std::atomic<bool>& don
 // Starts the Kafka API on the open log. On error the caller's unique_ptr to the log closes
 // it (LogManager's destructor), as on any other start-up failure.
 Result<std::unique_ptr<kafka::KafkaServer>> StartKafka(const ServerConfig& config,
-                                                       log::LogManager& log) {
+                                                       log::LogManager& log,
+                                                       kafka::RecordValidator* validator) {
   auto server = std::make_unique<kafka::KafkaServer>(config.kafka, log, kafka::HandlerRegistry());
   // The handlers read the server's options, whose advertised address Start() completes.
-  kafka::AddAllHandlers(server->registry(), {&log, &server->options()});
+  kafka::AddAllHandlers(server->registry(), {&log, &server->options(), validator});
   RETURN_IF_ERROR(server->Start());
   const kafka::KafkaServerOptions& o = server->options();
   OXBOW_LOG_INFO("Kafka API listening on {} (advertised {})",
@@ -109,13 +111,14 @@ Result<std::unique_ptr<kafka::KafkaServer>> StartKafka(const ServerConfig& confi
 
 // Starts the REST proxy on the open log, unless --rest-listener is empty (then null).
 Result<std::unique_ptr<http::RestProxyServer>> StartRestProxy(const ServerConfig& config,
-                                                              log::LogManager& log) {
+                                                              log::LogManager& log,
+                                                              http::SchemaEncoder* avro) {
   if (!config.rest.enabled) {
     OXBOW_LOG_INFO("REST proxy: off (--rest-listener is empty)");
     return std::unique_ptr<http::RestProxyServer>();
   }
   ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> server,
-                   http::RestProxyServer::Start(config.rest, log));
+                   http::RestProxyServer::Start(config.rest, log, avro));
   OXBOW_LOG_INFO("REST proxy listening on {}",
                  net::FormatHostPort(config.rest.listen_host, server->bound_port()));
   return server;
@@ -157,21 +160,20 @@ Status Serve(const CommandContext& ctx) {
   log->StartBackground();
   OXBOW_LOG_INFO("services: log maintenance (every {} ms; retention and compaction every {} ms)",
                  config.log.maintenance_interval_ms, config.log.cleanup_interval_ms);
-  ASSIGN_OR_RETURN(std::unique_ptr<kafka::KafkaServer> kafka, StartKafka(config, *log));
-  ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest, StartRestProxy(config, *log));
   ASSIGN_OR_RETURN(std::unique_ptr<registry::SchemaRegistryServer> schema_registry,
                    StartSchemaRegistry(config, *log));
+  std::unique_ptr<SchemaServices> schemas;
+  if (schema_registry) schemas = std::make_unique<SchemaServices>(schema_registry->registry());
+  ASSIGN_OR_RETURN(std::unique_ptr<kafka::KafkaServer> kafka,
+                   StartKafka(config, *log, schemas.get()));
+  ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest,
+                   StartRestProxy(config, *log, schemas.get()));
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
   OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
-  if (schema_registry) {
-    schema_registry->Stop();
-    schema_registry.reset();
-    OXBOW_LOG_INFO("schema registry stopped");
-  }
   if (rest) {
     rest->Stop();
     rest.reset();
@@ -180,6 +182,12 @@ Status Serve(const CommandContext& ctx) {
   kafka->Stop();
   kafka.reset();
   OXBOW_LOG_INFO("Kafka API stopped");
+  schemas.reset();
+  if (schema_registry) {
+    schema_registry->Stop();
+    schema_registry.reset();
+    OXBOW_LOG_INFO("schema registry stopped");
+  }
   Status closed = log->Close();
   log.reset();  // releases the data-directory lock
   done.store(true);
