@@ -42,7 +42,7 @@ struct ProduceRecord {
   std::optional<int32_t> partition;  // as asked; checked against the topic later
   // Set when this record alone fails (its key or value does not match its schema): it is
   // answered with this error and not written.
-  std::optional<RestError> error;
+  std::optional<RestError> error = std::nullopt;
 };
 
 struct ProduceRequest {
