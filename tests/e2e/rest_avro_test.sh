@@ -5,7 +5,8 @@
 # independent Avro decoder (below, in Python) reads them back to the values posted; keys
 # land on the partitions the Java client's murmur2 partitioner picks for the framed key
 # bytes. A topic with confluent.value.schema.validation=true refuses unframed or foreign
-# records on both paths: per record over REST (42203), INVALID_RECORD to kcat.
+# records on both paths: per record over REST (42203), INVALID_RECORD to kcat (librdkafka:
+# "Broker: Broker failed to validate record").
 #
 # Usage: rest_avro_test.sh PATH_TO_OXBOW   (CTest passes the built binary)
 set -euo pipefail
@@ -192,7 +193,7 @@ printf '%s' '{"amount": 1}' >"$WORK/unframed.bin"
 rc=0
 kcat -P -b "$BROKER" -t payments -p 0 -X socket.timeout.ms=10000 "$WORK/unframed.bin" \
   >"$WORK/kcat-unframed.out" 2>&1 || rc=$?
-grep -qi 'invalid record' "$WORK/kcat-unframed.out" ||
+grep -qiE 'invalid record|failed to validate record' "$WORK/kcat-unframed.out" ||
   fail "kcat did not report the refusal (exit $rc): $(cat "$WORK/kcat-unframed.out")"
 grep -q 'payments-0 .*refused: batch 0, record 0 (offset delta 0): value: not Confluent framing' \
   "$WORK/serve.log" || fail "the server did not log which record and why"
@@ -204,7 +205,7 @@ kcat -P -b "$BROKER" -t payments -p 0 -X socket.timeout.ms=10000 "$WORK/framed.b
 printf '\x00\x00\x00\x00\x03' >"$WORK/empty-body.bin"
 kcat -P -b "$BROKER" -t payments -p 0 -X socket.timeout.ms=10000 "$WORK/empty-body.bin" \
   >"$WORK/kcat-empty.out" 2>&1 || true
-grep -qi 'invalid record' "$WORK/kcat-empty.out" ||
+grep -qiE 'invalid record|failed to validate record' "$WORK/kcat-empty.out" ||
   fail "kcat did not report the refusal: $(cat "$WORK/kcat-empty.out")"
 consume payments
 python3 - "$WORK/payments.bin" <<'PY' || fail "payments holds other records than the valid ones"
