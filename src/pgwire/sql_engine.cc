@@ -227,7 +227,9 @@ Result<StatementDescription> SqlSession::DescribeStatement(const SqlStatement& s
     return d;
   }
   if (st.As<sql::ShowObjectsStatement>() || st.As<sql::ShowCreateStatement>() ||
-      st.As<sql::DescribeStatement>()) {
+      st.As<sql::DescribeStatement>() ||
+      (st.As<sql::ExplainStatement>() && ddl_ != nullptr && sql::DdlExecutor::Handles(st))) {
+    // These only read the catalog: running them is how their columns are known.
     ASSIGN_OR_RETURN(sql::StatementResult result, RunDdl(st));
     d.columns = TextColumns(result.column_names);
     return d;
