@@ -3,10 +3,9 @@
 // evaluated to one row. A stopgap for the binder the SQL engine will get: it knows no
 // relations.
 //
-// Two halves, because sql/ast.h (the parse tree) and sql/expr/expr.h (bound expressions)
-// both define oxbow::sql::Expr and cannot meet in one translation unit:
-// constant_select_parse.cc turns the parse tree into the ConstExpr tree below, and
-// constant_select.cc binds and evaluates that.
+// Two halves: constant_select_parse.cc turns the parse tree (sql/ast.h) into the ConstExpr
+// tree below, and constant_select.cc binds that to sql/expr and evaluates it. (The binder of
+// sql/binder.h plans queries over relations; these SELECTs have none.)
 //
 // Thread safety: pure functions over immutable inputs.
 #pragma once

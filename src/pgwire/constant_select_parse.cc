@@ -18,7 +18,7 @@ class Converter {
  public:
   explicit Converter(const sql::Statement& statement) : statement_(statement) {}
 
-  Result<ConstExpr> Convert(const sql::Expr& e) {
+  Result<ConstExpr> Convert(const sql::ParsedExpr& e) {
     Result<ConstExpr> out = ConvertNode(e);
     if (!out.ok()) return e.location >= 0 ? statement_.ErrorAt(out.status(), e.location) : out;
     out->position = Position(e.location);
@@ -36,7 +36,7 @@ class Converter {
                          fmt::format("{} is not supported here yet", what));
   }
 
-  Status Add(ConstExpr& out, const sql::Expr& arg) {
+  Status Add(ConstExpr& out, const sql::ParsedExpr& arg) {
     ASSIGN_OR_RETURN(ConstExpr c, Convert(arg));
     out.args.push_back(std::move(c));
     return absl::OkStatus();
@@ -78,7 +78,7 @@ class Converter {
     return type;
   }
 
-  Result<ConstExpr> ConvertNode(const sql::Expr& e) {
+  Result<ConstExpr> ConvertNode(const sql::ParsedExpr& e) {
     ConstExpr out;
     switch (e.kind) {
       case ExprKind::kColumnRef:
@@ -195,7 +195,7 @@ class Converter {
 };
 
 // PostgreSQL's name for an unaliased output column (FigureColname).
-std::string ColumnName(const sql::Expr& e) {
+std::string ColumnName(const sql::ParsedExpr& e) {
   switch (e.kind) {
     case ExprKind::kColumnRef:
       return e.As<sql::ColumnRef>().names.back();
