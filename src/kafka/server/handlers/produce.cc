@@ -112,7 +112,7 @@ class ProduceHandler final : public MessageHandler<ProduceRequest, ProduceRespon
       pr.error_code = Code(ErrorCode::kCorruptMessage);
       return std::nullopt;
     }
-    if (Status valid = ValidateRecords(ctx_, topic, **p, *pd.records); !valid.ok()) {
+    if (Status valid = ValidateRecords(ctx_, topic, **p, pd.records->bytes); !valid.ok()) {
       pr.error_code = Code(ErrorCodeFor(valid));
       OXBOW_LOG_INFO("produce to {}-{} from {} refused: {}", topic, pd.index, rc.peer,
                      valid.message());
