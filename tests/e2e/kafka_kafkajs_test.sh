@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of the Kafka API with kafkajs (Node.js, its own protocol implementation):
-# admin calls, a gzip producer with acks=all, and a consumer group that commits and resumes.
+# admin calls, an idempotent gzip producer with acks=all, and a consumer group that commits and resumes.
 # See node/kafkajs_test.mjs for what is checked.
 #
 # Usage: kafka_kafkajs_test.sh PATH_TO_OXBOW NODE_CACHE_DIR

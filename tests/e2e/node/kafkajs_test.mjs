@@ -1,7 +1,7 @@
 // End-to-end test of oxbow's Kafka API with kafkajs (a pure-JavaScript client with its own
 // protocol implementation, independent of librdkafka): admin (create topics, metadata,
-// configs, group offsets), a gzip producer with acks=all, and a consumer group that commits
-// and resumes.
+// configs, group offsets), an idempotent gzip producer with acks=all, and a consumer group
+// that commits and resumes.
 //
 // Usage: node kafkajs_test.mjs HOST:PORT   (kafka_kafkajs_test.sh starts the server)
 import assert from 'node:assert/strict';
@@ -106,11 +106,11 @@ async function main() {
   assert.equal(retention.isDefault, false, 'retention.ms is an override, not a default');
 
   // 2. Producer: gzip, acks=all, in batches.
-  step(`producer: ${N} keyed messages, gzip, acks=-1, batches of 100`);
-  // Not idempotent: oxbow does not serve InitProducerId yet (idempotent producers are the next
-  // step of the Kafka API issue), and kafkajs's idempotent producer starts with it.
+  step(`idempotent producer: ${N} keyed messages, gzip, acks=-1, batches of 100`);
+  // kafkajs's idempotent producer starts with InitProducerId, sent to the controller that
+  // Metadata names, and then numbers every batch per partition; the log checks them.
   const producer = kafka.producer({
-    idempotent: false,
+    idempotent: true,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
