@@ -2,8 +2,14 @@
 // librdkafka enables idempotence only when the broker offers InitProducerId 0, then every
 // batch carries a producer id and sequence numbers that the log checks. A million small
 // messages to four partitions come back exactly once and in order; a transactional
-// producer is refused rather than left retrying.
+// producer is refused. At the protocol level: a retried batch is answered NONE with its
+// original base offset, gaps and fenced epochs with Kafka's error codes.
+#include <arpa/inet.h>
 #include <librdkafka/rdkafka.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -13,9 +19,13 @@
 
 #include "gtest/gtest.h"
 #include "io/file.h"
+#include "kafka/protocol/error_code.h"
+#include "kafka/protocol/messages.h"
 #include "kafka/server/handlers/handlers.h"
 #include "kafka/server/kafka_server.h"
+#include "kafka/server/request_header.h"
 #include "log/log_manager.h"
+#include "log/record_batch_builder.h"
 #include "testing/temp_dir.h"
 
 namespace oxbow::kafka {
@@ -27,6 +37,58 @@ struct RdKafkaDeleter {
   void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
 };
 using RdKafka = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
+
+// A blocking client for raw requests (v1 request headers, non-flexible APIs), with a receive
+// timeout so that a missing response fails the test instead of hanging it.
+class RawClient {
+ public:
+  explicit RawClient(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    timeval tv{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  }
+  ~RawClient() { ::close(fd_); }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
+  bool connected() const { return connected_; }
+
+  // Sends a request and returns the response body (after the correlation id).
+  std::optional<std::string> Call(int16_t key, int16_t version, const ByteBuffer& body) {
+    ByteBuffer b;
+    b.AppendBE32(0);
+    EncodeRequestHeader(b, {key, version, ++correlation_id_, std::string("raw")}, 1);
+    b.Append(body.view());
+    StoreBE32(b.mutable_data(), static_cast<uint32_t>(b.size() - 4));
+    for (std::string_view out = AsString(b.view()); !out.empty();) {
+      ssize_t n = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
+      if (n <= 0) return std::nullopt;
+      out.remove_prefix(static_cast<size_t>(n));
+    }
+    std::string size(4, '\0');
+    if (!ReadExactly(size)) return std::nullopt;
+    std::string frame(LoadBE32(AsBytes(size).data()), '\0');
+    if (!ReadExactly(frame) || frame.size() < 4) return std::nullopt;
+    return frame.substr(4);
+  }
+
+ private:
+  bool ReadExactly(std::string& out) {
+    for (size_t have = 0; have < out.size();) {
+      ssize_t n = ::recv(fd_, out.data() + have, out.size() - have, 0);
+      if (n <= 0) return false;
+      have += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  int fd_;
+  bool connected_ = false;
+  int32_t correlation_id_ = 0;
+};
 
 class KafkaIdempotenceTest : public ::testing::Test {
  protected:
@@ -139,6 +201,92 @@ TEST_F(KafkaIdempotenceTest, MillionMessagesToFourPartitionsExactlyOnceInOrder) 
     EXPECT_EQ(next, kMessages + p) << "partition " << p << " ended early";
   }
   rd_kafka_topic_destroy(t);
+}
+
+// InitProducerId v1 on `c`; the response.
+protocol::InitProducerIdResponse InitProducerId(RawClient& c,
+                                                std::optional<std::string> transactional_id) {
+  protocol::InitProducerIdRequest req;
+  req.transactional_id = std::move(transactional_id);
+  req.transaction_timeout_ms = 60000;
+  ByteBuffer body;
+  req.Encode(body, 1);
+  protocol::InitProducerIdResponse resp;
+  std::optional<std::string> got = c.Call(protocol::InitProducerIdRequest::kApiKey, 1, body);
+  EXPECT_TRUE(got.has_value());
+  if (!got) return resp;
+  ByteReader in(AsBytes(*got));
+  EXPECT_TRUE(resp.Decode(in, 1).ok());
+  return resp;
+}
+
+// Produce v3 (acks=all) of one idempotent batch of `n` records to `topic` partition 0;
+// returns (error code, base offset). Encoded by hand: a client's view of the wire.
+std::pair<int16_t, int64_t> ProduceIdempotent(RawClient& c, const std::string& topic, int64_t pid,
+                                              int16_t epoch, int32_t seq, int n) {
+  log::BatchOptions o;
+  o.producer_id = ProducerId(pid);
+  o.producer_epoch = ProducerEpoch(epoch);
+  o.base_sequence = seq;
+  log::RecordBatchBuilder builder(o);
+  for (int i = 0; i < n; ++i) {
+    std::string v = std::to_string(seq + i);
+    builder.Add(TimestampMs(1'700'000'000'000), std::nullopt, AsBytes(v));
+  }
+  Result<ByteBuffer> batch = builder.Build();
+  EXPECT_TRUE(batch.ok());
+  ByteBuffer body;
+  body.AppendBE16(static_cast<uint16_t>(-1));  // transactional_id: null
+  body.AppendBE16(static_cast<uint16_t>(-1));  // acks: all
+  body.AppendBE32(10000);                      // timeout_ms
+  body.AppendBE32(1);                          // one topic
+  body.AppendBE16(static_cast<uint16_t>(topic.size()));
+  body.Append(topic);
+  body.AppendBE32(1);  // one partition
+  body.AppendBE32(0);  // partition 0
+  body.AppendBE32(static_cast<uint32_t>(batch->size()));
+  body.Append(batch->view());
+  std::optional<std::string> got = c.Call(protocol::ProduceRequest::kApiKey, 3, body);
+  EXPECT_TRUE(got.has_value());
+  if (!got) return {-100, -1};
+  protocol::ProduceResponse resp;
+  ByteReader in(AsBytes(*got));
+  EXPECT_TRUE(resp.Decode(in, 3).ok());
+  if (resp.responses.size() != 1 || resp.responses[0].partition_responses.size() != 1) {
+    return {-100, -1};
+  }
+  const auto& pr = resp.responses[0].partition_responses[0];
+  return {pr.error_code, pr.base_offset};
+}
+
+TEST_F(KafkaIdempotenceTest, RetriesAreAnsweredWithTheOriginalOffsetAndGapsRefused) {
+  ASSERT_TRUE(log_->CreateTopic("raw", 1, {}).ok());
+  RawClient c(server_->bound_port());
+  ASSERT_TRUE(c.connected());
+  protocol::InitProducerIdResponse a = InitProducerId(c, std::nullopt);
+  protocol::InitProducerIdResponse b = InitProducerId(c, std::nullopt);
+  ASSERT_EQ(a.error_code, 0);
+  EXPECT_EQ(a.producer_epoch, 0);
+  EXPECT_GE(a.producer_id, 0);
+  EXPECT_NE(a.producer_id, b.producer_id);
+  const int64_t pid = a.producer_id;
+
+  using P = std::pair<int16_t, int64_t>;
+  EXPECT_EQ(ProduceIdempotent(c, "raw", pid, 0, 0, 3), P(0, 0));
+  EXPECT_EQ(ProduceIdempotent(c, "raw", pid, 0, 3, 2), P(0, 3));
+  // The retry of the first batch: NONE with its original base offset, nothing written.
+  EXPECT_EQ(ProduceIdempotent(c, "raw", pid, 0, 0, 3), P(0, 0));
+  // A gap; an unknown producer not starting at 0; an epoch bump, then the old epoch.
+  EXPECT_EQ(ProduceIdempotent(c, "raw", pid, 0, 9, 1).first,
+            Code(ErrorCode::kOutOfOrderSequenceNumber));
+  EXPECT_EQ(ProduceIdempotent(c, "raw", b.producer_id, 0, 4, 1).first,
+            Code(ErrorCode::kUnknownProducerId));
+  EXPECT_EQ(ProduceIdempotent(c, "raw", pid, 1, 0, 1), P(0, 5));
+  EXPECT_EQ(ProduceIdempotent(c, "raw", pid, 0, 5, 1).first,
+            Code(ErrorCode::kInvalidProducerEpoch));
+  EXPECT_EQ((*log_->GetPartition("raw", PartitionId(0)))->high_watermark(), Offset(6));
+
+  EXPECT_EQ(InitProducerId(c, std::string("tx")).error_code, Code(ErrorCode::kUnsupportedVersion));
 }
 
 TEST_F(KafkaIdempotenceTest, TransactionalProducerIsRefused) {
