@@ -10,6 +10,7 @@
 namespace oxbow::pgwire {
 
 struct PgServerOptions {
+  bool enabled = true;  // `serve` starts the server (an empty --pg-listener turns it off)
   std::string listen_host = "0.0.0.0";
   uint16_t listen_port = 6875;  // as Materialize; 0 picks a free port (tests)
   size_t io_threads = 2;

@@ -52,6 +52,16 @@ constexpr SettingDef kServerSettings[] = {
      "address the REST proxy listens on, HOST:PORT; empty: no REST proxy"},
     {"schema-registry-listener", "", SettingKind::kString,
      "address the schema registry listens on, HOST:PORT; empty: no schema registry"},
+    {"pg-listener", "", SettingKind::kString,
+     "address the PostgreSQL wire protocol server listens on, HOST:PORT; empty: none"},
+    {"pg-auth", "", SettingKind::kString,
+     "how pgwire clients not on loopback authenticate: trust, password or scram-sha-256"},
+    {"pg-local-auth", "", SettingKind::kString,
+     "how pgwire clients on loopback (127.0.0.0/8, ::1) authenticate: trust, password or "
+     "scram-sha-256"},
+    {"pg-users", "", SettingKind::kString,
+     "pgwire users, NAME:PASSWORD[,NAME:PASSWORD..]; a password may be a SCRAM-SHA-256$... "
+     "verifier"},
     {"bootstrap-server", "", SettingKind::kString,
      "topic commands: reach a server through its Kafka API at HOST:PORT[,HOST:PORT..] instead "
      "of the data directory (default: the data directory, or the Kafka API of the server that "
@@ -342,6 +352,27 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
       config.schema_registry.listen_host = listener.host;
       config.schema_registry.listen_port = listener.port;
     }
+  } else if (flag == "pg-listener") {
+    config.pgwire.enabled = !v.empty();
+    if (config.pgwire.enabled) {
+      ASSIGN_OR_RETURN(net::HostPort listener, ParseListener(v, raw.where));
+      config.pgwire.listen_host = listener.host;
+      config.pgwire.listen_port = listener.port;
+    }
+  } else if (flag == "pg-auth" || flag == "pg-local-auth") {
+    Result<pgwire::AuthMethod> method = pgwire::ParseAuthMethod(v);
+    if (!method.ok()) {
+      return absl::InvalidArgumentError(fmt::format(
+          "invalid value '{}' for {}: expected trust, password or scram-sha-256", v, raw.where));
+    }
+    (flag == "pg-auth" ? config.pgwire.auth.remote : config.pgwire.auth.local) = *method;
+  } else if (flag == "pg-users") {
+    Result<pgwire::UserTable> users = pgwire::UserTable::Parse(v);
+    if (!users.ok()) {
+      return absl::InvalidArgumentError(
+          fmt::format("invalid {}: {}", raw.where, users.status().message()));
+    }
+    config.pgwire.auth.users = std::move(*users);
   } else {
     return ApplyKafkaSetting(flag, raw, config);
   }
@@ -449,6 +480,10 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "schema-registry-listener") {
     return net::FormatHostPort(schema_registry.listen_host, schema_registry.listen_port);
   }
+  pgwire::PgServerOptions pg;
+  if (def.flag == "pg-listener") return net::FormatHostPort(pg.listen_host, pg.listen_port);
+  if (def.flag == "pg-auth") return std::string(pgwire::AuthMethodName(pg.auth.remote));
+  if (def.flag == "pg-local-auth") return std::string(pgwire::AuthMethodName(pg.auth.local));
   return "";
 }
 

@@ -26,6 +26,7 @@
 #include "kafka/server/kafka_server_options.h"
 #include "log/log_manager.h"
 #include "log/topic_config.h"
+#include "pgwire/pg_server_options.h"
 #include "registry/registry_server_options.h"
 
 namespace CLI {
@@ -61,6 +62,9 @@ struct ServerConfig {
   http::RestProxyOptions rest;
   // The schema registry: listener (disabled by an empty --schema-registry-listener).
   registry::SchemaRegistryServerOptions schema_registry;
+  // The PostgreSQL wire protocol server: listener (disabled by an empty --pg-listener) and
+  // authentication (--pg-auth, --pg-local-auth, --pg-users).
+  pgwire::PgServerOptions pgwire;
   // The topic commands' Kafka API address (--bootstrap-server); empty: the data directory,
   // or the Kafka API of the server that holds it.
   std::string bootstrap_server;

@@ -27,6 +27,7 @@
 #include "net/host_port.h"
 #include "registry/registry_server.h"
 #include "server/command.h"
+#include "server/pgwire_service.h"
 #include "server/schema_services.h"
 #include "server/signals.h"
 
@@ -138,6 +139,23 @@ Result<std::unique_ptr<registry::SchemaRegistryServer>> StartSchemaRegistry(
   return server;
 }
 
+// Starts the PostgreSQL wire protocol server on the open log, unless --pg-listener is empty.
+Result<std::unique_ptr<PgwireService>> StartPgwire(const ServerConfig& config,
+                                                   log::LogManager& log) {
+  if (!config.pgwire.enabled) {
+    OXBOW_LOG_INFO("pgwire: off (--pg-listener is empty)");
+    return std::unique_ptr<PgwireService>();
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<PgwireService> service,
+                   PgwireService::Start(config.pgwire, log));
+  const pgwire::AuthOptions& auth = config.pgwire.auth;
+  OXBOW_LOG_INFO("pgwire listening on {} (auth: {} on loopback, {} otherwise; {} user(s))",
+                 net::FormatHostPort(config.pgwire.listen_host, service->bound_port()),
+                 pgwire::AuthMethodName(auth.local), pgwire::AuthMethodName(auth.remote),
+                 auth.users.size());
+  return service;
+}
+
 Status Serve(const CommandContext& ctx) {
   // Before any thread starts (see signals.h).
   ASSIGN_OR_RETURN(std::unique_ptr<ShutdownSignals> signals, ShutdownSignals::Install());
@@ -168,12 +186,18 @@ Status Serve(const CommandContext& ctx) {
                    StartKafka(config, *log, schemas.get()));
   ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest,
                    StartRestProxy(config, *log, schemas.get()));
+  ASSIGN_OR_RETURN(std::unique_ptr<PgwireService> pgwire, StartPgwire(config, *log));
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
   OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
+  if (pgwire) {
+    pgwire->Stop();
+    pgwire.reset();
+    OXBOW_LOG_INFO("pgwire stopped");
+  }
   if (rest) {
     rest->Stop();
     rest.reset();
@@ -207,7 +231,8 @@ void AddServeCommand(CLI::App& root, CommandContext& ctx) {
       "Run the server on the data directory until SIGINT or SIGTERM: the log with its "
       "background maintenance (flushing, rolling, retention, compaction), the Kafka API "
       "(--kafka-listener, default 0.0.0.0:9092), the REST proxy (--rest-listener, default "
-      "0.0.0.0:8082) and the schema registry (--schema-registry-listener, default 0.0.0.0:8081).",
+      "0.0.0.0:8082), the schema registry (--schema-registry-listener, default 0.0.0.0:8081) and "
+      "the PostgreSQL wire protocol server (--pg-listener, default 0.0.0.0:6875).",
       [&ctx] { return Serve(ctx); });
   cmd->footer(
       "Exit status: 0 after a clean shutdown; 1 if the data directory cannot be opened (e.g. "

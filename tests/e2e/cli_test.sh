@@ -28,6 +28,7 @@ export OXBOW_DATA_DIR="$WORK/data"
 export OXBOW_KAFKA_LISTENER=127.0.0.1:0
 export OXBOW_REST_LISTENER=127.0.0.1:0
 export OXBOW_SCHEMA_REGISTRY_LISTENER=127.0.0.1:0
+export OXBOW_PG_LISTENER=127.0.0.1:0
 
 step() { echo "--- $*"; }
 fail() {
