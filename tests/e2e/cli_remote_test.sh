@@ -82,8 +82,9 @@ grep -q '^-$' "$OUT/describe-a.out" && fail "local describe has unknown sizes"
 grep -qE '^ +0 +0 +[0-9]+ +[0-9]+ +1$' "$OUT/describe-a.out" || fail "local describe: $(cat "$OUT/describe-a.out")"
 
 step "the same script against oxbow serve on another data directory (found by its lock)"
-# No schema registry: its _schemas topic would make the two `topic list` outputs differ.
-LISTENER=$OXBOW_KAFKA_LISTENER REGISTRY_LISTENER="" start_server
+# No schema registry and no pgwire: their _schemas and __oxbow_catalog topics would make the
+# two `topic list` outputs differ.
+LISTENER=$OXBOW_KAFKA_LISTENER REGISTRY_LISTENER="" PG_LISTENER="" start_server
 [ "$BROKER" = "127.0.0.1:$PORT" ] || fail "server listens on $BROKER, not port $PORT"
 OUT=$WORK/remote
 mkdir -p "$OUT"

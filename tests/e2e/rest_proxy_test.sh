@@ -18,8 +18,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/kafka_lib.sh"
 e2e_init rest
 
 # Topics are auto-created with 7 partitions, so that the known vectors spread out. No schema
-# registry: its _schemas topic would be listed by GET /topics, which is checked exactly.
+# registry and no pgwire: their _schemas and __oxbow_catalog topics would be listed by
+# GET /topics, which is checked exactly.
 REGISTRY_LISTENER=""
+PG_LISTENER=""
 start_server --default-partitions 7
 [ -n "$REST" ] || fail "no 'REST proxy listening on' line"
 KC=(kcat -b "$BROKER" -X socket.timeout.ms=10000 -m 10)
