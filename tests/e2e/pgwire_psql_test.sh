@@ -117,10 +117,10 @@ psql -X -h "${PG%:*}" -p "${PG##*:}" -U anyone -d oxbow -v VERBOSITY=verbose \
   -c 'SELECT pg_sleep(60)' >"$WORK/cancel.out" 2>"$WORK/cancel.err" &
 PSQL_PID=$!
 track_pid "$PSQL_PID"
-# psql sends the cancel only while its statement runs: signal until psql has finished.
+# psql sends a CancelRequest only while its statement runs (an earlier SIGINT just sets a
+# flag), and nothing outside the session says when that starts: signal until psql is done.
 for _ in $(seq 1 200); do
   kill -0 "$PSQL_PID" 2>/dev/null || break
-  grep -q 'pg_sleep' <(ps -o args= -p "$PSQL_PID" 2>/dev/null) || break
   kill -INT "$PSQL_PID" 2>/dev/null || true
   sleep 0.1
 done
