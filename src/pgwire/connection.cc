@@ -259,13 +259,12 @@ asio::awaitable<bool> PgConnection::Authenticate(const std::string& user) {
     if (absl::IsCancelled(first.status())) co_return false;
     Result<SaslInitialResponse> initial =
         first.ok() ? DecodeSaslInitial(*first) : Result<SaslInitialResponse>(first.status());
-    Result<std::string> server_first = initial.status();
-    if (initial.ok()) {
-      server_first =
-          initial->mechanism == "SCRAM-SHA-256"
-              ? exchange.ClientFirst(initial->data)
-              : ProtocolError(fmt::format("unsupported SASL mechanism \"{}\"", initial->mechanism));
-    }
+    Result<std::string> server_first =
+        !initial.ok() ? Result<std::string>(initial.status())
+        : initial->mechanism == "SCRAM-SHA-256"
+            ? exchange.ClientFirst(initial->data)
+            : Result<std::string>(ProtocolError(
+                  fmt::format("unsupported SASL mechanism \"{}\"", initial->mechanism)));
     if (!server_first.ok()) {
       result = server_first.status();
     } else {
