@@ -115,6 +115,7 @@ TEST_F(ConfigTest, EverySettingHasAFlagAVariableAndATomlKey) {
     if (def.flag == "log-segment-bytes") value = "1000";
     if (def.flag == "kafka-advertised-listener") value = "broker.example.com:19092";
     if (def.flag == "bootstrap-server") value = "localhost:9092";
+    if (def.flag == "pg-users") value = "alice:secret";
     if (def.kind == SettingKind::kBool) value = "false";
     std::string toml_value = def.kind == SettingKind::kString ? "\"" + value + "\"" : value;
     std::string path = TomlPath(def);
