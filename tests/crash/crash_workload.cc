@@ -54,8 +54,9 @@ constexpr log::Compression kCodecs[] = {log::Compression::kNone, log::Compressio
 log::BatchOptions OptionsFor(int32_t partition, int64_t seq, log::Compression codec) {
   log::BatchOptions o;
   o.compression = codec;
-  o.producer_id = ProducerId(kProducerIdBase + partition);
-  o.producer_epoch = ProducerEpoch(0);
+  // Not an idempotent producer (the log would check the sequence numbers); the batch's
+  // identity rides in fields the log stores as received without interpreting them.
+  o.partition_leader_epoch = LeaderEpoch(static_cast<int32_t>(kProducerIdBase + partition));
   o.base_sequence = static_cast<int32_t>(seq);
   return o;
 }
@@ -94,7 +95,9 @@ Result<ByteBuffer> BuildBatch(int32_t partition, int64_t seq, const WorkloadShap
 }
 
 int64_t SeqOf(const log::BatchHeader& header, int32_t partition) {
-  if (header.producer_id != ProducerId(kProducerIdBase + partition)) return -1;
+  if (header.partition_leader_epoch !=
+      LeaderEpoch(static_cast<int32_t>(kProducerIdBase + partition)))
+    return -1;
   return header.base_sequence;
 }
 

@@ -3,9 +3,10 @@
 // from a PRNG seeded with (p, seq). A verifier can therefore regenerate whatever a killed
 // writer appended, acknowledged or not, and compare it byte for byte.
 //
-// Every batch carries its identity in the idempotent-producer fields the log stores but does
-// not interpret: producer id = kProducerIdBase + partition, base sequence = seq. A reader that
-// finds a batch in the log knows which one it is supposed to be.
+// Every batch carries its identity in header fields the log stores but does not interpret
+// (the batches are not an idempotent producer's: producer id -1, so the base sequence is not
+// checked): partition leader epoch = kProducerIdBase + partition, base sequence = seq. A
+// reader that finds a batch in the log knows which one it is supposed to be.
 #pragma once
 
 #include <cstdint>
