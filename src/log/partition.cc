@@ -288,10 +288,13 @@ void Partition::RequestDurable(Offset end, std::function<void(Status)> done) {
   for (bool more = true; more;) {
     Status s = SyncUpTo(std::nullopt, /*force_recovery_point=*/false);
     Offset hw = high_watermark();
-    Offset log_end = active_segment()->next_offset();
     std::vector<std::pair<std::function<void(Status)>, Status>> finished;
     {
       absl::MutexLock lock(&durable_mu_);
+      // Read under the lock: every waiter queued by now wrote its batches before queueing,
+      // so none can lie past this log end unless it was never written. (Read before the
+      // lock, a waiter that wrote and queued in between looked unwritten.)
+      Offset log_end = active_segment()->next_offset();
       auto keep = durable_waiters_.begin();
       for (auto& [waiter_end, waiter_done] : durable_waiters_) {
         if (!s.ok()) {
