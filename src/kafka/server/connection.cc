@@ -12,6 +12,7 @@
 #include "base/logging.h"
 #include "fmt/format.h"
 #include "kafka/server/request_header.h"
+#include "net/listener.h"
 
 namespace oxbow::kafka {
 namespace {
@@ -34,16 +35,10 @@ bool QuietError(const boost::system::error_code& ec) {
 std::string PeerOf(const tcp::socket& socket) {
   boost::system::error_code ec;
   tcp::endpoint remote = socket.remote_endpoint(ec);
-  return ec ? std::string("unknown peer") : FormatEndpoint(remote);
+  return ec ? std::string("unknown peer") : net::FormatEndpoint(remote);
 }
 
 }  // namespace
-
-std::string FormatEndpoint(const tcp::endpoint& endpoint) {
-  const asio::ip::address& a = endpoint.address();
-  return a.is_v6() ? fmt::format("[{}]:{}", a.to_string(), endpoint.port())
-                   : fmt::format("{}:{}", a.to_string(), endpoint.port());
-}
 
 Connection::Connection(tcp::socket socket, Deps deps)
     : socket_(std::move(socket)),

@@ -108,7 +108,4 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<uint8_t> spare_;  // a request buffer kept for reuse
 };
 
-// "ip:port", with the IPv6 address in brackets.
-std::string FormatEndpoint(const boost::asio::ip::tcp::endpoint& endpoint);
-
 }  // namespace oxbow::kafka
