@@ -1,0 +1,128 @@
+// The streaming SQL engine of a server: runs every materialized view of the catalog as a
+// pipeline (src/stream) over the log, executes DDL (starting and stopping views with it),
+// INSERT, and ad-hoc SELECTs over tables, streams and views.
+//
+// Views:
+//   - Each materialized view is a Pipeline compiled from its plan (dataflow_builder.h),
+//     driven by its own thread (view_runner.h). It starts from the earliest offset of its
+//     sources (history first, then live), is woken by appends to the topics it reads, and
+//     checkpoints every `checkpoint_interval` into the engine's RocksDB state store
+//     (<data>/state), so a restart resumes where the last checkpoint stopped (exactly-once,
+//     docs/design/dataflow.md).
+//   - A view reading another materialized view compiles the other's plan into its own
+//     pipeline (its state is its own): views never wait for each other, and each is
+//     exactly-once on its own.
+//   - A view whose pipeline fails (an operator error such as numeric overflow in an
+//     aggregate) stops; its status says why, and it restarts from its last checkpoint when the
+//     engine is opened again. Records that cannot be decoded do not stop a view: they go to
+//     the source topic's dead-letter topic.
+//
+// Reading: ReadView returns the view's current content (what its pipeline has processed so
+// far, possibly ahead of the last checkpoint). WaitForViews blocks until every running view
+// has consumed its sources up to their ends as of the call — what a test or a client that
+// just produced waits on instead of sleeping.
+//
+// Ad-hoc SELECT compiles the query like a view but over a private in-memory state store,
+// reads every source up to its current end (materialized views: their current content),
+// then sorts and limits. One snapshot per source; not isolated across sources.
+//
+// Thread safety: every method may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "log/log_manager.h"
+#include "sql/catalog.h"
+#include "sql/ddl.h"
+#include "sql/statement.h"
+#include "sql/types/value.h"
+
+namespace oxbow::engine {
+
+struct EngineOptions {
+  // Both outlive the engine.
+  log::LogManager* log = nullptr;
+  sql::Catalog* catalog = nullptr;
+  // The RocksDB state store's directory (created if missing). Empty: an in-memory store
+  // (tests; nothing survives the engine).
+  std::string state_dir;
+  std::chrono::milliseconds checkpoint_interval{1000};
+  // Start the catalog's materialized views in Open (false: views exist but do not run,
+  // e.g. for `oxbow` commands that only inspect).
+  bool run_views = true;
+};
+
+// A query's answer: column names and types, then rows of values.
+struct QueryResult {
+  std::vector<std::string> column_names;
+  std::vector<sql::Type> column_types;
+  std::vector<std::vector<sql::Value>> rows;
+};
+
+struct ViewStatus {
+  std::string name;
+  enum class State : uint8_t { kRunning, kFailed, kStopped } state = State::kRunning;
+  std::string error;        // why it failed
+  uint64_t epoch = 0;       // checkpoints committed
+  uint64_t records_in = 0;  // records consumed since the engine started
+  // Sum over the view's source partitions of (high watermark − next offset to read).
+  uint64_t lag = 0;
+};
+
+class Engine {
+ public:
+  // Opens the state store and starts every materialized view of the catalog (unless
+  // !run_views). A view that cannot be compiled or restored is reported as failed in
+  // Views() and logged; it does not fail Open. Errors: the state store's.
+  static Result<std::unique_ptr<Engine>> Open(EngineOptions options);
+  // Stops every view (after a last checkpoint) and closes the store.
+  ~Engine();
+
+  // Whether Execute handles `statement`: DDL (sql/ddl.h), INSERT and SELECT.
+  static bool Handles(const sql::Statement& statement);
+
+  // Executes DDL, INSERT (command tag "INSERT 0 n") or SELECT (rows as text, for callers
+  // that want a StatementResult; pgwire uses Query for typed rows). CREATE MATERIALIZED VIEW
+  // starts the view; DROP stops dropped views and deletes their state.
+  Result<sql::StatementResult> Execute(const sql::Statement& statement);
+
+  // Runs an ad-hoc SELECT (the statement's query) and returns its rows. Errors: the
+  // binder's (42P01, 42703, …), 0A000 for what ad-hoc queries cannot do yet, execution
+  // errors (22003, …). `cancel`, when given and set, stops the query with 57014.
+  Result<QueryResult> Query(const sql::Statement& statement,
+                            const std::atomic<bool>* cancel = nullptr);
+
+  // INSERT INTO table [(cols)] VALUES … / SELECT …: encodes each row in the table's format
+  // and appends it to the table's topic (keyed by the primary key for changelog tables).
+  // Returns the number of rows written. Errors: 42P01, 42809 (not a table), 42703, 42804
+  // and 23502 (NULL in a NOT NULL or key column), 0A000 for formats INSERT cannot write.
+  Result<uint64_t> Insert(const sql::Statement& statement);
+
+  // The current content of materialized view `name` (rows in no particular order), with
+  // its column names and types. 42P01 when there is no such view; 55000 when it failed.
+  Result<QueryResult> ReadView(const std::string& name);
+
+  // Waits until every running view has consumed its sources up to the ends they had when
+  // this was called, or `timeout` passes (DeadlineExceeded naming the views behind). A
+  // failed view is an error (FailedPrecondition with its reason).
+  Status WaitForViews(std::chrono::milliseconds timeout);
+
+  // Every materialized view's status, sorted by name.
+  std::vector<ViewStatus> Views() const;
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace oxbow::engine
