@@ -107,7 +107,7 @@ Status LogManager::OpenPartitions(Topic& topic, int32_t count) {
       return Status(p.status().code(), fmt::format("opening partition {}-{}: {}", topic.name, i,
                                                    p.status().message()));
     }
-    if (append_observer_) (*p)->set_append_observer(append_observer_);
+    (*p)->set_append_observer([this](const Partition& p) { NotifyAppend(p); });
     topic.partitions.push_back(std::move(*p));
   }
   return absl::OkStatus();
@@ -223,12 +223,14 @@ Status LogManager::AlterTopicConfig(const std::string& name, const ConfigMap& ch
   return absl::OkStatus();
 }
 
-void LogManager::SetAppendObserver(Partition::AppendObserver observer) {
-  absl::MutexLock lock(&mu_);
-  append_observer_ = observer;
-  for (auto& [name, topic] : topics_) {
-    for (auto& p : topic->partitions) p->set_append_observer(observer);
-  }
+void LogManager::AddAppendObserver(Partition::AppendObserver observer) {
+  absl::MutexLock lock(&observers_mu_);
+  observers_.push_back(std::move(observer));
+}
+
+void LogManager::NotifyAppend(const Partition& partition) {
+  absl::ReaderMutexLock lock(&observers_mu_);
+  for (const Partition::AppendObserver& observer : observers_) observer(partition);
 }
 
 std::vector<std::string> LogManager::ListTopics() const {

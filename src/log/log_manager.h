@@ -86,9 +86,11 @@ class LogManager {
   const LogOptions& options() const { return options_; }
   io::FileSystem& file_system() const { return fs_; }
 
-  // Installs `observer` on every partition, present and future (see
-  // Partition::set_append_observer). Call once, before clients can append.
-  void SetAppendObserver(Partition::AppendObserver observer);
+  // Adds `observer`, called after every append to any partition, present and future (see
+  // Partition::set_append_observer: on the appending thread, without the log's locks held;
+  // it must be quick). Several components watch appends (Fetch long polls, the SQL engine's
+  // views); observers cannot be removed, so they must outlive the log's last append.
+  void AddAppendObserver(Partition::AppendObserver observer);
 
   // Starts the maintenance thread.
   void StartBackground();
@@ -123,7 +125,11 @@ class LogManager {
 
   mutable absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<Topic>> topics_ ABSL_GUARDED_BY(mu_);
-  Partition::AppendObserver append_observer_ ABSL_GUARDED_BY(mu_);
+  // Every partition's observer calls each of these (under a reader lock: appends from many
+  // threads, additions rare).
+  void NotifyAppend(const Partition& partition);
+  mutable absl::Mutex observers_mu_;
+  std::vector<Partition::AppendObserver> observers_ ABSL_GUARDED_BY(observers_mu_);
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

@@ -61,4 +61,20 @@ class Operator {
   std::vector<std::pair<Operator*, int>> outputs_;
 };
 
+// An operator without inputs that the pipeline polls: a topic's Source, constant rows.
+class SourceOperator : public Operator {
+ public:
+  using Operator::Operator;
+
+  // Emits what is new (one chunk, pushed through the DAG before returning). Returns the
+  // number of records consumed: 0 when there was nothing new.
+  virtual Result<size_t> Poll() = 0;
+  // Whether there is nothing left to read now.
+  virtual bool CaughtUp() const = 0;
+  // A source has no inputs: FailedPrecondition.
+  Status Process(int, const sql::Chunk&) override {
+    return absl::FailedPreconditionError("a source has no inputs");
+  }
+};
+
 }  // namespace oxbow::stream

@@ -33,17 +33,20 @@ Status Pipeline::Checkpoint() {
   batch->Put(options_.id, kEpochKey, value);
   RETURN_IF_ERROR(store_.Commit(*batch));
   ++epoch_;
+  consumed_since_checkpoint_ = 0;
   last_checkpoint_ = std::chrono::steady_clock::now();
   return Status();
 }
 
 Result<size_t> Pipeline::Step() {
   size_t consumed = 0;
-  for (Source* s : sources_) {
+  for (SourceOperator* s : sources_) {
     ASSIGN_OR_RETURN(size_t n, s->Poll());
     consumed += n;
   }
-  if (std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval) {
+  consumed_since_checkpoint_ += consumed;
+  if (consumed_since_checkpoint_ > 0 &&
+      std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval) {
     RETURN_IF_ERROR(Checkpoint());
   }
   return consumed;
@@ -52,7 +55,7 @@ Result<size_t> Pipeline::Step() {
 Status Pipeline::RunUntilCaughtUp() {
   while (true) {
     bool caught_up = true;
-    for (Source* s : sources_) caught_up &= s->CaughtUp();
+    for (SourceOperator* s : sources_) caught_up &= s->CaughtUp();
     if (caught_up) break;
     RETURN_IF_ERROR(Step().status());
   }

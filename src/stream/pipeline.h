@@ -47,15 +47,16 @@ class Pipeline {
   T* Add(std::unique_ptr<T> op) {
     T* raw = op.get();
     operators_.push_back(std::move(op));
-    if constexpr (std::is_same_v<T, Source>) sources_.push_back(raw);
+    if constexpr (std::is_base_of_v<SourceOperator, T>) sources_.push_back(raw);
     return raw;
   }
   void Connect(Operator* from, Operator* to, int port = 0) { from->AddOutput(to, port); }
 
   // Loads the last checkpoint (a fresh store: empty state, sources at the log start).
   Status Restore();
-  // Polls every source once and checkpoints when the interval has passed. Returns the
-  // records consumed (0: no source had anything new).
+  // Polls every source once and checkpoints when the interval has passed and something was
+  // consumed since the last checkpoint. Returns the records consumed (0: no source had
+  // anything new).
   Result<size_t> Step();
   // Polls until every source has read up to its partitions' high watermarks, then
   // checkpoints. For tests, benchmarks and bounded (batch) runs.
@@ -72,7 +73,9 @@ class Pipeline {
   PipelineOptions options_;
   StateStore& store_;
   std::vector<std::unique_ptr<Operator>> operators_;
-  std::vector<Source*> sources_;
+  std::vector<SourceOperator*> sources_;
+  // Records consumed since the last checkpoint: an idle pipeline does not checkpoint.
+  uint64_t consumed_since_checkpoint_ = 0;
   uint64_t epoch_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_;
 };

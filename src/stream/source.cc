@@ -23,7 +23,7 @@ std::string_view AsText(ByteView bytes) {
 }  // namespace
 
 Source::Source(SourceOptions options)
-    : Operator("Source(" + options.topic + ")", TypesOf(options.columns)),
+    : SourceOperator("Source(" + options.topic + ")", TypesOf(options.columns)),
       options_(std::move(options)),
       next_(options_.partitions.size(), Offset(0)),
       decoder_(options_.columns) {
@@ -33,10 +33,6 @@ Source::Source(SourceOptions options)
 }
 
 Source::~Source() = default;
-
-Status Source::Process(int, const sql::Chunk&) {
-  return absl::FailedPreconditionError("a source has no inputs");
-}
 
 bool Source::CaughtUp() const {
   for (size_t i = 0; i < next_.size(); ++i) {

@@ -35,7 +35,7 @@ struct SourceOptions {
   uint64_t max_read_bytes = 1 << 20;
 };
 
-class Source final : public Operator {
+class Source final : public SourceOperator {
  public:
   explicit Source(SourceOptions options);
   ~Source() override;
@@ -43,17 +43,15 @@ class Source final : public Operator {
   // Reads what the next partition (round robin) has, up to max_read_bytes, and emits it as
   // one chunk. Returns the number of records consumed (0: nothing new in any partition).
   // Errors: from the log (I/O, DataLoss), from the error sink, and from downstream operators.
-  Result<size_t> Poll();
+  Result<size_t> Poll() override;
   // Offsets are the state: see the header comment.
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
-  // A source has no inputs: FailedPrecondition.
-  Status Process(int port, const sql::Chunk& chunk) override;
 
   // The next offset to read of partition index `i` (of options.partitions).
   Offset next_offset(size_t i) const { return next_[i]; }
   // Whether every partition has been read up to its high watermark.
-  bool CaughtUp() const;
+  bool CaughtUp() const override;
 
  private:
   Result<size_t> PollPartition(size_t i);

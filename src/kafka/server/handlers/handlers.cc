@@ -13,7 +13,7 @@ void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
   // Fetch long polls wake on appends, whoever makes them (Produce, or later the SQL
   // engine's sinks), so the notifier hangs off the log itself.
   ctx.notifier = std::make_shared<AppendNotifier>();
-  deps.log->SetAppendObserver(
+  deps.log->AddAppendObserver(
       [notifier = ctx.notifier](const log::Partition& p) { notifier->Notify(p.topic(), p.id()); });
   const KafkaServerOptions* options = deps.options;
   ctx.advertised = [options] {
