@@ -38,9 +38,12 @@ Result<Value> FromInt(const SourceColumn& c, int64_t v, std::string_view token) 
     case TypeId::kInt64:
       return Value::Int64(v);
     case TypeId::kFloat32:
-      return Value::Float32(static_cast<float>(v));
-    case TypeId::kFloat64:
-      return Value::Float64(static_cast<double>(v));
+    case TypeId::kFloat64: {
+      // "-0" is an integer to the parser; the float keeps its sign (what to_json writes).
+      double d = (v == 0 && token.starts_with('-')) ? -0.0 : static_cast<double>(v);
+      if (c.type.id() == TypeId::kFloat32) return Value::Float32(static_cast<float>(d));
+      return Value::Float64(d);
+    }
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz: {
       int64_t micros;
