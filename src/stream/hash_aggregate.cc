@@ -76,6 +76,10 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
           fmt::format("{}: a group received more deletes than inserts", name()));
     }
     for (size_t a = 0; a < aggregates_.size(); ++a) {
+      if (int f = aggregates_[a].filter; f >= 0) {
+        const sql::ColumnVector& pass = chunk.column(f);
+        if (pass.IsNull(row) || pass.Get<uint8_t>(row) == 0) continue;
+      }
       args.clear();
       for (int c : aggregates_[a].args) args.push_back(&chunk.column(c));
       RETURN_IF_ERROR(g.states[a]->Add(args, row, weight));

@@ -28,6 +28,9 @@ namespace oxbow::stream {
 struct AggregateCall {
   sql::AggregateFunction function;
   std::vector<int> args;  // input columns, already of function.arg_types
+  // A boolean input column: only rows where it is true reach the aggregate (FILTER (WHERE
+  // …)); -1 for none.
+  int filter = -1;
 };
 
 class HashAggregate final : public Operator {

@@ -50,6 +50,8 @@ class Source final : public SourceOperator {
 
   // The next offset to read of partition index `i` (of options.partitions).
   Offset next_offset(size_t i) const { return next_[i]; }
+  size_t num_partitions() const { return options_.partitions.size(); }
+  const log::Partition& partition(size_t i) const { return *options_.partitions[i]; }
   // Whether every partition has been read up to its high watermark.
   bool CaughtUp() const override;
 

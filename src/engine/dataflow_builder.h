@@ -1,0 +1,77 @@
+// Plan → dataflow: turns a logical plan (sql/plan.h) into operators of a stream::Pipeline.
+//
+//   Scan of a stream         Source (its topic's partitions; append-only inserts)
+//   Scan of a changelog      Source (keyed upserts, tombstones) → UpsertTable
+//   Scan of a mat. view      in a view: the other view's plan compiled in place (its own
+//                            operators and state); in an ad-hoc query: a ConstantSource of
+//                            the view's current rows
+//   (a scan's column subset and pushed-down filter: Project and Filter after it)
+//   Values                   ConstantSource
+//   Filter / Project         Filter / Project
+//   Aggregate                HashAggregate (FILTER (WHERE …) supported)
+//   Join                     HashJoin, or StreamTableJoin for a temporal join; key
+//                            expressions that are not plain columns are computed by a Project
+//                            before the join; an inner join's residual is a Filter after it
+//   UnionAll / Distinct      UnionAll / Distinct
+//   TopN                     TopN (the row number is not materialized, see below)
+//
+// Not compiled (0A000 with the construct named): windows (TUMBLE/HOP/SESSION), Sort and
+// Limit anywhere but at the top of an ad-hoc query (the caller strips those), a LEFT JOIN
+// with non-equality conditions in ON, a ROW_NUMBER() value used in the output (Top-N keeps
+// rows, not their ranks: a rank would turn one insert into updates of every row below it),
+// and sources in formats other than JSON until they are supported.
+//
+// State ids: every stateful operator gets the next id of the context's range; a view's
+// range is fixed by its catalog oid so its state survives restarts (engine.cc).
+//
+// Thread safety: building is single-threaded; the catalog is read through snapshots.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "log/log_manager.h"
+#include "sql/catalog.h"
+#include "sql/plan.h"
+#include "stream/error_sink.h"
+#include "stream/pipeline.h"
+#include "stream/source.h"
+
+namespace oxbow::engine {
+
+struct DataflowContext {
+  log::LogManager* log = nullptr;
+  const sql::Catalog* catalog = nullptr;
+  stream::ErrorSink* errors = nullptr;  // for sources' undecodable records
+  // State ids to hand out: [next_state_id, end_state_id).
+  stream::StateId next_state_id = 0;
+  stream::StateId end_state_id = 0;
+  // Ad-hoc queries: the current rows of a materialized view. Null in a view's pipeline,
+  // where a materialized view read is compiled from its plan.
+  std::function<Result<std::vector<std::vector<sql::Value>>>(const std::string& view)> view_rows;
+};
+
+struct Dataflow {
+  // Emits the plan's rows (connect a sink to it).
+  stream::Operator* output = nullptr;
+  std::vector<sql::Type> types;
+  // The topic sources, for progress and lag.
+  std::vector<stream::Source*> sources;
+  // The topics read, for wake-ups.
+  std::vector<std::string> topics;
+};
+
+// Adds the operators computing `plan` to `pipeline`. Errors: 0A000 for what is not compiled
+// (see above), NotFound when a table's topic no longer exists, ResourceExhausted when the
+// context's state ids run out, and the binder's errors when a materialized view read must be
+// re-planned.
+Result<Dataflow> BuildDataflow(const sql::PlanNode& plan, DataflowContext& context,
+                               stream::Pipeline& pipeline);
+
+// Plans materialized view `object`'s query as the view (binder with materialized_view).
+Result<sql::PlanPtr> PlanMaterializedView(const sql::CatalogObject& object,
+                                          const sql::Catalog& catalog);
+
+}  // namespace oxbow::engine

@@ -1,0 +1,380 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/synchronization/mutex.h"
+#include "base/logging.h"
+#include "engine/adhoc_query.h"
+#include "engine/dataflow_builder.h"
+#include "engine/view_runner.h"
+#include "fmt/format.h"
+#include "sql/binder.h"
+#include "sql/sql_error.h"
+#include "stream/materialized_view.h"
+#include "stream/state_store.h"
+
+namespace oxbow::engine {
+namespace {
+
+// State ids: the engine's own namespace below kViewIdSpan; a view with catalog oid N owns
+// [N * kViewIdSpan, (N + 1) * kViewIdSpan): its pipeline's epoch at the first id, then one id
+// per stateful operator. Oids are never reused while an object lives, and a dropped view's
+// range is deleted with it (or by the sweep in Open after a crash in between).
+constexpr stream::StateId kViewIdSpan = 4096;
+constexpr stream::StateId kEngineStateId = 1;
+constexpr uint32_t kMaxViewOid = (0xFFFFFFFFu / kViewIdSpan) - 1;
+
+std::string ViewMetaKey(uint32_t oid) { return fmt::format("view/{:010d}", oid); }
+
+// Reports undecodable records to the log (until a dead-letter sink replaces it).
+class LoggingErrorSink final : public stream::ErrorSink {
+ public:
+  Status Report(stream::RecordError error) override {
+    OXBOW_LOG_WARN("{}-{}@{}: record skipped: {}", error.topic, error.partition.value(),
+                   error.offset.value(), error.reason);
+    return Status();
+  }
+};
+
+}  // namespace
+
+// The log's append observer outlives the engine (observers cannot be removed): it reaches the
+// engine through this hub, which the engine detaches when it goes.
+struct AppendHub {
+  absl::Mutex mu;
+  std::map<std::string, ViewRunner*>* runners ABSL_GUARDED_BY(mu) = nullptr;
+};
+
+struct Engine::Impl {
+  EngineOptions options;
+  std::unique_ptr<stream::StateStore> store;
+  std::unique_ptr<sql::DdlExecutor> ddl;
+  LoggingErrorSink errors;
+  std::shared_ptr<AppendHub> hub = std::make_shared<AppendHub>();
+
+  // Serializes DDL with the starting and stopping of views (Reconcile).
+  absl::Mutex ddl_mu;
+  // The running views, by name; guarded by hub->mu (the append observer reads it).
+  std::map<std::string, ViewRunner*> runners;
+  std::map<std::string, std::unique_ptr<ViewRunner>> owned ABSL_GUARDED_BY(ddl_mu);
+  // Views that could not be started: name → why.
+  std::map<std::string, Status> failed ABSL_GUARDED_BY(hub->mu);
+
+  Status SweepDroppedState();
+  Status StartView(const sql::CatalogObject& object);
+  void StopView(const std::string& name, bool delete_state);
+  // Starts the catalog's views that are not running and stops those the catalog no longer
+  // has (DROP), deleting their state.
+  void Reconcile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(ddl_mu);
+  Status DeleteViewState(uint32_t oid);
+  // Compiles `plan` into a throwaway pipeline: the errors a view would fail with.
+  Status CheckCompiles(const sql::PlanNode& plan);
+  ViewRunner* FindRunner(const std::string& name);
+};
+
+Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
+  if (options.log == nullptr || options.catalog == nullptr) {
+    return absl::InvalidArgumentError("engine: a log and a catalog are required");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (options.state_dir.empty()) {
+    impl->store = stream::NewMemoryStateStore();
+  } else {
+    ASSIGN_OR_RETURN(impl->store, stream::OpenRocksDbStateStore(options.state_dir));
+  }
+  impl->ddl = std::make_unique<sql::DdlExecutor>(*options.catalog, options.log);
+  RETURN_IF_ERROR(impl->SweepDroppedState());
+  {
+    absl::MutexLock lock(&impl->hub->mu);
+    impl->hub->runners = &impl->runners;
+  }
+  options.log->AddAppendObserver([hub = impl->hub](const log::Partition& p) {
+    absl::ReaderMutexLock lock(&hub->mu);
+    if (hub->runners == nullptr) return;
+    for (auto& [name, runner] : *hub->runners) runner->OnAppend(p.topic());
+  });
+  std::unique_ptr<Engine> engine(new Engine(std::move(impl)));
+  if (options.run_views) {
+    absl::MutexLock lock(&engine->impl_->ddl_mu);
+    engine->impl_->Reconcile();
+  }
+  return engine;
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Engine::~Engine() {
+  absl::MutexLock lock(&impl_->ddl_mu);
+  {
+    absl::MutexLock hub_lock(&impl_->hub->mu);
+    impl_->hub->runners = nullptr;
+    impl_->runners.clear();
+  }
+  for (auto& [name, runner] : impl_->owned) runner->Stop(/*checkpoint=*/true);
+  impl_->owned.clear();
+}
+
+Status Engine::Impl::SweepDroppedState() {
+  std::vector<uint32_t> dead;
+  RETURN_IF_ERROR(store->Scan(kEngineStateId, "view/", [&](std::string_view key, std::string_view) {
+    uint32_t oid = static_cast<uint32_t>(std::stoul(std::string(key.substr(5))));
+    bool live = false;
+    for (const sql::CatalogObjectPtr& o :
+         options.catalog->List(sql::ObjectType::kMaterializedView)) {
+      live |= o->oid == oid;
+    }
+    if (!live) dead.push_back(oid);
+    return Status();
+  }));
+  for (uint32_t oid : dead) RETURN_IF_ERROR(DeleteViewState(oid));
+  return Status();
+}
+
+Status Engine::Impl::DeleteViewState(uint32_t oid) {
+  std::unique_ptr<stream::StateWriteBatch> batch = store->NewBatch();
+  for (stream::StateId id = oid * kViewIdSpan; id < (oid + 1) * kViewIdSpan; ++id) {
+    batch->DeleteAll(id);
+  }
+  batch->Delete(kEngineStateId, ViewMetaKey(oid));
+  return store->Commit(*batch);
+}
+
+Status Engine::Impl::StartView(const sql::CatalogObject& object) {
+  if (object.oid > kMaxViewOid) {
+    return absl::ResourceExhaustedError(
+        fmt::format("materialized view \"{}\": oid {} is too large", object.name, object.oid));
+  }
+  ASSIGN_OR_RETURN(sql::PlanPtr plan, PlanMaterializedView(object, *options.catalog));
+  stream::StateId base = object.oid * kViewIdSpan;
+  stream::PipelineOptions po;
+  po.id = base;
+  po.checkpoint_interval = options.checkpoint_interval;
+  auto pipeline = std::make_unique<stream::Pipeline>(po, *store);
+  DataflowContext context;
+  context.log = options.log;
+  context.catalog = options.catalog;
+  context.errors = &errors;
+  context.next_state_id = base + 1;
+  context.end_state_id = base + kViewIdSpan - 1;
+  ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(*plan, context, *pipeline));
+  stream::MaterializedView* sink = pipeline->Add(
+      std::make_unique<stream::MaterializedView>(base + kViewIdSpan - 1, dataflow.types));
+  pipeline->Connect(dataflow.output, sink);
+  // Record the view's range before it writes state, so a drop after a crash finds it.
+  {
+    std::unique_ptr<stream::StateWriteBatch> batch = store->NewBatch();
+    batch->Put(kEngineStateId, ViewMetaKey(object.oid), object.name);
+    RETURN_IF_ERROR(store->Commit(*batch));
+  }
+  RETURN_IF_ERROR(pipeline->Restore());
+  auto runner =
+      std::make_unique<ViewRunner>(object.name, object.oid, std::move(pipeline),
+                                   std::move(dataflow), sink, options.checkpoint_interval);
+  ViewRunner* raw = runner.get();
+  owned[object.name] = std::move(runner);
+  {
+    absl::MutexLock lock(&hub->mu);
+    runners[object.name] = raw;
+    failed.erase(object.name);
+  }
+  raw->Start();
+  return Status();
+}
+
+void Engine::Impl::StopView(const std::string& name, bool delete_state) {
+  auto it = owned.find(name);
+  if (it == owned.end()) return;
+  {
+    absl::MutexLock lock(&hub->mu);
+    runners.erase(name);
+  }
+  it->second->Stop(/*checkpoint=*/!delete_state);
+  owned.erase(it);
+}
+
+void Engine::Impl::Reconcile() {
+  std::vector<sql::CatalogObjectPtr> views =
+      options.catalog->List(sql::ObjectType::kMaterializedView);
+  // Stop views that were dropped (or dropped and created again: a new oid).
+  std::vector<std::string> stale;
+  for (auto& [name, runner] : owned) {
+    sql::CatalogObjectPtr now = options.catalog->Find(name);
+    bool live = now != nullptr && now->type == sql::ObjectType::kMaterializedView;
+    if (!live || runner->oid() != now->oid) stale.push_back(name);
+  }
+  for (const std::string& name : stale) {
+    uint32_t oid = owned[name]->oid();
+    StopView(name, /*delete_state=*/true);
+    if (Status s = DeleteViewState(oid); !s.ok()) {
+      OXBOW_LOG_ERROR("deleting the state of dropped view \"{}\": {}", name, s.ToString());
+    }
+  }
+  {
+    absl::MutexLock lock(&hub->mu);
+    for (auto it = failed.begin(); it != failed.end();) {
+      it = options.catalog->Find(it->first) == nullptr ? failed.erase(it) : std::next(it);
+    }
+  }
+  for (const sql::CatalogObjectPtr& view : views) {
+    if (owned.contains(view->name)) continue;
+    {
+      absl::MutexLock lock(&hub->mu);
+      if (failed.contains(view->name)) continue;
+    }
+    if (Status s = StartView(*view); !s.ok()) {
+      OXBOW_LOG_ERROR("materialized view \"{}\" cannot run: {}", view->name, s.ToString());
+      absl::MutexLock lock(&hub->mu);
+      failed[view->name] = s;
+    }
+  }
+}
+
+Status Engine::Impl::CheckCompiles(const sql::PlanNode& plan) {
+  std::unique_ptr<stream::StateStore> scratch = stream::NewMemoryStateStore();
+  stream::Pipeline pipeline(stream::PipelineOptions{}, *scratch);
+  DataflowContext context;
+  context.log = options.log;
+  context.catalog = options.catalog;
+  context.errors = &errors;
+  context.next_state_id = 1;
+  context.end_state_id = kViewIdSpan - 1;
+  return BuildDataflow(plan, context, pipeline).status();
+}
+
+ViewRunner* Engine::Impl::FindRunner(const std::string& name) {
+  absl::ReaderMutexLock lock(&hub->mu);
+  auto it = runners.find(name);
+  return it == runners.end() ? nullptr : it->second;
+}
+
+bool Engine::Handles(const sql::Statement& statement) {
+  return sql::DdlExecutor::Handles(statement) || statement.As<sql::SelectStatement>() != nullptr ||
+         statement.As<sql::InsertStatement>() != nullptr;
+}
+
+Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
+  if (statement.As<sql::SelectStatement>() != nullptr) {
+    ASSIGN_OR_RETURN(QueryResult q, Query(statement));
+    sql::StatementResult result;
+    result.command_tag = fmt::format("SELECT {}", q.rows.size());
+    result.column_names = q.column_names;
+    for (const std::vector<sql::Value>& row : q.rows) {
+      std::vector<std::optional<std::string>> text;
+      for (const sql::Value& v : row) {
+        text.push_back(v.is_null() ? std::nullopt : std::optional<std::string>(v.ToString()));
+      }
+      result.rows.push_back(std::move(text));
+    }
+    return result;
+  }
+  if (statement.As<sql::InsertStatement>() != nullptr) {
+    ASSIGN_OR_RETURN(uint64_t n, Insert(statement));
+    sql::StatementResult result;
+    result.command_tag = fmt::format("INSERT 0 {}", n);
+    return result;
+  }
+  absl::MutexLock lock(&impl_->ddl_mu);
+  if (const auto* create = statement.As<sql::CreateViewStatement>();
+      create != nullptr && create->materialized) {
+    // Refuse a view that cannot run before it is recorded (the binder's own errors are
+    // reported by the DDL executor, positioned).
+    sql::PlanOptions options;
+    options.materialized_view = true;
+    Result<sql::PlanPtr> plan =
+        sql::PlanQuery(*create->query, statement, *impl_->options.catalog, options);
+    if (plan.ok()) RETURN_IF_ERROR(impl_->CheckCompiles(**plan));
+  }
+  Result<sql::StatementResult> result = impl_->ddl->Execute(statement);
+  if (impl_->options.run_views) impl_->Reconcile();
+  return result;
+}
+
+Result<QueryResult> Engine::Query(const sql::Statement& statement,
+                                  const std::atomic<bool>* cancel) {
+  const auto* select = statement.As<sql::SelectStatement>();
+  if (select == nullptr) {
+    return absl::InvalidArgumentError("engine: Query needs a SELECT statement");
+  }
+  ASSIGN_OR_RETURN(sql::PlanPtr plan,
+                   sql::PlanQuery(*select->query, statement, *impl_->options.catalog));
+  DataflowContext context;
+  context.log = impl_->options.log;
+  context.catalog = impl_->options.catalog;
+  context.errors = &impl_->errors;
+  context.view_rows =
+      [this](const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
+    ASSIGN_OR_RETURN(QueryResult view, ReadView(name));
+    return std::move(view.rows);
+  };
+  return RunAdhocQuery(*plan, std::move(context), cancel);
+}
+
+Result<QueryResult> Engine::ReadView(const std::string& name) {
+  sql::CatalogObjectPtr object = impl_->options.catalog->Find(name);
+  if (object == nullptr || object->type != sql::ObjectType::kMaterializedView) {
+    return sql::SqlError(sql::sqlstate::kUndefinedTable,
+                         fmt::format("materialized view \"{}\" does not exist", name));
+  }
+  QueryResult result;
+  for (const sql::CatalogColumn& c : object->view()->columns) {
+    result.column_names.push_back(c.name);
+    result.column_types.push_back(c.type);
+  }
+  ViewRunner* runner = impl_->FindRunner(name);
+  if (runner == nullptr || runner->oid() != object->oid) {
+    absl::ReaderMutexLock lock(&impl_->hub->mu);
+    auto it = impl_->failed.find(name);
+    return sql::SqlError(
+        sql::sqlstate::kObjectNotInPrerequisiteState,
+        fmt::format("materialized view \"{}\" is not running{}", name,
+                    it == impl_->failed.end() ? "" : ": " + std::string(it->second.message())));
+  }
+  ASSIGN_OR_RETURN(result.rows, runner->sink().Snapshot());
+  return result;
+}
+
+Status Engine::WaitForViews(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<ViewRunner*> runners;
+  {
+    absl::ReaderMutexLock lock(&impl_->hub->mu);
+    for (auto& [name, runner] : impl_->runners) runners.push_back(runner);
+  }
+  // Runners stay alive while DDL cannot stop them.
+  absl::MutexLock ddl_lock(&impl_->ddl_mu);
+  std::vector<std::string> behind;
+  for (ViewRunner* runner : runners) {
+    ASSIGN_OR_RETURN(bool caught_up, runner->WaitCaughtUp(deadline));
+    if (!caught_up) behind.push_back(runner->name());
+  }
+  if (!behind.empty()) {
+    return absl::DeadlineExceededError(
+        fmt::format("views still catching up: {}", fmt::join(behind, ", ")));
+  }
+  return Status();
+}
+
+std::vector<ViewStatus> Engine::Views() const {
+  std::vector<ViewStatus> out;
+  absl::ReaderMutexLock lock(&impl_->hub->mu);
+  for (auto& [name, runner] : impl_->runners) out.push_back(runner->status());
+  for (auto& [name, why] : impl_->failed) {
+    ViewStatus s;
+    s.name = name;
+    s.state = ViewStatus::State::kFailed;
+    s.error = std::string(why.message());
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ViewStatus& a, const ViewStatus& b) { return a.name < b.name; });
+  return out;
+}
+
+Result<uint64_t> Engine::Insert(const sql::Statement& statement) {
+  return sql::SqlError(sql::sqlstate::kFeatureNotSupported, "INSERT is not supported yet");
+}
+
+}  // namespace oxbow::engine

@@ -1,0 +1,159 @@
+#include "engine/view_runner.h"
+
+#include <utility>
+
+#include "base/logging.h"
+#include "fmt/format.h"
+
+namespace oxbow::engine {
+
+ViewRunner::ViewRunner(std::string name, uint32_t oid, std::unique_ptr<stream::Pipeline> pipeline,
+                       Dataflow dataflow, stream::MaterializedView* sink,
+                       std::chrono::milliseconds checkpoint_interval)
+    : name_(std::move(name)),
+      oid_(oid),
+      pipeline_(std::move(pipeline)),
+      dataflow_(std::move(dataflow)),
+      sink_(sink),
+      checkpoint_interval_(checkpoint_interval) {
+  progress_.resize(dataflow_.sources.size());
+  epoch_ = pipeline_->epoch();
+  PublishProgress();
+}
+
+ViewRunner::~ViewRunner() { Stop(true); }
+
+void ViewRunner::Start() {
+  std::lock_guard lock(mu_);
+  if (running_ || stop_) return;
+  running_ = true;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void ViewRunner::Stop(bool checkpoint) {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    checkpoint_on_stop_ = checkpoint;
+  }
+  wake_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ViewRunner::OnAppend(const std::string& topic) {
+  bool reads = false;
+  for (const std::string& t : dataflow_.topics) reads |= t == topic;
+  if (!reads) return;
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  wake_cv_.notify_one();
+}
+
+void ViewRunner::PublishProgress() {
+  std::lock_guard lock(mu_);
+  for (size_t s = 0; s < dataflow_.sources.size(); ++s) {
+    const stream::Source* source = dataflow_.sources[s];
+    std::vector<int64_t>& p = progress_[s];
+    p.resize(source->num_partitions());
+    for (size_t i = 0; i < p.size(); ++i) p[i] = source->next_offset(i).value();
+  }
+  epoch_ = pipeline_->epoch();
+}
+
+void ViewRunner::Run() {
+  Status failure;
+  while (true) {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) break;
+      woken_ = false;
+    }
+    Result<size_t> n = pipeline_->Step();
+    if (!n.ok()) {
+      failure = n.status();
+      break;
+    }
+    PublishProgress();
+    {
+      std::lock_guard lock(mu_);
+      records_in_ += *n;
+    }
+    progress_cv_.notify_all();
+    if (*n > 0) continue;
+    std::unique_lock lock(mu_);
+    wake_cv_.wait_for(lock, checkpoint_interval_, [this] { return woken_ || stop_; });
+  }
+  if (failure.ok()) {
+    bool checkpoint;
+    {
+      std::lock_guard lock(mu_);
+      checkpoint = checkpoint_on_stop_;
+    }
+    if (checkpoint) failure = pipeline_->Checkpoint();
+  }
+  if (!failure.ok()) {
+    OXBOW_LOG_ERROR("materialized view \"{}\" stopped: {}", name_, failure.ToString());
+  }
+  {
+    std::lock_guard lock(mu_);
+    error_ = failure;
+    running_ = false;
+    epoch_ = pipeline_->epoch();
+  }
+  progress_cv_.notify_all();
+}
+
+Result<bool> ViewRunner::WaitCaughtUp(std::chrono::steady_clock::time_point deadline) {
+  // The targets: every partition's end now.
+  std::vector<std::vector<int64_t>> targets(dataflow_.sources.size());
+  for (size_t s = 0; s < dataflow_.sources.size(); ++s) {
+    const stream::Source* source = dataflow_.sources[s];
+    for (size_t i = 0; i < source->num_partitions(); ++i) {
+      targets[s].push_back(source->partition(i).high_watermark().value());
+    }
+  }
+  auto caught_up = [&] {
+    for (size_t s = 0; s < targets.size(); ++s) {
+      for (size_t i = 0; i < targets[s].size(); ++i) {
+        if (progress_[s][i] < targets[s][i]) return false;
+      }
+    }
+    return true;
+  };
+  std::unique_lock lock(mu_);
+  progress_cv_.wait_until(lock, deadline, [&] { return !error_.ok() || caught_up() || !running_; });
+  if (!error_.ok()) {
+    return absl::FailedPreconditionError(
+        fmt::format("materialized view \"{}\" failed: {}", name_, error_.message()));
+  }
+  return caught_up();
+}
+
+ViewStatus ViewRunner::status() const {
+  ViewStatus s;
+  s.name = name_;
+  std::lock_guard lock(mu_);
+  s.state = !error_.ok() ? ViewStatus::State::kFailed
+            : running_   ? ViewStatus::State::kRunning
+                         : ViewStatus::State::kStopped;
+  s.error = error_.ok() ? "" : std::string(error_.message());
+  s.epoch = epoch_;
+  s.records_in = records_in_;
+  for (size_t src = 0; src < dataflow_.sources.size(); ++src) {
+    const stream::Source* source = dataflow_.sources[src];
+    for (size_t i = 0; i < progress_[src].size(); ++i) {
+      int64_t end = source->partition(i).high_watermark().value();
+      if (end > progress_[src][i]) s.lag += static_cast<uint64_t>(end - progress_[src][i]);
+    }
+  }
+  return s;
+}
+
+Status ViewRunner::error() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+}  // namespace oxbow::engine
