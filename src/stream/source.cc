@@ -81,17 +81,19 @@ Result<size_t> Source::PollPartition(size_t i) {
       for (const log::Record& r : decoded.records()) {
         Offset offset = decoded.offset_of(r);
         if (offset < next_[i]) continue;
-        RETURN_IF_ERROR(AddRecord(i, offset, r, builder));
+        RETURN_IF_ERROR(AddRecord(i, offset, decoded.timestamp_of(r), r, builder));
         ++consumed;
       }
     }
     next_[i] = header.last_offset() + 1;
   }
+  // Before the offsets can be checkpointed past the records reported.
+  if (options_.errors != nullptr) RETURN_IF_ERROR(options_.errors->Flush());
   RETURN_IF_ERROR(Emit(builder.Finish()));
   return consumed == 0 ? size_t{1} : consumed;  // progress was made (e.g. control batches)
 }
 
-Status Source::AddRecord(size_t i, Offset offset, const log::Record& record,
+Status Source::AddRecord(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
                          sql::ChunkBuilder& builder) {
   const size_t n = options_.columns.size();
   row_.assign(n, sql::Value());
@@ -130,9 +132,20 @@ Status Source::AddRecord(size_t i, Offset offset, const log::Record& record,
   }
   if (!s.ok()) {
     if (options_.errors == nullptr) return s;
-    return options_.errors->Report(RecordError{options_.topic, options_.partitions[i]->id(), offset,
-                                               Copy(record.key), Copy(record.value),
-                                               std::string(s.message())});
+    RecordError error;
+    error.topic = options_.topic;
+    error.partition = options_.partitions[i]->id();
+    error.offset = offset;
+    error.key = Copy(record.key);
+    error.value = Copy(record.value);
+    for (const log::RecordHeader& h : record.headers) {
+      error.headers.emplace_back(std::string(h.key), Copy(h.value));
+    }
+    error.timestamp_ms = timestamp.value();
+    error.reason = std::string(s.message());
+    // The decoder's type errors name their column; the rest are about the record's shape.
+    if (error.reason.starts_with("column \"")) error.error_class = "type";
+    return options_.errors->Report(std::move(error));
   }
   builder.AppendRow(row_, record.value ? sql::RowOp::kInsert : sql::RowOp::kDelete);
   return Status();

@@ -58,7 +58,8 @@ class Source final : public SourceOperator {
  private:
   Result<size_t> PollPartition(size_t i);
   // Decodes one record into `builder` or reports it.
-  Status AddRecord(size_t i, Offset offset, const log::Record& record, sql::ChunkBuilder& builder);
+  Status AddRecord(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
+                   sql::ChunkBuilder& builder);
 
   SourceOptions options_;
   std::vector<Offset> next_;
