@@ -43,6 +43,11 @@ class Operator {
   virtual Status Checkpoint(StateWriteBatch& batch) { return Status(); }
   // Drops the in-memory state and loads the store's (the last committed checkpoint).
   virtual Status Restore(StateStore& store) { return Status(); }
+  // Called once the checkpoint's batch is committed: effects outside the store that must
+  // follow committed state only (an output topic's records: output_topic_sink.h). A crash
+  // before or during it is the operator's to repair in Restore, from what Checkpoint put in
+  // the batch. An error stops the pipeline (restore it before running it again).
+  virtual Status AfterCommit() { return Status(); }
 
   // Sends this operator's output to `downstream`'s input `port`.
   void AddOutput(Operator* downstream, int port) { outputs_.emplace_back(downstream, port); }

@@ -33,6 +33,7 @@ Status Pipeline::Checkpoint() {
   batch->Put(options_.id, kEpochKey, value);
   RETURN_IF_ERROR(store_.Commit(*batch));
   ++epoch_;
+  for (auto& op : operators_) RETURN_IF_ERROR(op->AfterCommit());
   consumed_since_checkpoint_ = 0;
   last_checkpoint_ = std::chrono::steady_clock::now();
   return Status();

@@ -14,9 +14,12 @@
 // Restore: every operator reloads its state from the store, sources resume at the
 // committed offsets. Input after them is read again and reaches operators whose state does
 // not include it: every record is applied exactly once to the checkpointed state, and a
-// materialized view ends up with the result of an uninterrupted run. (Effects outside the
-// store — error-sink reports, output topics — are at least once unless their sink makes
-// them idempotent, e.g. by committing their progress in the same batch.)
+// materialized view ends up with the result of an uninterrupted run.
+//
+// Effects outside the store follow the commit: once the batch is committed, Checkpoint calls
+// every operator's AfterCommit, where an output-topic sink appends the epoch's records
+// (which it put in the batch, so a restore after a crash in between appends them then:
+// exactly once, see output_topic_sink.h). Error-sink reports are at least once.
 //
 // Thread safety: Add/Connect before running; Step/Checkpoint/Restore from one thread.
 // Views' snapshots from any thread.
@@ -63,7 +66,8 @@ class Pipeline {
   Status RunUntilCaughtUp();
   // Runs Step until `stop`, idling briefly when there is no input.
   Status Run(const std::atomic<bool>& stop);
-  // The barrier: commits every operator's state and the sources' offsets atomically.
+  // The barrier: commits every operator's state and the sources' offsets atomically, then
+  // runs the operators' AfterCommit.
   Status Checkpoint();
 
   // Epochs committed so far (restored from the store).
