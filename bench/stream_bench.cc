@@ -2,11 +2,15 @@
 // HashAggregate (GROUP BY key, count(*)) → MaterializedView, on one thread (one core).
 //
 //   stream_bench [--events N] [--keys K] [--dir D] [--rocksdb] [--stateless]
+//                [--output upsert|debezium]
 //
 // Events are {"user_id": i % K, "url": "/page/…", "amount": i % 100} appended as batches of
 // 1000 records; the filter keeps amount >= 10 (90%). --stateless replaces the aggregate by a
 // Project (url, amount * 2) into a counting sink. --rocksdb checkpoints into RocksDB at the end
-// (included in the time) instead of an in-memory store. Prints events/s.
+// (included in the time) instead of an in-memory store. --output adds an OutputTopicSink
+// writing to a topic of an embedded LogManager: upsert after the aggregate (one record per
+// group and epoch), debezium after the project (one "c" envelope per row); its records are
+// appended by the checkpoint, so the checkpoint time includes them. Prints events/s.
 #include <time.h>
 
 #include <chrono>
@@ -14,11 +18,13 @@
 #include <string>
 
 #include "io/posix_file_system.h"
+#include "log/log_manager.h"
 #include "log/partition.h"
 #include "log/record_batch_builder.h"
 #include "sql/expr/expr.h"
 #include "stream/hash_aggregate.h"
 #include "stream/materialized_view.h"
+#include "stream/output_topic_sink.h"
 #include "stream/pipeline.h"
 #include "stream/stateless_operators.h"
 
@@ -55,6 +61,7 @@ int main(int argc, char** argv) {
   int64_t events = 1'000'000, keys = 1'000'000;
   std::string dir = "/tmp/oxbow-stream-bench";
   bool rocks = false, stateless = false;
+  std::optional<stream::OutputFormat> output;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--events" && i + 1 < argc)
@@ -67,10 +74,15 @@ int main(int argc, char** argv) {
       rocks = true;
     else if (a == "--stateless")
       stateless = true;
-    else {
+    else if (a == "--output" && i + 1 < argc) {
+      auto f = stream::ParseOutputFormat(argv[++i]);
+      if (!f.ok()) return Fail(f.status());
+      output = *f;
+    } else {
       std::fprintf(
           stderr,
-          "usage: stream_bench [--events N] [--keys K] [--dir D] [--rocksdb] [--stateless]\n");
+          "usage: stream_bench [--events N] [--keys K] [--dir D] [--rocksdb] [--stateless] "
+          "[--output upsert|debezium]\n");
       return 2;
     }
   }
@@ -106,6 +118,33 @@ int main(int argc, char** argv) {
   } else {
     store = stream::NewMemoryStateStore();
   }
+  std::unique_ptr<log::LogManager> out_log;
+  if (output) {
+    log::LogOptions lo;
+    lo.data_dir = dir + "/log";
+    auto l = log::LogManager::Open(fs, lo);
+    if (!l.ok()) return Fail(l.status());
+    out_log = std::move(*l);
+  }
+  stream::OutputTopicSink* out_sink = nullptr;
+  // The sink of --output after `from`, whose columns are `names` (key: the first if keyed).
+  auto add_output = [&](stream::Pipeline& pl, stream::Operator* from,
+                        std::vector<std::string> names, bool keyed) -> Status {
+    stream::OutputTopicSinkOptions so;
+    so.id = 9;
+    so.log = out_log.get();
+    so.topic = "out";
+    so.format = *output;
+    for (size_t c = 0; c < names.size(); ++c) {
+      so.columns.push_back({names[c], from->output_types()[c]});
+    }
+    if (keyed) so.key_columns = {0};
+    ASSIGN_OR_RETURN(std::unique_ptr<stream::OutputTopicSink> s,
+                     stream::OutputTopicSink::Create(std::move(so)));
+    out_sink = pl.Add(std::move(s));
+    pl.Connect(from, out_sink);
+    return Status();
+  };
   stream::Pipeline pipeline({1, std::chrono::hours(1)}, *store);
   stream::CollectingErrorSink errors;
   stream::SourceOptions o;
@@ -133,6 +172,11 @@ int main(int argc, char** argv) {
     pipeline.Connect(filter, project);
     sink = pipeline.Add(std::make_unique<CountingSink>());
     pipeline.Connect(project, sink);
+    if (output) {
+      if (Status s = add_output(pipeline, project, {"url", "amount2"}, false); !s.ok()) {
+        return Fail(s);
+      }
+    }
   } else {
     std::vector<stream::AggregateCall> calls;
     calls.push_back({sql::ResolveAggregate("count", {}, false).value(), {}});
@@ -141,6 +185,9 @@ int main(int argc, char** argv) {
     pipeline.Connect(filter, agg);
     view = pipeline.Add(std::make_unique<stream::MaterializedView>(4, agg->output_types()));
     pipeline.Connect(agg, view);
+    if (output) {
+      if (Status s = add_output(pipeline, agg, {"user_id", "n"}, true); !s.ok()) return Fail(s);
+    }
   }
   if (Status s = pipeline.Restore(); !s.ok()) return Fail(s);
 
@@ -166,6 +213,12 @@ int main(int argc, char** argv) {
       stateless ? "filter+project" : "filter+group-by count", (long long)events, (long long)keys,
       secs, events / secs, events / (cpu_processed - cpu_start), rocks ? "rocksdb" : "memory", ckpt,
       cpu_done - cpu_processed, events / (secs + ckpt), out, stateless ? "rows" : "groups");
+  if (out_sink != nullptr) {
+    std::printf("output topic (%s): %llu records written by the checkpoint\n",
+                *output == stream::OutputFormat::kUpsert ? "upsert" : "debezium",
+                (unsigned long long)out_sink->records_written());
+    (void)out_log->Close();
+  }
   (void)p->Close();
   (void)fs.RemoveAll(dir);
   return errors.errors().empty() ? 0 : 1;
