@@ -10,6 +10,8 @@
 #include "pgwire/session_settings.h"
 #include "pgwire/split_internal.h"
 #include "pgwire/sqlstates.h"
+#include "sql/binder.h"
+#include "sql/ddl.h"
 #include "sql/parser.h"
 #include "sql/sql_error.h"
 
@@ -95,9 +97,12 @@ class SqlStatement : public PreparedStatement {
 
 class SqlSession : public Session {
  public:
-  SqlSession(sql::Catalog* catalog, sql::DdlExecutor* ddl, SessionSettings settings,
+  SqlSession(sql::Catalog* catalog, engine::Engine* engine, SessionSettings settings,
              int32_t process_id)
-      : catalog_(catalog), ddl_(ddl), settings_(std::move(settings)), process_id_(process_id) {}
+      : catalog_(catalog),
+        engine_(engine),
+        settings_(std::move(settings)),
+        process_id_(process_id) {}
 
   Result<std::vector<std::unique_ptr<PreparedStatement>>> Parse(
       std::string_view sql, const std::vector<uint32_t>& param_types, bool single) override {
@@ -172,7 +177,7 @@ class SqlSession : public Session {
   Status CheckRelations(const sql::Statement& s, const sql::Query& q);
 
   sql::Catalog* catalog_;
-  sql::DdlExecutor* ddl_;
+  engine::Engine* engine_;
   SessionSettings settings_;
   int32_t process_id_;
 };
@@ -228,7 +233,7 @@ Result<StatementDescription> SqlSession::DescribeStatement(const SqlStatement& s
   }
   if (st.As<sql::ShowObjectsStatement>() || st.As<sql::ShowCreateStatement>() ||
       st.As<sql::DescribeStatement>() ||
-      (st.As<sql::ExplainStatement>() && ddl_ != nullptr && sql::DdlExecutor::Handles(st))) {
+      (st.As<sql::ExplainStatement>() && engine_ != nullptr && sql::DdlExecutor::Handles(st))) {
     // These only read the catalog: running them is how their columns are known.
     ASSIGN_OR_RETURN(sql::StatementResult result, RunDdl(st));
     d.columns = TextColumns(result.column_names);
@@ -236,9 +241,15 @@ Result<StatementDescription> SqlSession::DescribeStatement(const SqlStatement& s
   }
   if (const auto* select = st.As<sql::SelectStatement>()) {
     RETURN_IF_ERROR(CheckRelations(st, *select->query));
+    if (engine_ != nullptr && catalog_ != nullptr) {
+      ASSIGN_OR_RETURN(sql::PlanPtr plan, sql::PlanQuery(*select->query, st, *catalog_));
+      for (const sql::PlanColumn& c : plan->schema) d.columns.push_back({c.name, c.type});
+      return d;
+    }
   }
+  if (st.As<sql::InsertStatement>() && engine_ != nullptr) return d;
   if (st.As<sql::SelectStatement>() || st.As<sql::InsertStatement>() ||
-      st.As<sql::ExplainStatement>() || (ddl_ == nullptr && sql::DdlExecutor::Handles(st))) {
+      st.As<sql::ExplainStatement>() || (engine_ == nullptr && sql::DdlExecutor::Handles(st))) {
     return sql::SqlError(sql::sqlstate::kFeatureNotSupported,
                          fmt::format("{} is not supported by this server yet", st.CommandName()));
   }
@@ -260,12 +271,12 @@ Status SqlSession::CheckRelations(const sql::Statement& s, const sql::Query& q) 
 }
 
 Result<sql::StatementResult> SqlSession::RunDdl(const sql::Statement& s) {
-  if (ddl_ == nullptr) {
+  if (engine_ == nullptr) {
     return sql::SqlError(
         sql::sqlstate::kFeatureNotSupported,
         fmt::format("{} is not available: this server has no catalog", s.CommandName()));
   }
-  return ddl_->Execute(s);
+  return engine_->Execute(s);
 }
 
 Result<std::unique_ptr<RowStream>> SqlSession::ExecuteSelect(const SqlStatement& s,
@@ -330,7 +341,11 @@ Result<std::unique_ptr<RowStream>> SqlSession::Execute(PreparedStatement& prepar
     return no_rows("RESET");
   }
   if (st.As<sql::TransactionStatement>()) return no_rows(std::string(st.CommandName()));
-  if (ddl_ != nullptr && sql::DdlExecutor::Handles(st)) {
+  if (engine_ != nullptr && st.As<sql::SelectStatement>() != nullptr) {
+    ASSIGN_OR_RETURN(engine::QueryResult result, engine_->Query(st, &cancel));
+    return std::make_unique<MaterializedRows>("SELECT", std::move(result.rows));
+  }
+  if (engine_ != nullptr && engine::Engine::Handles(st)) {
     ASSIGN_OR_RETURN(sql::StatementResult result, RunDdl(st));
     std::vector<std::vector<Value>> rows;
     for (const auto& r : result.rows) rows.push_back(TextRow(r));
@@ -353,7 +368,7 @@ Result<std::unique_ptr<Session>> SqlQueryEngine::NewSession(const SessionStartup
   ASSIGN_OR_RETURN(SessionSettings settings,
                    SessionSettings::Create(startup.user, startup.database, startup.parameters));
   return std::unique_ptr<Session>(
-      std::make_unique<SqlSession>(catalog_, ddl_, std::move(settings), startup.process_id));
+      std::make_unique<SqlSession>(catalog_, engine_, std::move(settings), startup.process_id));
 }
 
 }  // namespace oxbow::pgwire

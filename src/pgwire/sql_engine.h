@@ -14,8 +14,8 @@
 
 #include <memory>
 
+#include "engine/engine.h"
 #include "pgwire/query_engine.h"
-#include "sql/ddl.h"
 
 namespace oxbow::pgwire {
 
@@ -23,13 +23,14 @@ class SqlQueryEngine : public QueryEngine {
  public:
   // `ddl` and `catalog` may be null (no catalog: DDL statements are 0A000); they outlive
   // the engine.
-  SqlQueryEngine(sql::Catalog* catalog, sql::DdlExecutor* ddl) : catalog_(catalog), ddl_(ddl) {}
+  SqlQueryEngine(sql::Catalog* catalog, engine::Engine* engine)
+      : catalog_(catalog), engine_(engine) {}
 
   Result<std::unique_ptr<Session>> NewSession(const SessionStartup& startup) override;
 
  private:
   sql::Catalog* catalog_;
-  sql::DdlExecutor* ddl_;
+  engine::Engine* engine_;
 };
 
 }  // namespace oxbow::pgwire

@@ -22,14 +22,15 @@
 #include "base/logging.h"
 #include "fmt/format.h"
 #include "http/rest_proxy_server.h"
+#include "io/file.h"
 #include "kafka/server/handlers/handlers.h"
 #include "kafka/server/kafka_server.h"
 #include "net/host_port.h"
 #include "registry/registry_server.h"
 #include "server/command.h"
-#include "server/pgwire_service.h"
 #include "server/schema_services.h"
 #include "server/signals.h"
+#include "server/sql_service.h"
 
 namespace oxbow::server {
 namespace {
@@ -139,18 +140,20 @@ Result<std::unique_ptr<registry::SchemaRegistryServer>> StartSchemaRegistry(
   return server;
 }
 
-// Starts the PostgreSQL wire protocol server on the open log, unless --pg-listener is empty.
-Result<std::unique_ptr<PgwireService>> StartPgwire(const ServerConfig& config,
-                                                   log::LogManager& log) {
+// Starts the SQL engine (the catalog's materialized views) and the PostgreSQL wire protocol
+// server in front of it, unless --pg-listener is empty.
+Result<std::unique_ptr<SqlService>> StartSql(const ServerConfig& config, log::LogManager& log) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqlService> service, SqlService::Start(config.pgwire, log));
+  std::vector<engine::ViewStatus> views = service->engine().Views();
+  OXBOW_LOG_INFO("SQL engine: {} materialized view(s), state in {}", views.size(),
+                 io::JoinPath(log.options().data_dir, "state"));
   if (!config.pgwire.enabled) {
     OXBOW_LOG_INFO("pgwire: off (--pg-listener is empty)");
-    return std::unique_ptr<PgwireService>();
+    return service;
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<PgwireService> service,
-                   PgwireService::Start(config.pgwire, log));
   const pgwire::AuthOptions& auth = config.pgwire.auth;
   OXBOW_LOG_INFO("pgwire listening on {} (auth: {} on loopback, {} otherwise; {} user(s))",
-                 net::FormatHostPort(config.pgwire.listen_host, service->bound_port()),
+                 net::FormatHostPort(config.pgwire.listen_host, service->pg_port()),
                  pgwire::AuthMethodName(auth.local), pgwire::AuthMethodName(auth.remote),
                  auth.users.size());
   return service;
@@ -186,18 +189,16 @@ Status Serve(const CommandContext& ctx) {
                    StartKafka(config, *log, schemas.get()));
   ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest,
                    StartRestProxy(config, *log, schemas.get()));
-  ASSIGN_OR_RETURN(std::unique_ptr<PgwireService> pgwire, StartPgwire(config, *log));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqlService> sql, StartSql(config, *log));
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
   OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
-  if (pgwire) {
-    pgwire->Stop();
-    pgwire.reset();
-    OXBOW_LOG_INFO("pgwire stopped");
-  }
+  sql->Stop();
+  sql.reset();
+  OXBOW_LOG_INFO("pgwire and the SQL engine stopped (views checkpointed)");
   if (rest) {
     rest->Stop();
     rest.reset();
