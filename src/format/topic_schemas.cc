@@ -95,6 +95,11 @@ Result<std::shared_ptr<const TopicSchemas::Compiled>> TopicSchemas::Load(int32_t
   return by_id_.try_emplace(id, std::move(compiled)).first->second;
 }
 
+Result<std::shared_ptr<const registry::ParsedSchema>> TopicSchemas::SchemaById(int32_t id) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Compiled> compiled, Load(id));
+  return compiled->schema;
+}
+
 Result<std::string> TopicSchemas::EncodeJson(int32_t schema_id, const nlohmann::json& json) {
   ASSIGN_OR_RETURN(std::shared_ptr<const Compiled> compiled, Load(schema_id));
   if (compiled->schema->avro() == nullptr) {

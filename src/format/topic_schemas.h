@@ -67,6 +67,10 @@ class TopicSchemas {
   Status ValidateRecordSet(std::string_view topic, const log::TopicConfig& config,
                            ByteView record_set);
 
+  // The schema with registry id `id`, parsed with its references (kept, as the decoders
+  // are). NotFound for an unknown id; Internal when the registry's store failed.
+  Result<std::shared_ptr<const registry::ParsedSchema>> SchemaById(int32_t id);
+
  private:
   struct Compiled {
     std::shared_ptr<const registry::ParsedSchema> schema;
