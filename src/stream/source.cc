@@ -17,8 +17,14 @@ std::optional<std::string> Copy(const std::optional<ByteView>& bytes) {
   return std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size());
 }
 
-std::string_view AsText(ByteView bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+std::unique_ptr<RecordDecoder> DecoderFor(const SourceOptions& o) {
+  RecordDecoderOptions d;
+  d.format = o.format;
+  d.columns = o.columns;
+  d.key_columns = o.key_columns;
+  d.schemas = o.schemas;
+  d.avro_reader_schema = o.avro_reader_schema;
+  return MakeRecordDecoder(std::move(d));
 }
 }  // namespace
 
@@ -26,7 +32,7 @@ Source::Source(SourceOptions options)
     : SourceOperator("Source(" + options.topic + ")", TypesOf(options.columns)),
       options_(std::move(options)),
       next_(options_.partitions.size(), Offset(0)),
-      decoder_(options_.columns) {
+      decoder_(DecoderFor(options_)) {
   for (size_t i = 0; i < options_.partitions.size(); ++i) {
     next_[i] = options_.partitions[i]->log_start_offset();
   }
@@ -81,7 +87,14 @@ Result<size_t> Source::PollPartition(size_t i) {
       for (const log::Record& r : decoded.records()) {
         Offset offset = decoded.offset_of(r);
         if (offset < next_[i]) continue;
-        RETURN_IF_ERROR(AddRecord(i, offset, decoded.timestamp_of(r), r, builder));
+        if (Status s = AddRecord(i, offset, decoded.timestamp_of(r), r, builder); !s.ok()) {
+          if (s.code() == absl::StatusCode::kUnavailable) {
+            // Keep what was decoded; the next Poll starts again at this record.
+            next_[i] = offset;
+            RETURN_IF_ERROR(Emit(builder.Finish()));
+          }
+          return s;
+        }
         ++consumed;
       }
     }
@@ -95,36 +108,11 @@ Result<size_t> Source::PollPartition(size_t i) {
 
 Status Source::AddRecord(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
                          sql::ChunkBuilder& builder) {
-  const size_t n = options_.columns.size();
-  row_.assign(n, sql::Value());
-  filled_.assign(n, false);
-  const bool keyed = !options_.key_columns.empty();
-  Status s;
-  if (record.value) {
-    s = decoder_.DecodeObject(AsText(*record.value), row_, filled_, /*overwrite=*/true);
-  } else if (!keyed) {
-    s = absl::InvalidArgumentError("null value in an append-only topic");
-  }
-  if (s.ok() && keyed) {
-    bool missing = false;
-    for (int k : options_.key_columns) missing |= !filled_[k];
-    if (missing) {
-      if (!record.key) {
-        s = absl::InvalidArgumentError("record without a key in a table with a primary key");
-      } else {
-        std::string_view key = AsText(*record.key);
-        size_t first = key.find_first_not_of(" \t\r\n");
-        if (first != std::string_view::npos && key[first] == '{') {
-          s = decoder_.DecodeObject(key, row_, filled_, /*overwrite=*/false);
-        } else if (options_.key_columns.size() == 1) {
-          s = decoder_.DecodeScalar(key, options_.key_columns[0], row_);
-        } else {
-          s = absl::InvalidArgumentError("the record key must be a JSON object of the key columns");
-        }
-      }
-    }
+  Status s = decoder_->Decode(record.key, record.value, decoded_);
+  if (s.code() == absl::StatusCode::kUnavailable) return s;
+  for (const DecodedRow& row : decoded_.rows()) {
     for (int k : options_.key_columns) {
-      if (s.ok() && row_[k].is_null()) {
+      if (s.ok() && row.values[k].is_null()) {
         s = absl::InvalidArgumentError(
             fmt::format("primary key column \"{}\" is NULL", options_.columns[k].name));
       }
@@ -147,7 +135,7 @@ Status Source::AddRecord(size_t i, Offset offset, TimestampMs timestamp, const l
     if (error.reason.starts_with("column \"")) error.error_class = "type";
     return options_.errors->Report(std::move(error));
   }
-  builder.AppendRow(row_, record.value ? sql::RowOp::kInsert : sql::RowOp::kDelete);
+  for (const DecodedRow& row : decoded_.rows()) builder.AppendRow(row.values, row.op);
   return Status();
 }
 

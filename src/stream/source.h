@@ -1,13 +1,14 @@
-// Source: reads a topic's partitions from the log and emits their JSON records as rows.
+// Source: reads a topic's partitions from the log and emits their records as rows, decoded
+// by the table's format (record_decoder.h: json, debezium_json, avro).
 //
-// Append-only topics (no key columns): every record is an insert. Keyed topics (changelog
-// tables, key columns given): a record with a value is an upsert of its row, a record with a
-// null value (a tombstone) a delete of its key; key columns the value lacks are taken from
-// the record key (a JSON object with those members, or a bare JSON value when there is one
-// key column). Put an UpsertTable after a keyed source to turn upserts into a changelog.
+// Append-only topics (no key columns): every record is an insert (Debezium change events
+// also retract rows: an update is delete(before) + insert(after)). Keyed topics (changelog
+// tables, key columns given): a record is an upsert of its row or a delete of its key (a
+// tombstone, a Debezium delete); key columns the value lacks are taken from the record key.
+// Put an UpsertTable after a keyed source to turn upserts into a changelog.
 //
-// Records that cannot be decoded go to the ErrorSink with the reason and are skipped.
-// Transactional control batches are skipped.
+// Records that cannot be decoded (and keyed rows whose key is NULL) go to the ErrorSink with
+// the reason and are skipped. Transactional control batches are skipped.
 //
 // Progress: the next offset to read per partition, which is the source's state: Checkpoint
 // writes it into the epoch's batch, together with the state of every operator downstream,
@@ -22,6 +23,8 @@
 #include "stream/error_sink.h"
 #include "stream/json_row_decoder.h"
 #include "stream/operator.h"
+#include "stream/record_decoder.h"
+#include "stream/schema_lookup.h"
 
 namespace oxbow::stream {
 
@@ -33,6 +36,11 @@ struct SourceOptions {
   std::vector<int> key_columns;  // empty: append-only
   ErrorSink* errors = nullptr;   // required
   uint64_t max_read_bytes = 1 << 20;
+  SourceFormat format = SourceFormat::kJson;
+  // kAvro: required, where writer schemas are found by id; must outlive the source.
+  SchemaLookup* schemas = nullptr;
+  // kAvro, optional: the schema the table reads with (RecordDecoderOptions).
+  std::shared_ptr<const registry::AvroSchema> avro_reader_schema;
 };
 
 class Source final : public SourceOperator {
@@ -42,7 +50,9 @@ class Source final : public SourceOperator {
 
   // Reads what the next partition (round robin) has, up to max_read_bytes, and emits it as
   // one chunk. Returns the number of records consumed (0: nothing new in any partition).
-  // Errors: from the log (I/O, DataLoss), from the error sink, and from downstream operators.
+  // Errors: from the log (I/O, DataLoss), from the error sink, from downstream operators,
+  // and Unavailable when the schema registry could not answer (the record is read again by
+  // the next Poll).
   Result<size_t> Poll() override;
   // Offsets are the state: see the header comment.
   Status Checkpoint(StateWriteBatch& batch) override;
@@ -64,9 +74,8 @@ class Source final : public SourceOperator {
   SourceOptions options_;
   std::vector<Offset> next_;
   size_t cursor_ = 0;
-  JsonRowDecoder decoder_;
-  std::vector<sql::Value> row_;
-  std::vector<bool> filled_;
+  std::unique_ptr<RecordDecoder> decoder_;
+  DecodedRecord decoded_;
   std::vector<uint8_t> read_buffer_;
 };
 
