@@ -89,8 +89,9 @@ Result<size_t> Source::PollPartition(size_t i) {
         if (offset < next_[i]) continue;
         if (Status s = AddRecord(i, offset, decoded.timestamp_of(r), r, builder); !s.ok()) {
           if (s.code() == absl::StatusCode::kUnavailable) {
-            // Keep what was decoded; the next Poll starts again at this record.
+            // Keep what was decoded and reported; the next Poll starts again at this record.
             next_[i] = offset;
+            if (options_.errors != nullptr) RETURN_IF_ERROR(options_.errors->Flush());
             RETURN_IF_ERROR(Emit(builder.Finish()));
           }
           return s;
