@@ -26,6 +26,15 @@ Status TypeError(const SourceColumn& c, std::string_view got) {
       fmt::format("column \"{}\": expected {}, got {}", c.name, c.type.ToString(), shown));
 }
 
+// PostgreSQL's text input for the column, its errors naming the column (numeric overflow,
+// varchar too long, bad dates).
+Result<Value> ParseFor(const SourceColumn& c, std::string_view text) {
+  Result<Value> parsed = sql::ParseValue(c.type, text);
+  if (parsed.ok()) return parsed;
+  return absl::InvalidArgumentError(
+      fmt::format("column \"{}\": {}", c.name, parsed.status().message()));
+}
+
 Result<Value> FromInt(const SourceColumn& c, int64_t v, std::string_view token) {
   auto ranged = [&](int64_t lo, int64_t hi) -> bool { return v >= lo && v <= hi; };
   switch (c.type.id()) {
@@ -58,7 +67,7 @@ Result<Value> FromInt(const SourceColumn& c, int64_t v, std::string_view token) 
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kJsonb:
-      return sql::ParseValue(c.type, token);
+      return ParseFor(c, token);
     default:
       break;
   }
@@ -81,7 +90,7 @@ Result<Value> Convert(const SourceColumn& c, od::value& v) {
       if (v.get_bool().get(b)) return absl::InvalidArgumentError("malformed JSON");
       if (c.type.id() == TypeId::kBool) return Value::Bool(b);
       if (c.type.is_string_like() || c.type.id() == TypeId::kJsonb) {
-        return sql::ParseValue(c.type, b ? "true" : "false");
+        return ParseFor(c, b ? "true" : "false");
       }
       return TypeError(c, token);
     }
@@ -98,7 +107,7 @@ Result<Value> Convert(const SourceColumn& c, od::value& v) {
         case TypeId::kText:
         case TypeId::kVarchar:
         case TypeId::kJsonb:
-          return sql::ParseValue(c.type, token);
+          return ParseFor(c, token);
         case TypeId::kFloat32:
         case TypeId::kFloat64: {
           double d;
@@ -114,13 +123,8 @@ Result<Value> Convert(const SourceColumn& c, od::value& v) {
       std::string_view s;
       if (v.get_string().get(s)) return absl::InvalidArgumentError("malformed JSON string");
       if (c.type.id() == TypeId::kText) return Value::Text(std::string(s));
-      if (c.type.id() == TypeId::kJsonb) return sql::ParseValue(c.type, token);
-      Result<Value> parsed = sql::ParseValue(c.type, s);
-      if (!parsed.ok()) {
-        return absl::InvalidArgumentError(
-            fmt::format("column \"{}\": {}", c.name, parsed.status().message()));
-      }
-      return parsed;
+      if (c.type.id() == TypeId::kJsonb) return ParseFor(c, token);
+      return ParseFor(c, s);
     }
     case od::json_type::object:
     case od::json_type::array: {
@@ -129,7 +133,7 @@ Result<Value> Convert(const SourceColumn& c, od::value& v) {
         return absl::InvalidArgumentError("malformed JSON");
       }
       if (c.type.id() == TypeId::kJsonb || c.type.is_string_like()) {
-        return sql::ParseValue(c.type, json);
+        return ParseFor(c, json);
       }
       return TypeError(c, json);
     }

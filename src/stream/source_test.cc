@@ -73,6 +73,25 @@ TEST_F(SourceTest, RecordsThatDoNotFitGoToTheErrorSinkAndTheRestFlows) {
   EXPECT_THAT(errors_.errors()[4].reason, HasSubstr("expected integer, got 1.5"));
 }
 
+// Every value that does not fit names its column (also from a JSON number or a text type's
+// limit) and is classed "type"; a record of the wrong shape is "decode".
+TEST_F(SourceTest, TypeErrorsNameTheirColumnAndAreClassedApartFromDecodeErrors) {
+  OpenTopic(1);
+  AppendValues(0,
+               {R"({"price": 123456.00})", R"({"code": "toolong"})", R"({"price": true})", "nope"});
+  auto src = MakeSource({{"price", *Type::NumericOf(6, 2)}, {"code", *Type::VarcharOf(3)}});
+  MaterializedView view(1, src->output_types());
+  src->AddOutput(&view, 0);
+  ASSERT_TRUE(src->Poll().ok());
+  ASSERT_EQ(errors_.errors().size(), 4u);
+  EXPECT_THAT(errors_.errors()[0].reason, HasSubstr("column \"price\": numeric field overflow"));
+  EXPECT_THAT(errors_.errors()[1].reason, HasSubstr("column \"code\": value too long"));
+  EXPECT_THAT(errors_.errors()[2].reason, HasSubstr("column \"price\": expected numeric"));
+  EXPECT_EQ(errors_.errors()[3].reason, "value is not a JSON object");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(errors_.errors()[i].error_class, "type") << i;
+  EXPECT_EQ(errors_.errors()[3].error_class, "decode");
+}
+
 TEST_F(SourceTest, KeyedTopicUpsertsAndTombstonesThroughUpsertTable) {
   OpenTopic(1);
   Append(0, {{"1", R"({"name": "ann"})"},
