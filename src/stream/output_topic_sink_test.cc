@@ -121,6 +121,42 @@ TEST_F(OutputTopicSinkTest, UpsertFoldsAnEpochPerKeyWithTombstones) {
   EXPECT_EQ(info->partitions.size(), 1u);
 }
 
+// With RocksDB: an epoch's records replace the previous epoch's in the state (a smaller
+// epoch leaves no stale records behind), and a crash between commit and append is repaired
+// from the reopened store.
+TEST_F(OutputTopicSinkTest, RestoresFromRocksDbAfterACrashBetweenCommitAndAppend) {
+  const std::string state_dir = dir_.path() + "/state";
+  {
+    auto store = OpenRocksDbStateStore(state_dir);
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto sink = MakeSink("out", OutputFormat::kUpsert, {0});
+    ASSERT_TRUE(sink->Restore(**store).ok());
+    ASSERT_TRUE(sink->Process(0, MakeChunk(types_, {{'+', {T("a"), I(1)}},
+                                                    {'+', {T("b"), I(2)}},
+                                                    {'+', {T("c"), I(3)}}}))
+                    .ok());
+    ASSERT_TRUE(Checkpoint(*sink, **store).ok());
+    ASSERT_TRUE(sink->Process(0, MakeChunk(types_, {{'-', {T("b"), I(2)}}})).ok());
+    auto batch = (*store)->NewBatch();
+    ASSERT_TRUE(sink->Checkpoint(*batch).ok());
+    ASSERT_TRUE((*store)->Commit(*batch).ok());
+    // The process dies here, before AfterCommit.
+  }
+  EXPECT_EQ(Records("out").size(), 3u);
+  auto store = OpenRocksDbStateStore(state_dir);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto sink = MakeSink("out", OutputFormat::kUpsert, {0});
+  ASSERT_TRUE(sink->Restore(**store).ok());
+  EXPECT_THAT(Records("out"),
+              ElementsAre(KV{R"({"k":"a"})", R"({"k":"a","v":1})"},
+                          KV{R"({"k":"b"})", R"({"k":"b","v":2})"},
+                          KV{R"({"k":"c"})", R"({"k":"c","v":3})"}, KV{R"({"k":"b"})", "∅"}));
+  // Restoring again finds them written.
+  auto again = MakeSink("out", OutputFormat::kUpsert, {0});
+  ASSERT_TRUE(again->Restore(**store).ok());
+  EXPECT_EQ(Records("out").size(), 4u);
+}
+
 TEST_F(OutputTopicSinkTest, DebeziumEnvelopesPairDeleteAndInsertOfAKeyIntoAnUpdate) {
   auto store = NewMemoryStateStore();
   auto sink = MakeSink("cdc", OutputFormat::kDebezium, {0});
