@@ -206,6 +206,13 @@ Result<std::vector<TestRecord>> ParseTestFile(const std::string& path, const std
       if (i >= lines.size() || Trim(lines[i]) != "----") return error(directive, "no ----");
       ++i;
       r.expected = rows(i);
+    } else if (w[0] == "topic" && w.size() == 3 && (w[2] == "upsert" || w[2] == "debezium")) {
+      r.kind = TestRecord::Kind::kTopic;
+      r.name = w[1];
+      r.debezium = w[2] == "debezium";
+      if (i >= lines.size() || Trim(lines[i]) != "----") return error(directive, "no ----");
+      ++i;
+      r.expected = rows(i);
     } else if (w[0] == "produce" && (w.size() == 2 || w.size() == 3)) {
       r.kind = TestRecord::Kind::kProduce;
       r.name = w[1];

@@ -32,12 +32,14 @@ struct TestRecord {
     kProduce,         // produce <topic> [partition=N]: input records
     kRestart,         // restart: reopen log, catalog and engine from their directories
     kDlq,             // dlq <topic>: ----, one line per dead letter
+    kTopic,           // topic <name> upsert|debezium: ----, the rows the records add up to
   } kind;
   int line = 0;                // the directive's line
   std::string sql;             // statement / query
   std::string name;            // view name or topic
   int partition = 0;           // produce
   bool ordered = false;        // query: compare rows in order
+  bool debezium = false;       // topic: Debezium envelopes (else upserts)
   std::string error_sqlstate;  // statement error / view … error
   std::string error_substring;
   std::vector<std::string> expected;  // rows, as ` | `-separated text
@@ -48,7 +50,7 @@ struct TestRecord {
 
   bool IsCheck() const {
     return kind == Kind::kQuery || kind == Kind::kView || kind == Kind::kDlq ||
-           kind == Kind::kStatementError;
+           kind == Kind::kTopic || kind == Kind::kStatementError;
   }
 };
 
