@@ -190,13 +190,10 @@ class Builder {
   Result<Operator*> BuildOp(const PlanNode& node, const sql::ProjectOp& project) {
     const PlanNode& in = *node.inputs[0];
     if (in.As<sql::TopNOp>() != nullptr) {
+      // Ranks cost updates (see top_n.h): computed only when the projection reads them.
       int rank = static_cast<int>(in.schema.size()) - 1;
-      for (const sql::ExprPtr& e : project.exprs) {
-        if (References(*e, rank)) {
-          return WithHintOf(NotSupported("selecting the ROW_NUMBER() value of a Top-N query"),
-                            "Select the other columns; the rows kept are the top n.");
-        }
-      }
+      rank_needed_ = false;
+      for (const sql::ExprPtr& e : project.exprs) rank_needed_ |= References(*e, rank);
     }
     ASSIGN_OR_RETURN(Operator * input, Build(in));
     std::vector<sql::ExprPtr> exprs;
@@ -266,7 +263,7 @@ class Builder {
     stream::JoinType type =
         join.kind == sql::JoinKind::kLeft ? stream::JoinType::kLeftOuter : stream::JoinType::kInner;
     Operator* op = nullptr;
-    if (join.temporal) {
+    if (join.temporal && !context_.bounded) {
       op = Add(std::make_unique<stream::StreamTableJoin>(id, type, left.types, left.keys,
                                                          right.types, right.keys));
     } else {
@@ -321,14 +318,16 @@ class Builder {
       }
       order.push_back(stream::SortKey{k.column, k.descending});
     }
+    bool rank = rank_needed_;
+    rank_needed_ = true;
     ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
-    Operator* op = Add(std::make_unique<stream::TopN>(
-        id, TypesOf(node.inputs[0]->schema), topn.partition_by, std::move(order), topn.limit));
+    Operator* op =
+        Add(std::make_unique<stream::TopN>(id, TypesOf(node.inputs[0]->schema), topn.partition_by,
+                                           std::move(order), topn.limit, rank));
     Connect(input, op);
-    // The node's schema ends with the row number, which is not computed (see the header):
-    // a typed NULL keeps the column positions; the Project above must not read it (checked
-    // there), and a Top-N node anywhere else is rejected by the parent's check below.
+    if (rank) return op;
+    // The row number is not read: a typed NULL keeps the column positions.
     std::vector<sql::Type> types = TypesOf(node.inputs[0]->schema);
     std::vector<sql::ExprPtr> exprs;
     for (size_t i = 0; i < types.size(); ++i) {
@@ -350,22 +349,14 @@ class Builder {
     return NotSupported("LIMIT/OFFSET inside a subquery");
   }
 
-  // Input `i` of `node`, which must not be a Top-N (its row number is not computed).
-  Result<Operator*> BuildInput(const PlanNode& node, size_t i) {
-    if (node.inputs[i]->As<sql::TopNOp>() != nullptr) {
-      return WithHintOf(NotSupported("using the ROW_NUMBER() value of a Top-N query"),
-                        "Select the other columns; the rows kept are the top n.");
-    }
-    return Build(*node.inputs[i]);
-  }
-
-  static Status WithHintOf(Status status, std::string_view hint) {
-    return sql::WithHint(std::move(status), hint);
-  }
+  Result<Operator*> BuildInput(const PlanNode& node, size_t i) { return Build(*node.inputs[i]); }
 
   DataflowContext& context_;
   stream::Pipeline& pipeline_;
   Dataflow& out_;
+  // Whether the Top-N compiled next must compute row numbers (only a Project above it that
+  // does not read them says no).
+  bool rank_needed_ = true;
 };
 
 }  // namespace
@@ -374,12 +365,6 @@ Result<Dataflow> BuildDataflow(const sql::PlanNode& plan, DataflowContext& conte
                                stream::Pipeline& pipeline) {
   Dataflow dataflow;
   Builder builder(context, pipeline, dataflow);
-  if (plan.As<sql::TopNOp>() != nullptr) {
-    return sql::WithHint(
-        sql::SqlError(sql::sqlstate::kFeatureNotSupported,
-                      "selecting the ROW_NUMBER() value of a Top-N query is not supported yet"),
-        "Select the other columns; the rows kept are the top n.");
-  }
   ASSIGN_OR_RETURN(dataflow.output, builder.Build(plan));
   dataflow.types = TypesOf(plan.schema);
   return dataflow;

@@ -13,13 +13,13 @@
 //                            expressions that are not plain columns are computed by a Project
 //                            before the join; an inner join's residual is a Filter after it
 //   UnionAll / Distinct      UnionAll / Distinct
-//   TopN                     TopN (the row number is not materialized, see below)
+//   TopN                     TopN, with the row number only when something reads it (a
+//                            rank turns one insert into updates of the rows below it)
 //
 // Not compiled (0A000 with the construct named): windows (TUMBLE/HOP/SESSION), Sort and
 // Limit anywhere but at the top of an ad-hoc query (the caller strips those), a LEFT JOIN
-// with non-equality conditions in ON, a ROW_NUMBER() value used in the output (Top-N keeps
-// rows, not their ranks: a rank would turn one insert into updates of every row below it),
-// and sources in formats other than JSON until they are supported.
+// with non-equality conditions in ON, and sources in formats other than JSON until they are
+// supported.
 //
 // State ids: every stateful operator gets the next id of the context's range; a view's
 // range is fixed by its catalog oid so its state survives restarts (engine.cc).
@@ -51,6 +51,9 @@ struct DataflowContext {
   // Ad-hoc queries: the current rows of a materialized view. Null in a view's pipeline,
   // where a materialized view read is compiled from its plan.
   std::function<Result<std::vector<std::vector<sql::Value>>>(const std::string& view)> view_rows;
+  // An ad-hoc query over a snapshot: a temporal (stream–table) join meets the table as it is
+  // in the snapshot — a regular join — rather than as it was when each event arrived.
+  bool bounded = false;
 };
 
 struct Dataflow {

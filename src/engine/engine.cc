@@ -4,15 +4,20 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/synchronization/mutex.h"
 #include "base/logging.h"
+#include "dlq/dead_letter_queue.h"
 #include "engine/adhoc_query.h"
 #include "engine/dataflow_builder.h"
+#include "engine/insert.h"
 #include "engine/view_runner.h"
 #include "fmt/format.h"
 #include "sql/binder.h"
 #include "sql/sql_error.h"
+#include "stream/dead_letter_error_sink.h"
 #include "stream/materialized_view.h"
+#include "stream/output_topic_sink.h"
 #include "stream/state_store.h"
 
 namespace oxbow::engine {
@@ -28,15 +33,55 @@ constexpr uint32_t kMaxViewOid = (0xFFFFFFFFu / kViewIdSpan) - 1;
 
 std::string ViewMetaKey(uint32_t oid) { return fmt::format("view/{:010d}", oid); }
 
-// Reports undecodable records to the log (until a dead-letter sink replaces it).
-class LoggingErrorSink final : public stream::ErrorSink {
+// An ad-hoc query's sources skip undecodable records (the views reading the topic put them
+// in its dead-letter topic; a query must not add them again each time it runs) and tell the
+// client how many, per topic.
+class CountingErrorSink final : public stream::ErrorSink {
  public:
   Status Report(stream::RecordError error) override {
-    OXBOW_LOG_WARN("{}-{}@{}: record skipped: {}", error.topic, error.partition.value(),
-                   error.offset.value(), error.reason);
+    ++counts_[error.topic];
+    if (!first_.contains(error.topic)) first_[error.topic] = error.reason;
     return Status();
   }
+  std::vector<std::string> Notices() const {
+    std::vector<std::string> out;
+    for (const auto& [topic, n] : counts_) {
+      out.push_back(
+          fmt::format("{} record(s) of topic \"{}\" could not be decoded and were "
+                      "skipped (first: {})",
+                      n, topic, first_.at(topic)));
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::string, uint64_t> counts_;
+  std::map<std::string, std::string> first_;
 };
+
+// The output_topic format of a view: upserts keyed by the view's key (json), or Debezium
+// envelopes (debezium_json). 22023 when upserts are asked of a view without a key, 0A000
+// for avro.
+Result<std::optional<stream::OutputFormat>> OutputFormatOf(const sql::ViewDefinition& view,
+                                                           bool has_key) {
+  auto topic = view.options.find("output_topic");
+  if (topic == view.options.end()) return std::optional<stream::OutputFormat>();
+  auto f = view.options.find("format");
+  std::string format = f == view.options.end() ? "json" : f->second;
+  if (format == "debezium_json") return std::optional(stream::OutputFormat::kDebezium);
+  if (format == "avro") {
+    return sql::SqlError(sql::sqlstate::kFeatureNotSupported,
+                         "format 'avro' for output_topic is not supported yet");
+  }
+  if (!has_key) {
+    return sql::WithHint(
+        sql::SqlError(sql::sqlstate::kInvalidParameterValue,
+                      "a view without a key cannot be written to output_topic as upserts"),
+        "Use format = 'debezium_json' (change events), or give the view a key (GROUP BY, "
+        "DISTINCT, or a table's primary key).");
+  }
+  return std::optional(stream::OutputFormat::kUpsert);
+}
 
 }  // namespace
 
@@ -51,7 +96,7 @@ struct Engine::Impl {
   EngineOptions options;
   std::unique_ptr<stream::StateStore> store;
   std::unique_ptr<sql::DdlExecutor> ddl;
-  LoggingErrorSink errors;
+  std::unique_ptr<dlq::DeadLetterQueue> dlq;
   std::shared_ptr<AppendHub> hub = std::make_shared<AppendHub>();
 
   // Serializes DDL with the starting and stopping of views (Reconcile).
@@ -86,6 +131,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
     ASSIGN_OR_RETURN(impl->store, stream::OpenRocksDbStateStore(options.state_dir));
   }
   impl->ddl = std::make_unique<sql::DdlExecutor>(*options.catalog, options.log);
+  impl->dlq = std::make_unique<dlq::DeadLetterQueue>(*options.log);
   RETURN_IF_ERROR(impl->SweepDroppedState());
   {
     absl::MutexLock lock(&impl->hub->mu);
@@ -153,16 +199,35 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   po.id = base;
   po.checkpoint_interval = options.checkpoint_interval;
   auto pipeline = std::make_unique<stream::Pipeline>(po, *store);
+  auto errors = std::make_unique<stream::DeadLetterErrorSink>(*dlq);
   DataflowContext context;
   context.log = options.log;
   context.catalog = options.catalog;
-  context.errors = &errors;
+  context.errors = errors.get();
   context.next_state_id = base + 1;
-  context.end_state_id = base + kViewIdSpan - 1;
+  context.end_state_id = base + kViewIdSpan - 2;
   ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(*plan, context, *pipeline));
   stream::MaterializedView* sink = pipeline->Add(
       std::make_unique<stream::MaterializedView>(base + kViewIdSpan - 1, dataflow.types));
   pipeline->Connect(dataflow.output, sink);
+  const sql::ViewDefinition& view = *object.view();
+  ASSIGN_OR_RETURN(std::optional<stream::OutputFormat> format,
+                   OutputFormatOf(view, !plan->key.empty()));
+  if (format) {
+    stream::OutputTopicSinkOptions so;
+    so.id = base + kViewIdSpan - 2;
+    so.log = options.log;
+    so.topic = view.options.at("output_topic");
+    so.format = *format;
+    for (size_t i = 0; i < dataflow.types.size(); ++i) {
+      std::string name = i < view.columns.size() ? view.columns[i].name : plan->schema[i].name;
+      so.columns.push_back(stream::SourceColumn{std::move(name), dataflow.types[i]});
+    }
+    so.key_columns = plan->key;
+    ASSIGN_OR_RETURN(std::unique_ptr<stream::OutputTopicSink> output,
+                     stream::OutputTopicSink::Create(std::move(so)));
+    pipeline->Connect(dataflow.output, pipeline->Add(std::move(output)));
+  }
   // Record the view's range before it writes state, so a drop after a crash finds it.
   {
     std::unique_ptr<stream::StateWriteBatch> batch = store->NewBatch();
@@ -171,7 +236,7 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   }
   RETURN_IF_ERROR(pipeline->Restore());
   auto runner =
-      std::make_unique<ViewRunner>(object.name, object.oid, std::move(pipeline),
+      std::make_unique<ViewRunner>(object.name, object.oid, std::move(errors), std::move(pipeline),
                                    std::move(dataflow), sink, options.checkpoint_interval);
   ViewRunner* raw = runner.get();
   owned[object.name] = std::move(runner);
@@ -235,6 +300,7 @@ void Engine::Impl::Reconcile() {
 Status Engine::Impl::CheckCompiles(const sql::PlanNode& plan) {
   std::unique_ptr<stream::StateStore> scratch = stream::NewMemoryStateStore();
   stream::Pipeline pipeline(stream::PipelineOptions{}, *scratch);
+  CountingErrorSink errors;
   DataflowContext context;
   context.log = options.log;
   context.catalog = options.catalog;
@@ -285,7 +351,16 @@ Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
     options.materialized_view = true;
     Result<sql::PlanPtr> plan =
         sql::PlanQuery(*create->query, statement, *impl_->options.catalog, options);
-    if (plan.ok()) RETURN_IF_ERROR(impl_->CheckCompiles(**plan));
+    if (plan.ok()) {
+      RETURN_IF_ERROR(impl_->CheckCompiles(**plan));
+      // The output topic's format must suit the view (the options themselves are checked by
+      // the DDL executor).
+      sql::ViewDefinition view;
+      for (const sql::WithOption& o : create->options) {
+        view.options[o.name] = o.name == "format" ? absl::AsciiStrToLower(o.value) : o.value;
+      }
+      RETURN_IF_ERROR(OutputFormatOf(view, !(*plan)->key.empty()).status());
+    }
   }
   Result<sql::StatementResult> result = impl_->ddl->Execute(statement);
   if (impl_->options.run_views) impl_->Reconcile();
@@ -300,16 +375,20 @@ Result<QueryResult> Engine::Query(const sql::Statement& statement,
   }
   ASSIGN_OR_RETURN(sql::PlanPtr plan,
                    sql::PlanQuery(*select->query, statement, *impl_->options.catalog));
+  CountingErrorSink errors;
   DataflowContext context;
   context.log = impl_->options.log;
   context.catalog = impl_->options.catalog;
-  context.errors = &impl_->errors;
+  context.errors = &errors;
+  context.bounded = true;
   context.view_rows =
       [this](const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
     ASSIGN_OR_RETURN(QueryResult view, ReadView(name));
     return std::move(view.rows);
   };
-  return RunAdhocQuery(*plan, std::move(context), cancel);
+  ASSIGN_OR_RETURN(QueryResult result, RunAdhocQuery(*plan, std::move(context), cancel));
+  result.notices = errors.Notices();
+  return result;
 }
 
 Result<QueryResult> Engine::ReadView(const std::string& name) {
@@ -331,6 +410,13 @@ Result<QueryResult> Engine::ReadView(const std::string& name) {
         sql::sqlstate::kObjectNotInPrerequisiteState,
         fmt::format("materialized view \"{}\" is not running{}", name,
                     it == impl_->failed.end() ? "" : ": " + std::string(it->second.message())));
+  }
+  if (Status failed = runner->error(); !failed.ok()) {
+    return sql::WithHint(
+        sql::SqlError(sql::sqlstate::kObjectNotInPrerequisiteState,
+                      fmt::format("materialized view \"{}\" failed: {}", name, failed.message())),
+        "Fix the cause and recreate the view (DROP and CREATE); it restarts from its last "
+        "checkpoint when the server restarts.");
   }
   ASSIGN_OR_RETURN(result.rows, runner->sink().Snapshot());
   return result;
@@ -374,7 +460,18 @@ std::vector<ViewStatus> Engine::Views() const {
 }
 
 Result<uint64_t> Engine::Insert(const sql::Statement& statement) {
-  return sql::SqlError(sql::sqlstate::kFeatureNotSupported, "INSERT is not supported yet");
+  CountingErrorSink errors;
+  DataflowContext context;
+  context.log = impl_->options.log;
+  context.catalog = impl_->options.catalog;
+  context.errors = &errors;
+  context.bounded = true;
+  context.view_rows =
+      [this](const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
+    ASSIGN_OR_RETURN(QueryResult view, ReadView(name));
+    return std::move(view.rows);
+  };
+  return ExecuteInsert(statement, std::move(context));
 }
 
 }  // namespace oxbow::engine

@@ -63,6 +63,9 @@ struct QueryResult {
   std::vector<std::string> column_names;
   std::vector<sql::Type> column_types;
   std::vector<std::vector<sql::Value>> rows;
+  // Things the client should know (PostgreSQL NOTICEs), e.g. records that could not be
+  // decoded and were skipped.
+  std::vector<std::string> notices;
 };
 
 struct ViewStatus {

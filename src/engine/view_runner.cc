@@ -7,11 +7,13 @@
 
 namespace oxbow::engine {
 
-ViewRunner::ViewRunner(std::string name, uint32_t oid, std::unique_ptr<stream::Pipeline> pipeline,
-                       Dataflow dataflow, stream::MaterializedView* sink,
+ViewRunner::ViewRunner(std::string name, uint32_t oid, std::unique_ptr<stream::ErrorSink> errors,
+                       std::unique_ptr<stream::Pipeline> pipeline, Dataflow dataflow,
+                       stream::MaterializedView* sink,
                        std::chrono::milliseconds checkpoint_interval)
     : name_(std::move(name)),
       oid_(oid),
+      errors_(std::move(errors)),
       pipeline_(std::move(pipeline)),
       dataflow_(std::move(dataflow)),
       sink_(sink),

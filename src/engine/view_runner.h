@@ -26,6 +26,7 @@
 
 #include "engine/dataflow_builder.h"
 #include "engine/engine.h"
+#include "stream/error_sink.h"
 #include "stream/materialized_view.h"
 #include "stream/pipeline.h"
 
@@ -34,9 +35,10 @@ namespace oxbow::engine {
 class ViewRunner {
  public:
   // `pipeline` restored and ready; `dataflow` its sources; `sink` the view's content.
-  ViewRunner(std::string name, uint32_t oid, std::unique_ptr<stream::Pipeline> pipeline,
-             Dataflow dataflow, stream::MaterializedView* sink,
-             std::chrono::milliseconds checkpoint_interval);
+  // `errors` is the sources' error sink (owned here: it outlives the pipeline).
+  ViewRunner(std::string name, uint32_t oid, std::unique_ptr<stream::ErrorSink> errors,
+             std::unique_ptr<stream::Pipeline> pipeline, Dataflow dataflow,
+             stream::MaterializedView* sink, std::chrono::milliseconds checkpoint_interval);
   ~ViewRunner();  // Stop(true)
 
   void Start();
@@ -65,6 +67,7 @@ class ViewRunner {
 
   const std::string name_;
   const uint32_t oid_;
+  std::unique_ptr<stream::ErrorSink> errors_;
   std::unique_ptr<stream::Pipeline> pipeline_;
   Dataflow dataflow_;
   stream::MaterializedView* sink_;

@@ -906,4 +906,44 @@ Result<PlanPtr> PlanQuery(const Query& query, const Statement& statement, const 
   return plan;
 }
 
+Result<std::vector<std::vector<ExprPtr>>> BindInsertValues(
+    const Query& values, const Statement& statement, const Catalog& catalog,
+    const std::vector<CatalogColumn>& targets) {
+  binder_internal::Binder binder(catalog, statement, PlanOptions{}, 0);
+  binder_internal::Scope empty;
+  std::vector<std::vector<ExprPtr>> rows;
+  for (const auto& row : values.values) {
+    if (row.size() != targets.size()) {
+      bool more = row.size() > targets.size();
+      int at = more ? row[targets.size()]->location : values.location;
+      return statement.ErrorAt(SqlError(sqlstate::kSyntaxError,
+                                        more ? "INSERT has more expressions than target columns"
+                                             : "INSERT has more target columns than expressions"),
+                               at);
+    }
+    std::vector<ExprPtr> bound;
+    for (size_t i = 0; i < row.size(); ++i) {
+      ASSIGN_OR_RETURN(ExprPtr e, binder.BindExpr(*row[i], binder_internal::ExprContext{
+                                                               &empty, "VALUES", nullptr}));
+      Type from = e->type;
+      Result<ExprPtr> cast = MakeCast(std::move(e), targets[i].type, CastContext::kAssignment);
+      if (!cast.ok()) {
+        Status error = cast.status();
+        if (SqlStateOf(error) == sqlstate::kCannotCoerce) {
+          error = WithHint(
+              SqlError(sqlstate::kDatatypeMismatch,
+                       fmt::format("column \"{}\" is of type {} but expression is of "
+                                   "type {}",
+                                   targets[i].name, targets[i].type.ToString(), from.ToString())),
+              "You will need to rewrite or cast the expression.");
+        }
+        return statement.ErrorAt(error, row[i]->location);
+      }
+      bound.push_back(std::move(*cast));
+    }
+    rows.push_back(std::move(bound));
+  }
+  return rows;
+}
+
 }  // namespace oxbow::sql

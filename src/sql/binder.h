@@ -49,4 +49,13 @@ struct PlanOptions {
 Result<PlanPtr> PlanQuery(const Query& query, const Statement& statement, const Catalog& catalog,
                           const PlanOptions& options = {});
 
+// INSERT … VALUES: binds each row's expressions and assigns each to its target column, as
+// PostgreSQL does: unknown literals are read as the column's type, other values are cast in
+// assignment context. Errors: 42601 `INSERT has more expressions than target columns` (or
+// fewer), 42804 `column "x" is of type integer but expression is of type text`, the
+// expressions' own (22P02 for a malformed literal, …), positioned in `statement`.
+Result<std::vector<std::vector<ExprPtr>>> BindInsertValues(
+    const Query& values, const Statement& statement, const Catalog& catalog,
+    const std::vector<CatalogColumn>& targets);
+
 }  // namespace oxbow::sql

@@ -104,6 +104,21 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
   return Emit(sql::Chunk(std::move(out), std::move(ops)));
 }
 
+Status HashAggregate::Start() {
+  if (!group_columns_.empty()) return Status();
+  auto [it, inserted] = groups_.try_emplace(std::string());
+  Group& g = it->second;
+  if (inserted) g = NewGroup();
+  if (g.emitted) return Status();
+  std::vector<sql::ColumnVector> out;
+  for (const sql::Type& t : output_types()) out.emplace_back(t);
+  std::vector<sql::RowOp> ops;
+  RETURN_IF_ERROR(AppendRow(it->first, g, Results(g), sql::RowOp::kInsert, out, ops));
+  g.emitted = true;
+  dirty_.insert(it->first);
+  return Emit(sql::Chunk(std::move(out), std::move(ops)));
+}
+
 // Stored value: varint rows, a byte `emitted`, then each aggregate's Save bytes.
 Status HashAggregate::Checkpoint(StateWriteBatch& batch) {
   std::string value;

@@ -43,6 +43,8 @@ class HashAggregate final : public Operator {
   Status Process(int port, const sql::Chunk& chunk) override;
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
+  // Without GROUP BY: the row over no input (count 0, other aggregates NULL), once.
+  Status Start() override;
 
   size_t num_groups() const { return groups_.size(); }
 

@@ -43,6 +43,11 @@ class Operator {
   virtual Status Checkpoint(StateWriteBatch& batch) { return Status(); }
   // Drops the in-memory state and loads the store's (the last committed checkpoint).
   virtual Status Restore(StateStore& store) { return Status(); }
+  // Called once every operator of the pipeline has been restored, before the first input:
+  // emits what the operator owes from the start (a global aggregate's row over no input,
+  // like PostgreSQL's count(*) = 0 of an empty table), unless its restored state says it was
+  // emitted before.
+  virtual Status Start() { return Status(); }
   // Called once the checkpoint's batch is committed: effects outside the store that must
   // follow committed state only (an output topic's records: output_topic_sink.h). A crash
   // before or during it is the operator's to repair in Restore, from what Checkpoint put in

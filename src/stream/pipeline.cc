@@ -21,6 +21,7 @@ Status Pipeline::Restore() {
     if (!GetVarint(&in, &epoch_)) return absl::DataLossError("pipeline: malformed epoch");
   }
   for (auto& op : operators_) RETURN_IF_ERROR(op->Restore(store_));
+  for (auto& op : operators_) RETURN_IF_ERROR(op->Start());
   last_checkpoint_ = std::chrono::steady_clock::now();
   return Status();
 }

@@ -8,6 +8,11 @@ namespace oxbow::stream {
 
 namespace {
 
+std::vector<sql::Type> WithRank(std::vector<sql::Type> types, bool emit_rank) {
+  if (emit_rank) types.push_back(sql::Type::Int64());
+  return types;
+}
+
 std::string StoreKey(std::string_view key, std::string_view row) {
   std::string out;
   PutVarint(key.size(), &out);
@@ -35,27 +40,29 @@ bool TopN::EntryLess::operator()(const Entry& a, const Entry& b) const {
 }
 
 TopN::TopN(StateId id, std::vector<sql::Type> types, std::vector<int> partition_columns,
-           std::vector<SortKey> order, int64_t limit)
-    : Operator("TopN", std::move(types)),
+           std::vector<SortKey> order, int64_t limit, bool emit_rank)
+    : Operator("TopN", WithRank(types, emit_rank)),
       id_(id),
       partition_columns_(std::move(partition_columns)),
       order_(std::move(order)),
-      limit_(limit) {}
+      limit_(limit),
+      emit_rank_(emit_rank),
+      input_types_(std::move(types)) {}
 
 TopN::Entry TopN::MakeEntry(std::string row) const {
   Entry e;
   e.row = std::move(row);
   // The row was encoded by EncodeRow from a chunk of output_types(): it decodes.
-  std::vector<sql::Value> values = DecodeRowValues(e.row, output_types()).value();
+  std::vector<sql::Value> values = DecodeRowValues(e.row, input_types_).value();
   for (const SortKey& k : order_) e.order_values.push_back(values[k.column]);
   return e;
 }
 
-std::vector<std::string> TopN::Top(const Partition& p) const {
-  std::vector<std::string> top;
+std::vector<std::pair<std::string, int64_t>> TopN::Top(const Partition& p) const {
+  std::vector<std::pair<std::string, int64_t>> top;
   for (const auto& [entry, n] : p) {
     for (int64_t i = 0; i < n && static_cast<int64_t>(top.size()) < limit_; ++i) {
-      top.push_back(entry.row);
+      top.emplace_back(entry.row, emit_rank_ ? static_cast<int64_t>(top.size()) + 1 : 0);
     }
     if (static_cast<int64_t>(top.size()) >= limit_) break;
   }
@@ -85,7 +92,8 @@ Status TopN::Apply(const std::string& key, Entry entry, int64_t weight) {
 
 Status TopN::Process(int, const sql::Chunk& chunk) {
   // The top rows of each partition this chunk touches, before it.
-  absl::flat_hash_map<std::string, std::vector<std::string>> before;
+  using Ranked = std::vector<std::pair<std::string, int64_t>>;
+  absl::flat_hash_map<std::string, Ranked> before;
   std::vector<std::string> touched;
   std::string key, row;
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
@@ -95,7 +103,7 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
     EncodeRow(chunk, r, &row);
     if (!before.contains(key)) {
       auto pit = partitions_.find(key);
-      before[key] = pit == partitions_.end() ? std::vector<std::string>() : Top(pit->second);
+      before[key] = pit == partitions_.end() ? Ranked() : Top(pit->second);
       touched.push_back(key);
     }
     RETURN_IF_ERROR(Apply(key, MakeEntry(row), sql::RowWeight(chunk.op(r))));
@@ -104,22 +112,24 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
   std::vector<sql::ColumnVector> out;
   for (const sql::Type& t : output_types()) out.emplace_back(t);
   std::vector<sql::RowOp> ops;
-  auto append = [&](std::string_view bytes, sql::RowOp op) -> Status {
-    RETURN_IF_ERROR(DecodeCells(&bytes, out, 0, out.size()));
+  auto append = [&](const std::pair<std::string, int64_t>& ranked, sql::RowOp op) -> Status {
+    std::string_view bytes = ranked.first;
+    RETURN_IF_ERROR(DecodeCells(&bytes, out, 0, input_types_.size()));
+    if (emit_rank_) out.back().Append<int64_t>(ranked.second);
     ops.push_back(op);
     return Status();
   };
   for (const std::string& k : touched) {
     auto pit = partitions_.find(k);
-    std::vector<std::string> after;
+    Ranked after;
     if (pit != partitions_.end()) {
       after = Top(pit->second);
       if (pit->second.empty()) partitions_.erase(pit);
     }
-    std::vector<std::string>& old = before[k];
+    Ranked& old = before[k];
     std::sort(old.begin(), old.end());
     std::sort(after.begin(), after.end());
-    std::vector<std::string> removed, added;
+    Ranked removed, added;
     std::set_difference(old.begin(), old.end(), after.begin(), after.end(),
                         std::back_inserter(removed));
     std::set_difference(after.begin(), after.end(), old.begin(), old.end(),

@@ -30,8 +30,11 @@ struct SortKey {
 
 class TopN final : public Operator {
  public:
+  // With `emit_rank`, each output row ends with its row number in its partition (bigint,
+  // 1-based, ties broken as above): a row entering the top then also updates the rank of every
+  // row below it, up to `limit` of them.
   TopN(StateId id, std::vector<sql::Type> types, std::vector<int> partition_columns,
-       std::vector<SortKey> order, int64_t limit);
+       std::vector<SortKey> order, int64_t limit, bool emit_rank = false);
 
   // Errors: Internal when a row is deleted that the operator does not hold.
   Status Process(int port, const sql::Chunk& chunk) override;
@@ -51,13 +54,16 @@ class TopN final : public Operator {
 
   Entry MakeEntry(std::string row) const;
   // The partition's top rows (exact encodings, repeated by multiplicity).
-  std::vector<std::string> Top(const Partition& p) const;
+  // With ranks (1-based; 0 when ranks are not emitted).
+  std::vector<std::pair<std::string, int64_t>> Top(const Partition& p) const;
   Status Apply(const std::string& key, Entry entry, int64_t weight);
 
   StateId id_;
   std::vector<int> partition_columns_;
   std::vector<SortKey> order_;
   int64_t limit_;
+  bool emit_rank_;
+  std::vector<sql::Type> input_types_;
   absl::flat_hash_map<std::string, Partition> partitions_;
   absl::flat_hash_set<std::string> dirty_;  // store keys: key length, key, row
 };
