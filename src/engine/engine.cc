@@ -103,7 +103,9 @@ struct Engine::Impl {
   absl::Mutex ddl_mu;
   // The running views, by name; guarded by hub->mu (the append observer reads it).
   std::map<std::string, ViewRunner*> runners;
-  std::map<std::string, std::unique_ptr<ViewRunner>> owned ABSL_GUARDED_BY(ddl_mu);
+  // Shared with waiters (WaitForView, WaitForViews), which must not hold ddl_mu while they
+  // wait: a stopped runner wakes them.
+  std::map<std::string, std::shared_ptr<ViewRunner>> owned ABSL_GUARDED_BY(ddl_mu);
   // Views that could not be started: name → why.
   std::map<std::string, Status> failed ABSL_GUARDED_BY(hub->mu);
 
@@ -117,6 +119,9 @@ struct Engine::Impl {
   // Compiles `plan` into a throwaway pipeline: the errors a view would fail with.
   Status CheckCompiles(const sql::PlanNode& plan);
   ViewRunner* FindRunner(const std::string& name);
+  // Waits until view `name` has read its sources up to their ends now (real-time recency).
+  // 57014 when `cancel` is set meanwhile; 55000 when the view failed or is not running.
+  Status WaitForView(const std::string& name, const std::atomic<bool>* cancel);
 };
 
 Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
@@ -316,6 +321,30 @@ ViewRunner* Engine::Impl::FindRunner(const std::string& name) {
   return it == runners.end() ? nullptr : it->second;
 }
 
+Status Engine::Impl::WaitForView(const std::string& name, const std::atomic<bool>* cancel) {
+  std::shared_ptr<ViewRunner> runner;
+  {
+    absl::MutexLock lock(&ddl_mu);
+    auto it = owned.find(name);
+    if (it == owned.end()) return Status();  // ReadView reports why
+    runner = it->second;
+  }
+  const ViewRunner::Ends ends = runner->CurrentEnds();
+  while (true) {
+    // In slices, so that a cancel request is seen promptly.
+    ASSIGN_OR_RETURN(bool caught_up, runner->WaitUntil(ends, std::chrono::steady_clock::now() +
+                                                                 std::chrono::milliseconds(100)));
+    if (caught_up) return Status();
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      return sql::SqlError("57014", "canceling statement due to user request");
+    }
+    if (runner->status().state != ViewStatus::State::kRunning) {
+      return sql::SqlError(sql::sqlstate::kObjectNotInPrerequisiteState,
+                           fmt::format("materialized view \"{}\" is not running", name));
+    }
+  }
+}
+
 bool Engine::Handles(const sql::Statement& statement) {
   return sql::DdlExecutor::Handles(statement) || statement.As<sql::SelectStatement>() != nullptr ||
          statement.As<sql::InsertStatement>() != nullptr;
@@ -367,8 +396,8 @@ Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
   return result;
 }
 
-Result<QueryResult> Engine::Query(const sql::Statement& statement,
-                                  const std::atomic<bool>* cancel) {
+Result<QueryResult> Engine::Query(const sql::Statement& statement, const std::atomic<bool>* cancel,
+                                  bool real_time_recency) {
   const auto* select = statement.As<sql::SelectStatement>();
   if (select == nullptr) {
     return absl::InvalidArgumentError("engine: Query needs a SELECT statement");
@@ -424,15 +453,13 @@ Result<QueryResult> Engine::ReadView(const std::string& name) {
 
 Status Engine::WaitForViews(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<ViewRunner*> runners;
+  std::vector<std::shared_ptr<ViewRunner>> runners;
   {
-    absl::ReaderMutexLock lock(&impl_->hub->mu);
-    for (auto& [name, runner] : impl_->runners) runners.push_back(runner);
+    absl::MutexLock lock(&impl_->ddl_mu);
+    for (auto& [name, runner] : impl_->owned) runners.push_back(runner);
   }
-  // Runners stay alive while DDL cannot stop them.
-  absl::MutexLock ddl_lock(&impl_->ddl_mu);
   std::vector<std::string> behind;
-  for (ViewRunner* runner : runners) {
+  for (const std::shared_ptr<ViewRunner>& runner : runners) {
     ASSIGN_OR_RETURN(bool caught_up, runner->WaitCaughtUp(deadline));
     if (!caught_up) behind.push_back(runner->name());
   }

@@ -98,8 +98,12 @@ class Engine {
   // Runs an ad-hoc SELECT (the statement's query) and returns its rows. Errors: the
   // binder's (42P01, 42703, …), 0A000 for what ad-hoc queries cannot do yet, execution
   // errors (22003, …). `cancel`, when given and set, stops the query with 57014.
+  // With `real_time_recency`, each materialized view the query reads is first waited for
+  // until it has processed everything its sources held when the query started (a client
+  // that just produced sees its events' effect); a failed view is 55000.
   Result<QueryResult> Query(const sql::Statement& statement,
-                            const std::atomic<bool>* cancel = nullptr);
+                            const std::atomic<bool>* cancel = nullptr,
+                            bool real_time_recency = false);
 
   // INSERT INTO table [(cols)] VALUES … / SELECT …: encodes each row in the table's format
   // and appends it to the table's topic (keyed by the primary key for changelog tables).

@@ -107,15 +107,19 @@ void ViewRunner::Run() {
   progress_cv_.notify_all();
 }
 
-Result<bool> ViewRunner::WaitCaughtUp(std::chrono::steady_clock::time_point deadline) {
-  // The targets: every partition's end now.
-  std::vector<std::vector<int64_t>> targets(dataflow_.sources.size());
+ViewRunner::Ends ViewRunner::CurrentEnds() const {
+  Ends ends(dataflow_.sources.size());
   for (size_t s = 0; s < dataflow_.sources.size(); ++s) {
     const stream::Source* source = dataflow_.sources[s];
     for (size_t i = 0; i < source->num_partitions(); ++i) {
-      targets[s].push_back(source->partition(i).high_watermark().value());
+      ends[s].push_back(source->partition(i).high_watermark().value());
     }
   }
+  return ends;
+}
+
+Result<bool> ViewRunner::WaitUntil(const Ends& targets,
+                                   std::chrono::steady_clock::time_point deadline) {
   auto caught_up = [&] {
     for (size_t s = 0; s < targets.size(); ++s) {
       for (size_t i = 0; i < targets[s].size(); ++i) {

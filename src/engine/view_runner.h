@@ -47,10 +47,15 @@ class ViewRunner {
   // An append happened to `topic`: wakes the thread if the view reads it.
   void OnAppend(const std::string& topic);
 
-  // Waits until every source partition has been read up to the high watermark it had when
-  // this was called, the runner failed, or `deadline`. Returns whether it caught up; a
-  // failure is an error.
-  Result<bool> WaitCaughtUp(std::chrono::steady_clock::time_point deadline);
+  // Every source partition's high watermark now, for WaitUntil.
+  using Ends = std::vector<std::vector<int64_t>>;
+  Ends CurrentEnds() const;
+  // Waits until every source partition has been read up to `ends`, the runner failed or
+  // stopped, or `deadline`. Returns whether it caught up; a failure is an error.
+  Result<bool> WaitUntil(const Ends& ends, std::chrono::steady_clock::time_point deadline);
+  Result<bool> WaitCaughtUp(std::chrono::steady_clock::time_point deadline) {
+    return WaitUntil(CurrentEnds(), deadline);
+  }
 
   const std::string& name() const { return name_; }
   // The catalog oid of the view this runs (a view dropped and created again has a new one).

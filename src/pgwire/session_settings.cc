@@ -53,6 +53,10 @@ constexpr Default kDefaults[] = {
     {"client_min_messages", "notice", false,
      "Sets the message levels that are sent to the client."},
     {"bytea_output", "hex", false, "Sets the output format for bytea."},
+    // Oxbow's own (as Materialize names it): SELECT waits until the materialized views it
+    // reads have processed everything their sources held when it started.
+    {"real_time_recency", "off", false,
+     "Makes queries wait for materialized views to catch up with their sources."},
 };
 
 std::string Lower(std::string_view s) {
@@ -133,6 +137,12 @@ Result<std::string> SessionSettings::Validate(const std::string& key, std::strin
                       digits));
     }
     return std::to_string(digits);
+  }
+  if (key == "real_time_recency") {
+    std::string l = Lower(value);
+    if (l == "on" || l == "true" || l == "1" || l == "yes") return std::string("on");
+    if (l == "off" || l == "false" || l == "0" || l == "no") return std::string("off");
+    return InvalidValue("real_time_recency", value, "Valid values are on and off.");
   }
   if (key == "standard_conforming_strings") {
     std::string l = Lower(value);

@@ -342,7 +342,8 @@ Result<std::unique_ptr<RowStream>> SqlSession::Execute(PreparedStatement& prepar
   }
   if (st.As<sql::TransactionStatement>()) return no_rows(std::string(st.CommandName()));
   if (engine_ != nullptr && st.As<sql::SelectStatement>() != nullptr) {
-    ASSIGN_OR_RETURN(engine::QueryResult result, engine_->Query(st, &cancel));
+    ASSIGN_OR_RETURN(std::string recency, settings_.Get("real_time_recency"));
+    ASSIGN_OR_RETURN(engine::QueryResult result, engine_->Query(st, &cancel, recency == "on"));
     std::vector<std::pair<std::string, std::string>> notices;
     for (std::string& n : result.notices) notices.emplace_back(std::move(n), "");
     return std::make_unique<MaterializedRows>("SELECT", std::move(result.rows), std::move(notices));
