@@ -15,6 +15,7 @@
 #include "fmt/format.h"
 #include "sql/binder.h"
 #include "sql/sql_error.h"
+#include "sql/types/datetime.h"
 #include "stream/dead_letter_error_sink.h"
 #include "stream/materialized_view.h"
 #include "stream/output_topic_sink.h"
@@ -468,6 +469,67 @@ Status Engine::WaitForViews(std::chrono::milliseconds timeout) {
         fmt::format("views still catching up: {}", fmt::join(behind, ", ")));
   }
   return Status();
+}
+
+Result<std::unique_ptr<Subscription>> Engine::Subscribe(const std::string& name,
+                                                        size_t max_queued) {
+  ASSIGN_OR_RETURN(QueryResult view, ReadView(name));  // 42P01 / 55000
+  std::shared_ptr<ViewRunner> runner;
+  {
+    absl::MutexLock lock(&impl_->ddl_mu);
+    auto it = impl_->owned.find(name);
+    if (it == impl_->owned.end()) {
+      return sql::SqlError(sql::sqlstate::kObjectNotInPrerequisiteState,
+                           fmt::format("materialized view \"{}\" is not running", name));
+    }
+    runner = it->second;
+  }
+  auto queue = std::make_shared<Subscription::Queue>();
+  queue->max_queued = max_queued;
+  auto now = [] {
+    int64_t unix_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    return sql::Value::TimestampTz(unix_micros - sql::kUnixEpochOffsetMicros);
+  };
+  auto listener = [queue, now](const sql::Chunk& chunk) -> bool {
+    std::lock_guard lock(queue->mu);
+    if (queue->closed || queue->overflow) return false;
+    sql::Value time = now();
+    for (size_t r = 0; r < chunk.num_rows(); ++r) {
+      std::vector<sql::Value> row{
+          time, sql::Value::Text(chunk.op(r) == sql::RowOp::kInsert ? "insert" : "delete")};
+      for (size_t c = 0; c < chunk.num_columns(); ++c) row.push_back(chunk.column(c).GetValue(r));
+      queue->rows.push_back(std::move(row));
+    }
+    if (queue->rows.size() > queue->max_queued) {
+      queue->overflow = true;
+      queue->rows.clear();
+    }
+    queue->cv.notify_all();
+    return !queue->overflow;
+  };
+  sql::Value start = now();
+  ASSIGN_OR_RETURN(std::vector<std::vector<sql::Value>> snapshot,
+                   runner->sink().SnapshotAndSubscribe(listener));
+  {
+    // The snapshot precedes every change the listener may have queued since.
+    std::lock_guard lock(queue->mu);
+    std::deque<std::vector<sql::Value>> rows;
+    for (std::vector<sql::Value>& r : snapshot) {
+      std::vector<sql::Value> row{start, sql::Value::Text("insert")};
+      for (sql::Value& v : r) row.push_back(std::move(v));
+      rows.push_back(std::move(row));
+    }
+    for (std::vector<sql::Value>& r : queue->rows) rows.push_back(std::move(r));
+    queue->rows = std::move(rows);
+  }
+  std::vector<std::string> names{"time", "op"};
+  std::vector<sql::Type> types{sql::Type::TimestampTz(), sql::Type::Text()};
+  names.insert(names.end(), view.column_names.begin(), view.column_names.end());
+  types.insert(types.end(), view.column_types.begin(), view.column_types.end());
+  return std::make_unique<Subscription>(name, std::move(runner), std::move(queue), std::move(names),
+                                        std::move(types));
 }
 
 std::vector<ViewStatus> Engine::Views() const {

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/subscription.h"
 #include "log/log_manager.h"
 #include "sql/catalog.h"
 #include "sql/ddl.h"
@@ -119,6 +120,11 @@ class Engine {
   // this was called, or `timeout` passes (DeadlineExceeded naming the views behind). A
   // failed view is an error (FailedPrecondition with its reason).
   Status WaitForViews(std::chrono::milliseconds timeout);
+
+  // SUBSCRIBE: the view's content now, then its changes as they happen (subscription.h).
+  // 42P01 when there is no such view; 55000 when it is not running.
+  Result<std::unique_ptr<Subscription>> Subscribe(const std::string& name,
+                                                  size_t max_queued = 1'000'000);
 
   // Every materialized view's status, sorted by name.
   std::vector<ViewStatus> Views() const;

@@ -225,5 +225,42 @@ TEST_F(EngineTest, AViewThatFailsReportsWhyAndOthersCarryOn) {
   EXPECT_EQ(n->rows[0][0].ToString(), "1");
 }
 
+std::string Line(const std::vector<sql::Value>& row) {
+  std::string line;
+  for (size_t i = 1; i < row.size(); ++i) {  // without the time
+    if (i > 1) line += " | ";
+    line += row[i].is_null() ? "NULL" : row[i].ToString();
+  }
+  return line;
+}
+
+TEST_F(EngineTest, SubscribeStreamsTheContentThenEveryChangeInOrder) {
+  Ok("CREATE TABLE s (k text, x integer)");
+  Produce("s", {{std::nullopt, R"({"k": "a", "x": 1})"}});
+  Ok("CREATE MATERIALIZED VIEW sums AS SELECT k, sum(x) AS total FROM s GROUP BY k");
+  ASSERT_TRUE(engine_->WaitForViews(std::chrono::seconds(30)).ok());
+  auto sub = engine_->Subscribe("sums");
+  ASSERT_TRUE(sub.ok()) << sub.status();
+  EXPECT_THAT((*sub)->column_names(), ElementsAre("time", "op", "k", "total"));
+  std::atomic<bool> cancel{false};
+  auto next = [&] {
+    auto row = (*sub)->Next(&cancel);
+    EXPECT_TRUE(row.ok()) << row.status();
+    return row.ok() ? Line(*row) : "";
+  };
+  EXPECT_EQ(next(), "insert | a | 1");
+  EXPECT_FALSE((*sub)->Ready());
+  Produce("s", {{std::nullopt, R"({"k": "a", "x": 2})"}, {std::nullopt, R"({"k": "b", "x": 5})"}});
+  std::vector<std::string> changes{next(), next(), next()};
+  std::sort(changes.begin(), changes.end());
+  EXPECT_THAT(changes, ElementsAre("delete | a | 1", "insert | a | 3", "insert | b | 5"));
+  cancel = true;
+  EXPECT_EQ(sql::SqlStateOf((*sub)->Next(&cancel).status()), "57014");
+  cancel = false;
+  Ok("DROP MATERIALIZED VIEW sums");
+  EXPECT_EQ(sql::SqlStateOf((*sub)->Next(&cancel).status()), "55000");
+  EXPECT_EQ(sql::SqlStateOf(engine_->Subscribe("sums").status()), "42P01");
+}
+
 }  // namespace
 }  // namespace oxbow::engine

@@ -152,6 +152,49 @@ void AppendBindComplete(std::string& out) { Empty(out, '2'); }
 void AppendCloseComplete(std::string& out) { Empty(out, '3'); }
 void AppendPortalSuspended(std::string& out) { Empty(out, 's'); }
 
+void AppendCopyOutResponse(std::string& out, int16_t columns) {
+  MessageBuilder m(out, 'H');
+  m.Byte(0);  // text
+  m.Int16(columns);
+  for (int16_t i = 0; i < columns; ++i) m.Int16(0);
+  m.End();
+}
+
+void AppendCopyDone(std::string& out) { Empty(out, 'c'); }
+
+void AppendCopyRowText(std::string& out, const std::vector<std::optional<std::string>>& texts) {
+  MessageBuilder m(out, 'd');
+  std::string line;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (i > 0) line += '\t';
+    if (!texts[i]) {
+      line += "\\N";
+      continue;
+    }
+    for (char c : *texts[i]) {
+      switch (c) {
+        case '\\':
+          line += "\\\\";
+          break;
+        case '\n':
+          line += "\\n";
+          break;
+        case '\r':
+          line += "\\r";
+          break;
+        case '\t':
+          line += "\\t";
+          break;
+        default:
+          line += c;
+      }
+    }
+  }
+  line += '\n';
+  m.Bytes(line);
+  m.End();
+}
+
 Notice NoticeOf(const Status& status, std::string_view severity) {
   sql::SqlErrorInfo info = sql::SqlErrorOf(status);
   Notice n;

@@ -62,6 +62,14 @@ void AppendParseComplete(std::string& out);
 void AppendBindComplete(std::string& out);
 void AppendCloseComplete(std::string& out);
 void AppendPortalSuspended(std::string& out);
+// COPY … TO STDOUT in text format: CopyOutResponse, one CopyData per row (CopyRowText), then
+// CopyDone.
+void AppendCopyOutResponse(std::string& out, int16_t columns);
+void AppendCopyDone(std::string& out);
+// One row as a CopyData message of COPY's text format: values separated by tabs, NULL as
+// \N, backslash, newline, carriage return and tab escaped; `texts` are the values' text
+// forms (nullopt for NULL).
+void AppendCopyRowText(std::string& out, const std::vector<std::optional<std::string>>& texts);
 
 // ErrorResponse ('E') or NoticeResponse ('N') fields.
 struct Notice {

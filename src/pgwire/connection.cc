@@ -479,20 +479,44 @@ asio::awaitable<Status> PgConnection::RunPortal(Portal& portal, int32_t max_rows
     for (const auto& [message, detail] : portal.stream->notices()) {
       AppendNoticeResponse(out_, Notice{"NOTICE", "00000", message, detail, "", 0});
     }
+    if (std::optional<int16_t> columns = portal.stream->CopyOutColumns()) {
+      AppendCopyOutResponse(out_, *columns);
+    }
   }
+  const bool copy = portal.stream->CopyOutColumns().has_value();
   uint64_t sent_here = 0;
   bool ended = false;
   // Encodes rows into out_ until the limit, the end, or a full buffer.
   auto fill = [&]() -> Status {
+    uint64_t batch = 0;  // rows encoded by this call
     while (max_rows <= 0 || sent_here < static_cast<uint64_t>(max_rows)) {
       if (cancel_.load(std::memory_order_acquire)) {
         return sql::SqlError(sqlstate::kQueryCanceled, "canceling statement due to user request");
       }
       if (out_.size() >= kFlushBytes) return absl::OkStatus();
+      // Send what is at hand before waiting for more.
+      if (batch > 0 && !portal.stream->Ready()) return absl::OkStatus();
       ASSIGN_OR_RETURN(std::optional<std::vector<sql::Value>> row, portal.stream->Next());
       if (!row) {
         ended = true;
         return absl::OkStatus();
+      }
+      if (copy) {
+        std::vector<std::optional<std::string>> texts;
+        for (const sql::Value& v : *row) {
+          if (v.is_null()) {
+            texts.emplace_back();
+            continue;
+          }
+          std::string text;
+          AppendValue(text, v, 0);
+          texts.push_back(std::move(text));
+        }
+        AppendCopyRowText(out_, texts);
+        ++batch;
+        ++sent_here;
+        ++portal.rows_sent;
+        continue;
       }
       DataRowBuilder data(out_, static_cast<int16_t>(row->size()));
       for (size_t i = 0; i < row->size(); ++i) {
@@ -506,6 +530,7 @@ asio::awaitable<Status> PgConnection::RunPortal(Portal& portal, int32_t max_rows
         data.EndValue();
       }
       data.End();
+      ++batch;
       ++sent_here;
       ++portal.rows_sent;
     }
@@ -525,6 +550,7 @@ asio::awaitable<Status> PgConnection::RunPortal(Portal& portal, int32_t max_rows
     co_return absl::OkStatus();
   }
   portal.done = true;
+  if (copy) AppendCopyDone(out_);
   std::string tag = AfterSuccess(*portal.statement, portal.stream->CommandTag(portal.rows_sent));
   ReportChangedParameters();
   AppendCommandComplete(out_, tag);

@@ -46,6 +46,12 @@ class RowStream {
   virtual std::string CommandTag(uint64_t rows) const = 0;
   // NoticeResponses to send before the rows (message, detail).
   virtual std::vector<std::pair<std::string, std::string>> notices() const { return {}; }
+  // Whether Next would return without waiting. A stream whose rows come as things happen
+  // (SUBSCRIBE) says no when it has none at hand, so the connection sends what it has first.
+  virtual bool Ready() { return true; }
+  // For COPY … TO STDOUT: the number of columns; rows then go out as CopyData text lines
+  // between CopyOutResponse and CopyDone instead of DataRows (and Describe gives no columns).
+  virtual std::optional<int16_t> CopyOutColumns() const { return std::nullopt; }
 };
 
 // A parsed statement: from the simple protocol's Query (one per statement of the string) or

@@ -10,6 +10,7 @@
 #include "pgwire/session_settings.h"
 #include "pgwire/split_internal.h"
 #include "pgwire/sqlstates.h"
+#include "pgwire/subscribe_statement.h"
 #include "sql/binder.h"
 #include "sql/ddl.h"
 #include "sql/parser.h"
@@ -46,8 +47,34 @@ class MaterializedRows : public RowStream {
   std::vector<std::pair<std::string, std::string>> notices_;
 };
 
+// SUBSCRIBE's rows: changes as they happen, until the client cancels or the view stops.
+class SubscriptionRows : public RowStream {
+ public:
+  SubscriptionRows(std::unique_ptr<engine::Subscription> subscription, const CancelFlag& cancel,
+                   bool copy)
+      : subscription_(std::move(subscription)), cancel_(cancel), copy_(copy) {}
+
+  Result<std::optional<std::vector<Value>>> Next() override {
+    ASSIGN_OR_RETURN(std::vector<Value> row, subscription_->Next(&cancel_));
+    return std::optional<std::vector<Value>>(std::move(row));
+  }
+  bool Ready() override { return subscription_->Ready(); }
+  std::optional<int16_t> CopyOutColumns() const override {
+    if (!copy_) return std::nullopt;
+    return static_cast<int16_t>(subscription_->column_names().size());
+  }
+  std::string CommandTag(uint64_t rows) const override {
+    return copy_ ? fmt::format("COPY {}", rows) : fmt::format("SUBSCRIBE {}", rows);
+  }
+
+ private:
+  std::unique_ptr<engine::Subscription> subscription_;
+  const CancelFlag& cancel_;
+  bool copy_;
+};
+
 // Statements recognized before the parser, which does not know them.
-enum class Special { kNone, kDiscardAll, kDeallocate };
+enum class Special { kNone, kDiscardAll, kDeallocate, kSubscribe };
 
 Special ClassifySpecial(std::string_view sql) {
   std::string_view trimmed = internal::Trim(sql);
@@ -79,11 +106,14 @@ class SqlStatement : public PreparedStatement {
   std::string_view command() const override {
     if (special_ == Special::kDiscardAll) return "DISCARD ALL";
     if (special_ == Special::kDeallocate) return "DEALLOCATE";
+    if (special_ == Special::kSubscribe) return subscribe_->copy ? "COPY" : "SUBSCRIBE";
     return statement_->CommandName();
   }
 
   const sql::Statement& statement() const { return *statement_; }
   Special special() const { return special_; }
+  const std::optional<SubscribeStatement>& subscribe() const { return subscribe_; }
+  void set_subscribe(SubscribeStatement s) { subscribe_ = std::move(s); }
   // The declared type of parameter i, or nullopt when unspecified.
   std::optional<Type> DeclaredType(size_t i) const;
 
@@ -91,6 +121,7 @@ class SqlStatement : public PreparedStatement {
   SqlSession& session_;
   std::optional<sql::Statement> statement_;
   Special special_;
+  std::optional<SubscribeStatement> subscribe_;
   std::vector<uint32_t> param_oids_;
   std::optional<StatementDescription> description_;
 };
@@ -107,6 +138,14 @@ class SqlSession : public Session {
   Result<std::vector<std::unique_ptr<PreparedStatement>>> Parse(
       std::string_view sql, const std::vector<uint32_t>& param_types, bool single) override {
     std::vector<std::unique_ptr<PreparedStatement>> out;
+    ASSIGN_OR_RETURN(std::optional<SubscribeStatement> subscribe, ParseSubscribe(sql));
+    if (subscribe) {
+      auto statement =
+          std::make_unique<SqlStatement>(*this, std::nullopt, Special::kSubscribe, param_types);
+      statement->set_subscribe(std::move(*subscribe));
+      out.push_back(std::move(statement));
+      return out;
+    }
     Special special = ClassifySpecial(sql);
     if (special != Special::kNone) {
       out.push_back(std::make_unique<SqlStatement>(*this, std::nullopt, special, param_types));
@@ -210,6 +249,20 @@ std::vector<ColumnDescription> TextColumns(const std::vector<std::string>& names
 
 Result<StatementDescription> SqlSession::DescribeStatement(const SqlStatement& s) {
   StatementDescription d;
+  if (s.special() == Special::kSubscribe) {
+    if (engine_ == nullptr) {
+      return sql::SqlError(sql::sqlstate::kFeatureNotSupported,
+                           "SUBSCRIBE is not available: this server has no SQL engine");
+    }
+    ASSIGN_OR_RETURN(engine::QueryResult view, engine_->ReadView(s.subscribe()->view));
+    if (s.subscribe()->copy) return d;  // COPY sends CopyOutResponse, not RowDescription
+    d.columns.push_back({"time", Type::TimestampTz()});
+    d.columns.push_back({"op", Type::Text()});
+    for (size_t i = 0; i < view.column_names.size(); ++i) {
+      d.columns.push_back({view.column_names[i], view.column_types[i]});
+    }
+    return d;
+  }
   if (s.special() != Special::kNone) return d;
   const sql::Statement& st = s.statement();
   if (IsConstantSelect(st)) {
@@ -324,6 +377,11 @@ Result<std::unique_ptr<RowStream>> SqlSession::Execute(PreparedStatement& prepar
     return no_rows("DISCARD ALL");
   }
   if (s.special() == Special::kDeallocate) return no_rows("DEALLOCATE");
+  if (s.special() == Special::kSubscribe) {
+    ASSIGN_OR_RETURN(std::unique_ptr<engine::Subscription> subscription,
+                     engine_->Subscribe(s.subscribe()->view));
+    return std::make_unique<SubscriptionRows>(std::move(subscription), cancel, s.subscribe()->copy);
+  }
   const sql::Statement& st = s.statement();
   if (IsConstantSelect(st)) return ExecuteSelect(s, params, cancel);
   if (const auto* set = st.As<sql::SetVariableStatement>()) {

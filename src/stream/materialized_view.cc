@@ -20,7 +20,22 @@ Status MaterializedView::Process(int, const sql::Chunk& chunk) {
     if (n == 0) rows_.erase(encoded[r]);
     dirty_.insert(std::move(encoded[r]));
   }
+  if (!listeners_.empty() && chunk.num_rows() > 0) {
+    std::erase_if(listeners_, [&](const Listener& l) { return !l(chunk); });
+  }
   return Status();
+}
+
+Result<std::vector<std::vector<sql::Value>>> MaterializedView::SnapshotAndSubscribe(
+    Listener listener) {
+  std::vector<std::vector<sql::Value>> out;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [key, n] : rows_) {
+    ASSIGN_OR_RETURN(std::vector<sql::Value> row, DecodeRowValues(key, output_types()));
+    for (int64_t i = 0; i < n; ++i) out.push_back(row);
+  }
+  listeners_.push_back(std::move(listener));
+  return out;
 }
 
 Status MaterializedView::Checkpoint(StateWriteBatch& batch) {

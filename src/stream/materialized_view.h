@@ -7,6 +7,7 @@
 // an operator has applied them), never half a chunk.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,11 +33,20 @@ class MaterializedView final : public Operator {
   std::vector<std::string> SortedLines() const;
   size_t num_distinct_rows() const;
 
+  // Subscribes `listener` to every chunk the view applies from now on and returns the view's
+  // content at that moment, atomically: a subscriber applying the changes to the snapshot
+  // holds the view's content after each chunk, nothing missed or counted twice (SUBSCRIBE).
+  // The listener runs on the pipeline's thread under the view's lock: it must be quick (copy
+  // and queue). It returns false to be removed.
+  using Listener = std::function<bool(const sql::Chunk& chunk)>;
+  Result<std::vector<std::vector<sql::Value>>> SnapshotAndSubscribe(Listener listener);
+
  private:
   StateId id_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, int64_t> rows_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> dirty_;  // pipeline thread only
+  std::vector<Listener> listeners_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace oxbow::stream

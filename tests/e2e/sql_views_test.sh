@@ -101,6 +101,33 @@ produce clicks <<'IN'
 IN
 q "SELECT tier, clicks FROM clicks_per_tier ORDER BY tier" && expect_out $'gold|5\nsilver|1'
 
+step "COPY (SUBSCRIBE TO view) TO STDOUT streams the content, then each change, to psql"
+stdbuf -oL psql -X -q -h "${PG%:*}" -p "${PG##*:}" -U oxbow -d oxbow \
+  -c "COPY (SUBSCRIBE TO clicks_per_tier) TO STDOUT" >"$WORK/sub" 2>"$WORK/sub.err" &
+SUB_PID=$!
+PIDS+=("$SUB_PID")
+# (stdbuf: psql writes COPY data with stdio, block-buffered into a file.)
+# wait_for FILE PATTERN: the subscriber's output arrives when the server sends it.
+wait_for() {
+  for _ in $(seq 200); do
+    grep -qE "$2" "$1" && return 0
+    kill -0 "$SUB_PID" 2>/dev/null || fail "the subscriber exited: $(cat "$WORK/sub.err")"
+    sleep 0.05
+  done
+  fail "no line matching <$2> in $1: $(cat "$1")"
+}
+wait_for "$WORK/sub" $'\tinsert\tsilver\t1$'
+wait_for "$WORK/sub" $'\tinsert\tgold\t5$'
+produce clicks <<'IN'
+|{"user_id":1,"url":"/g"}
+IN
+wait_for "$WORK/sub" $'\tinsert\tgold\t6$'
+grep -qE $'\tdelete\tgold\t5$' "$WORK/sub" || fail "no delete of the old row: $(cat "$WORK/sub")"
+[ "$(wc -l <"$WORK/sub")" = 4 ] || fail "subscription lines: $(cat "$WORK/sub")"
+kill -INT "$SUB_PID"  # psql sends a CancelRequest for the running COPY
+wait "$SUB_PID" 2>/dev/null || true
+q "SELECT clicks FROM clicks_per_tier WHERE tier = 'gold'" && expect_out 6
+
 step "DROP removes the view"
 q "DROP MATERIALIZED VIEW clicks_per_tier"
 if psql -X -A -t -h "${PG%:*}" -p "${PG##*:}" -U oxbow -d oxbow \
