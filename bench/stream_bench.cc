@@ -2,7 +2,7 @@
 // HashAggregate (GROUP BY key, count(*)) → MaterializedView, on one thread (one core).
 //
 //   stream_bench [--events N] [--keys K] [--dir D] [--rocksdb] [--stateless]
-//                [--output upsert|debezium]
+//                [--output upsert|debezium] [--format json|debezium|avro]
 //
 // Events are {"user_id": i % K, "url": "/page/…", "amount": i % 100} appended as batches of
 // 1000 records; the filter keeps amount >= 10 (90%). --stateless replaces the aggregate by a
@@ -10,17 +10,23 @@
 // (included in the time) instead of an in-memory store. --output adds an OutputTopicSink
 // writing to a topic of an embedded LogManager: upsert after the aggregate (one record per
 // group and epoch), debezium after the project (one "c" envelope per row); its records are
-// appended by the checkpoint, so the checkpoint time includes them. Prints events/s.
+// appended by the checkpoint, so the checkpoint time includes them. --format writes the
+// events as Debezium "c" envelopes ({"before": null, "after": {…}, "op": "c"}) or as
+// Confluent-framed Avro (record of long, string, long; writer schema id 1) and reads them
+// with that table format. Prints events/s.
 #include <time.h>
 
 #include <chrono>
 #include <cstdio>
 #include <string>
 
+#include "format/avro_encoder.h"
+#include "format/confluent_framing.h"
 #include "io/posix_file_system.h"
 #include "log/log_manager.h"
 #include "log/partition.h"
 #include "log/record_batch_builder.h"
+#include "registry/avro_parser.h"
 #include "sql/expr/expr.h"
 #include "stream/hash_aggregate.h"
 #include "stream/materialized_view.h"
@@ -55,6 +61,19 @@ int Fail(const Status& s) {
   return 1;
 }
 
+// The one writer schema of --format avro, as id 1.
+class OneSchema final : public stream::SchemaLookup {
+ public:
+  explicit OneSchema(std::shared_ptr<const registry::AvroSchema> s) : schema_(std::move(s)) {}
+  Result<std::shared_ptr<const registry::AvroSchema>> AvroSchemaById(int32_t id) override {
+    if (id != 1) return absl::NotFoundError("unknown schema id");
+    return schema_;
+  }
+
+ private:
+  std::shared_ptr<const registry::AvroSchema> schema_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,6 +81,7 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/oxbow-stream-bench";
   bool rocks = false, stateless = false;
   std::optional<stream::OutputFormat> output;
+  stream::SourceFormat format = stream::SourceFormat::kJson;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--events" && i + 1 < argc)
@@ -78,11 +98,20 @@ int main(int argc, char** argv) {
       auto f = stream::ParseOutputFormat(argv[++i]);
       if (!f.ok()) return Fail(f.status());
       output = *f;
+    } else if (a == "--format" && i + 1 < argc) {
+      std::string f = argv[++i];
+      if (f == "avro") {
+        format = stream::SourceFormat::kAvro;
+      } else if (f == "debezium") {
+        format = stream::SourceFormat::kDebeziumJson;
+      } else if (f != "json") {
+        return Fail(absl::InvalidArgumentError("--format: json, debezium or avro"));
+      }
     } else {
       std::fprintf(
           stderr,
           "usage: stream_bench [--events N] [--keys K] [--dir D] [--rocksdb] [--stateless] "
-          "[--output upsert|debezium]\n");
+          "[--output upsert|debezium] [--format json|debezium|avro]\n");
       return 2;
     }
   }
@@ -93,11 +122,31 @@ int main(int argc, char** argv) {
   if (!part.ok()) return Fail(part.status());
   std::shared_ptr<log::Partition> p(std::move(*part));
 
+  auto avro_schema = registry::ParseAvroSchema(
+      R"({"type": "record", "name": "Event", "fields": [{"name": "user_id", "type": "long"},)"
+      R"({"name": "url", "type": "string"}, {"name": "amount", "type": "long"}]})");
+  if (!avro_schema.ok()) return Fail(avro_schema.status());
+  OneSchema schemas(std::make_shared<const registry::AvroSchema>(std::move(*avro_schema)));
   for (int64_t i = 0; i < events;) {
     log::RecordBatchBuilder b{log::BatchOptions()};
     for (int j = 0; j < 1000 && i < events; ++j, ++i) {
-      std::string v = fmt::format(R"({{"user_id": {}, "url": "/page/{}", "amount": {}}})", i % keys,
-                                  i % 977, i % 100);
+      std::string url = fmt::format("/page/{}", i % 977);
+      std::string v;
+      if (format == stream::SourceFormat::kAvro) {
+        ByteBuffer out;
+        format::AppendConfluentHeader(1, &out);
+        Status s = format::EncodeAvro(format::AvroValue::Record({format::AvroValue::Long(i % keys),
+                                                                 format::AvroValue::String(url),
+                                                                 format::AvroValue::Long(i % 100)}),
+                                      *schemas.AvroSchemaById(1).value(), &out);
+        if (!s.ok()) return Fail(s);
+        v.assign(reinterpret_cast<const char*>(out.data()), out.size());
+      } else {
+        v = fmt::format(R"({{"user_id": {}, "url": "{}", "amount": {}}})", i % keys, url, i % 100);
+        if (format == stream::SourceFormat::kDebeziumJson) {
+          v = fmt::format(R"({{"before": null, "after": {}, "op": "c"}})", v);
+        }
+      }
       b.Add(TimestampMs(i), std::nullopt,
             ByteView(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
     }
@@ -153,6 +202,8 @@ int main(int argc, char** argv) {
   o.partitions = {p};
   o.columns = {{"user_id", Type::Int64()}, {"url", Type::Text()}, {"amount", Type::Int64()}};
   o.errors = &errors;
+  o.format = format;
+  o.schemas = &schemas;
   auto* src = pipeline.Add(std::make_unique<stream::Source>(std::move(o)));
   auto pred = sql::MakeOperator(">=", sql::MakeColumnRef(2, Type::Int64()),
                                 sql::MakeConstant(sql::Value::Int64(10)))
