@@ -7,8 +7,8 @@
 //     a row inserted earlier (a Debezium update is delete(before) + insert(after));
 //   keyed source (a changelog table): an insert is an upsert of its key (an UpsertTable turns
 //     it into a changelog), a delete removes its key (only the key columns matter).
-// Key columns the value lacks are filled from the record key (record_key.h), so a keyed
-// change always has its key columns set; whether they are non-NULL is the source's check.
+// Key columns the value lacks are filled from the record key (record_key.h) as far as it
+// has them; a keyed change whose key column is still NULL is the source's error to report.
 //
 // Thread safety: a decoder keeps parsers and buffers; one per thread (one per source).
 #pragma once
