@@ -4,6 +4,7 @@
 //
 //   engine_bench filter|groupby|join [--events N] [--keys K] [--table-rows R] [--dir D]
 //   engine_bench latency [--events N] [--rate R] [--dir D] [--topic-config K=V ...]
+//   (both: [--checkpoint-ms MS], the engine's checkpoint interval, default 1000 as serve's)
 //
 // Throughput modes append N events {"user_id": i % K, "url": "/page/…", "amount": i % 100}
 // to a stream table's topic first (batches of 1000, uncompressed), then create the view and
@@ -65,6 +66,7 @@ struct Args {
   int64_t keys = 1'000'000;
   int64_t table_rows = 100'000;
   int64_t rate = 10'000;
+  int64_t checkpoint_ms = 1000;
   std::string dir = "/tmp/oxbow-engine-bench";
   log::ConfigMap topic_config;
 };
@@ -103,7 +105,7 @@ struct Env {
   std::unique_ptr<sql::Catalog> catalog;
   std::unique_ptr<engine::Engine> engine;
 
-  void Open(const std::string& dir) {
+  void Open(const std::string& dir, int64_t checkpoint_ms) {
     (void)io::FileSystem::Default().RemoveAll(dir);
     log::LogOptions lo;
     lo.data_dir = io::JoinPath(dir, "data");
@@ -119,6 +121,7 @@ struct Env {
     eo.log = log.get();
     eo.catalog = catalog.get();
     eo.state_dir = io::JoinPath(lo.data_dir, "state");
+    eo.checkpoint_interval = std::chrono::milliseconds(checkpoint_ms);
     auto e = engine::Engine::Open(eo);
     Check(e.status(), "engine");
     engine = std::move(*e);
@@ -166,7 +169,7 @@ std::vector<ByteBuffer> Batches(int64_t n, F make) {
 
 void Throughput(const Args& a) {
   Env env;
-  env.Open(a.dir);
+  env.Open(a.dir, a.checkpoint_ms);
   // The topics fsync only in the background: loading the input is not what is measured.
   log::ConfigMap lazy = {{"flush.messages", "-1"}, {"flush.ms", "1000"}};
   Check(env.log->CreateTopic("clicks", 1, lazy), "topic");
@@ -247,7 +250,7 @@ void DeliveryReport(rd_kafka_t*, const rd_kafka_message_t* m, void* failed) {
 
 void Latency(const Args& a) {
   Env env;
-  env.Open(a.dir);
+  env.Open(a.dir, a.checkpoint_ms);
   env.log->StartBackground();
   kafka::KafkaServerOptions so;
   so.listen_host = "127.0.0.1";
@@ -281,13 +284,28 @@ void Latency(const Args& a) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
         .count();
   };
+  // Warm-up: one event through the producer (connection, metadata) and the view, untimed.
+  {
+    std::string v = R"({"id": -1, "amount": 0})";
+    rd_kafka_producev(producer, RD_KAFKA_V_TOPIC("ev"), RD_KAFKA_V_PARTITION(0),
+                      RD_KAFKA_V_VALUE(v.data(), v.size()),
+                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    auto t = Clock::now();
+    rd_kafka_flush(producer, 30000);
+    Check(env.engine->WaitForViews(std::chrono::seconds(30)), "wait");
+    if (getenv("ENGINE_BENCH_TRACE") != nullptr) {
+      std::fprintf(stderr, "warm-up: %.1f ms\n",
+                   std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+    }
+  }
+  const int64_t base = static_cast<int64_t>(env.engine->Views()[0].records_in);
   std::atomic<bool> done{false};
   // The observer: the view's records_in covers event i once its content does.
   std::thread observer([&] {
     int64_t seen = 0;
     while (seen < n && !done.load()) {
       std::vector<engine::ViewStatus> st = env.engine->Views();
-      int64_t in = std::min<int64_t>(n, static_cast<int64_t>(st[0].records_in));
+      int64_t in = std::min<int64_t>(n, static_cast<int64_t>(st[0].records_in) - base);
       int64_t now = ns();
       for (; seen < in; ++seen) latency_ns[seen] = now - sent[seen].load();
       std::this_thread::sleep_for(std::chrono::microseconds(50));
@@ -316,6 +334,14 @@ void Latency(const Args& a) {
   done = true;
   observer.join();
   rd_kafka_destroy(producer);
+  if (getenv("ENGINE_BENCH_TRACE") != nullptr) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (latency_ns[i] > 5'000'000 && (i == 0 || latency_ns[i - 1] <= 5'000'000)) {
+        std::fprintf(stderr, "slow from event %lld at %.3f s: %.1f ms\n", (long long)i,
+                     (sent[i].load() - sent[0].load()) / 1e9, latency_ns[i] / 1e6);
+      }
+    }
+  }
   std::vector<int64_t> l;
   for (int64_t x : latency_ns) {
     if (x >= 0) l.push_back(x);
@@ -356,6 +382,8 @@ int main(int argc, char** argv) {
       a.table_rows = std::stoll(v);
     else if (k == "--rate")
       a.rate = std::stoll(v);
+    else if (k == "--checkpoint-ms")
+      a.checkpoint_ms = std::stoll(v);
     else if (k == "--dir")
       a.dir = v;
     else if (k == "--topic-config")
