@@ -11,7 +11,13 @@ constexpr std::string_view kEpochKey = "epoch";
 }
 
 Pipeline::Pipeline(PipelineOptions options, StateStore& store)
-    : options_(options), store_(store), last_checkpoint_(std::chrono::steady_clock::now()) {}
+    : options_(std::move(options)),
+      store_(store),
+      last_checkpoint_(std::chrono::steady_clock::now()) {}
+
+Pipeline::~Pipeline() {
+  if (sync_thread_.joinable()) sync_thread_.join();
+}
 
 Status Pipeline::Restore() {
   ASSIGN_OR_RETURN(std::optional<std::string> epoch, store_.Get(options_.id, kEpochKey));
@@ -27,6 +33,7 @@ Status Pipeline::Restore() {
 }
 
 Status Pipeline::Checkpoint() {
+  RETURN_IF_ERROR(FinishSync(/*wait=*/true));
   std::unique_ptr<StateWriteBatch> batch = store_.NewBatch();
   for (auto& op : operators_) RETURN_IF_ERROR(op->Checkpoint(*batch));
   std::string value;
@@ -40,7 +47,40 @@ Status Pipeline::Checkpoint() {
   return Status();
 }
 
+Status Pipeline::CheckpointInBackground() {
+  RETURN_IF_ERROR(FinishSync(/*wait=*/true));
+  std::unique_ptr<StateWriteBatch> batch = store_.NewBatch();
+  for (auto& op : operators_) RETURN_IF_ERROR(op->Checkpoint(*batch));
+  std::string value;
+  PutVarint(epoch_ + 1, &value);
+  batch->Put(options_.id, kEpochKey, value);
+  RETURN_IF_ERROR(store_.Apply(*batch));
+  std::promise<Status> done;
+  sync_done_ = done.get_future();
+  sync_thread_ = std::thread([this, done = std::move(done)]() mutable {
+    done.set_value(store_.Sync());
+    if (options_.on_synced) options_.on_synced();
+  });
+  consumed_since_checkpoint_ = 0;
+  last_checkpoint_ = std::chrono::steady_clock::now();
+  return Status();
+}
+
+Status Pipeline::FinishSync(bool wait) {
+  if (!sync_done_.valid()) return Status();
+  if (!wait && sync_done_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    return Status();
+  }
+  Status synced = sync_done_.get();
+  sync_thread_.join();
+  RETURN_IF_ERROR(synced);
+  ++epoch_;
+  for (auto& op : operators_) RETURN_IF_ERROR(op->AfterCommit());
+  return Status();
+}
+
 Result<size_t> Pipeline::Step() {
+  RETURN_IF_ERROR(FinishSync(/*wait=*/false));
   size_t consumed = 0;
   for (SourceOperator* s : sources_) {
     ASSIGN_OR_RETURN(size_t n, s->Poll());
@@ -49,7 +89,7 @@ Result<size_t> Pipeline::Step() {
   consumed_since_checkpoint_ += consumed;
   if (consumed_since_checkpoint_ > 0 &&
       std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval) {
-    RETURN_IF_ERROR(Checkpoint());
+    RETURN_IF_ERROR(options_.sync_in_background ? CheckpointInBackground() : Checkpoint());
   }
   return consumed;
 }

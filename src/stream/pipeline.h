@@ -27,7 +27,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <future>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "stream/operator.h"
@@ -39,11 +42,22 @@ namespace oxbow::stream {
 struct PipelineOptions {
   StateId id = 0;  // the pipeline's own namespace (its epoch)
   std::chrono::milliseconds checkpoint_interval{1000};
+  // The checkpoints Step makes on its interval do not wait for the disk: the batch is
+  // applied (StateStore::Apply) at once and made durable (StateStore::Sync) on a helper
+  // thread while the pipeline goes on processing; the epoch counts it and AfterCommit runs
+  // at the first Step (or Checkpoint, or WaitForSync) after the sync. So input arriving
+  // during a checkpoint is not delayed by its fsync. Explicit Checkpoint() calls stay
+  // synchronous. A failed sync fails the next Step.
+  bool sync_in_background = false;
+  // Called on the helper thread when a background sync has finished (e.g. to wake the
+  // thread that calls Step). Must not call into the pipeline.
+  std::function<void()> on_synced = nullptr;
 };
 
 class Pipeline {
  public:
   Pipeline(PipelineOptions options, StateStore& store);
+  ~Pipeline();  // waits for a background sync
 
   // Takes ownership; returns the operator for wiring.
   template <typename T>
@@ -70,10 +84,19 @@ class Pipeline {
   // runs the operators' AfterCommit.
   Status Checkpoint();
 
+  // Waits for a background sync (sync_in_background) and completes its epoch: AfterCommit.
+  // Returns the sync's error. Nothing to do without one.
+  Status WaitForSync() { return FinishSync(/*wait=*/true); }
+
   // Epochs committed so far (restored from the store).
   uint64_t epoch() const { return epoch_; }
 
  private:
+  // A checkpoint whose batch is applied now and synced on sync_thread_.
+  Status CheckpointInBackground();
+  // Completes the background sync if it finished (or, with `wait`, once it has).
+  Status FinishSync(bool wait);
+
   PipelineOptions options_;
   StateStore& store_;
   std::vector<std::unique_ptr<Operator>> operators_;
@@ -82,6 +105,9 @@ class Pipeline {
   uint64_t consumed_since_checkpoint_ = 0;
   uint64_t epoch_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_;
+  // The background sync in flight, if any.
+  std::future<Status> sync_done_;
+  std::thread sync_thread_;
 };
 
 }  // namespace oxbow::stream

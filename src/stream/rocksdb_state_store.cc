@@ -69,6 +69,14 @@ class RocksDbStateStore final : public StateStore {
     return FromRocks(db_->Write(options, &static_cast<RocksBatch&>(batch).batch()), "commit");
   }
 
+  Status Apply(StateWriteBatch& batch) override {
+    // Written to the WAL file (the OS's cache) and the memtable; SyncWAL makes it durable.
+    return FromRocks(db_->Write(rocksdb::WriteOptions(), &static_cast<RocksBatch&>(batch).batch()),
+                     "apply");
+  }
+
+  Status Sync() override { return FromRocks(db_->SyncWAL(), "sync"); }
+
  private:
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -57,6 +57,13 @@ class StateStore {
   virtual std::unique_ptr<StateWriteBatch> NewBatch() = 0;
   // Applies `batch` atomically and durably (synced before returning).
   virtual Status Commit(StateWriteBatch& batch) = 0;
+  // Applies `batch` atomically and readable at once, without waiting for it to be durable:
+  // until Sync returns, a crash of the machine may lose it (whole, never half; a crash of
+  // the process alone does not). Default: Commit.
+  virtual Status Apply(StateWriteBatch& batch) { return Commit(batch); }
+  // Makes every batch applied so far durable. May be called from another thread than Apply,
+  // concurrently with reads and writes. Default: nothing to do.
+  virtual Status Sync() { return Status(); }
 };
 
 // The keys an operator changed in an epoch, in key order, emptying `dirty`: operators write
