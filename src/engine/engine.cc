@@ -204,6 +204,14 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   stream::PipelineOptions po;
   po.id = base;
   po.checkpoint_interval = options.checkpoint_interval;
+  // A view's thread does not stall on the state store's fsync (produce-to-view latency);
+  // the sync's end wakes it to complete the epoch. Set once the runner exists: a background
+  // sync starts only after Start.
+  po.sync_in_background = true;
+  auto wake = std::make_shared<std::atomic<ViewRunner*>>(nullptr);
+  po.on_synced = [wake] {
+    if (ViewRunner* r = wake->load()) r->Wake();
+  };
   auto pipeline = std::make_unique<stream::Pipeline>(po, *store);
   auto errors = std::make_unique<stream::DeadLetterErrorSink>(*dlq);
   DataflowContext context;
@@ -245,6 +253,7 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
       std::make_unique<ViewRunner>(object.name, object.oid, std::move(errors), std::move(pipeline),
                                    std::move(dataflow), sink, options.checkpoint_interval);
   ViewRunner* raw = runner.get();
+  wake->store(raw);
   owned[object.name] = std::move(runner);
   {
     absl::MutexLock lock(&hub->mu);

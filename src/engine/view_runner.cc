@@ -45,7 +45,10 @@ void ViewRunner::Stop(bool checkpoint) {
 void ViewRunner::OnAppend(const std::string& topic) {
   bool reads = false;
   for (const std::string& t : dataflow_.topics) reads |= t == topic;
-  if (!reads) return;
+  if (reads) Wake();
+}
+
+void ViewRunner::Wake() {
   {
     std::lock_guard lock(mu_);
     woken_ = true;
@@ -95,6 +98,9 @@ void ViewRunner::Run() {
     }
     if (checkpoint) failure = pipeline_->Checkpoint();
   }
+  // A background sync still running calls Wake when it ends: wait for it here, while this
+  // runner is alive (without a last checkpoint, or after a failure, its error is moot).
+  if (Status synced = pipeline_->WaitForSync(); failure.ok()) failure = synced;
   if (!failure.ok()) {
     OXBOW_LOG_ERROR("materialized view \"{}\" stopped: {}", name_, failure.ToString());
   }

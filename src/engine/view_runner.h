@@ -46,6 +46,8 @@ class ViewRunner {
   void Stop(bool checkpoint);
   // An append happened to `topic`: wakes the thread if the view reads it.
   void OnAppend(const std::string& topic);
+  // Wakes the thread (e.g. a background checkpoint sync finished: its epoch completes).
+  void Wake();
 
   // Every source partition's high watermark now, for WaitUntil.
   using Ends = std::vector<std::vector<int64_t>>;
