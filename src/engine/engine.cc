@@ -406,22 +406,26 @@ Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
   return result;
 }
 
-Result<QueryResult> Engine::Query(const sql::Statement& statement, const std::atomic<bool>* cancel,
-                                  bool real_time_recency) {
+Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOptions& options) {
+  const std::atomic<bool>* cancel = options.cancel;
+  const bool real_time_recency = options.real_time_recency;
   const auto* select = statement.As<sql::SelectStatement>();
   if (select == nullptr) {
     return absl::InvalidArgumentError("engine: Query needs a SELECT statement");
   }
-  ASSIGN_OR_RETURN(sql::PlanPtr plan,
-                   sql::PlanQuery(*select->query, statement, *impl_->options.catalog));
+  sql::PlanOptions plan_options;
+  plan_options.params = options.params;
+  ASSIGN_OR_RETURN(sql::PlanPtr plan, sql::PlanQuery(*select->query, statement,
+                                                     *impl_->options.catalog, plan_options));
   CountingErrorSink errors;
   DataflowContext context;
   context.log = impl_->options.log;
   context.catalog = impl_->options.catalog;
   context.errors = &errors;
   context.bounded = true;
-  context.view_rows =
-      [this](const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
+  context.view_rows = [this, cancel, real_time_recency](
+                          const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
+    if (real_time_recency) RETURN_IF_ERROR(impl_->WaitForView(name, cancel));
     ASSIGN_OR_RETURN(QueryResult view, ReadView(name));
     return std::move(view.rows);
   };

@@ -69,6 +69,19 @@ struct QueryResult {
   std::vector<std::string> notices;
 };
 
+struct QueryOptions {
+  // When set, stops the query with 57014.
+  const std::atomic<bool>* cancel = nullptr;
+  // Wait first until each materialized view the query reads has processed everything its
+  // sources held when the query started (a client that just produced sees its effect); a
+  // failed view is 55000.
+  bool real_time_recency = false;
+  // $1, $2, …: each binds as a constant of its value's type; an unknown-typed value (a
+  // parameter the client sent as text without a declared type) is read as a literal of the
+  // type its context needs, as PostgreSQL reads an unknown literal.
+  std::vector<sql::Value> params;
+};
+
 struct ViewStatus {
   std::string name;
   enum class State : uint8_t { kRunning, kFailed, kStopped } state = State::kRunning;
@@ -97,14 +110,9 @@ class Engine {
   Result<sql::StatementResult> Execute(const sql::Statement& statement);
 
   // Runs an ad-hoc SELECT (the statement's query) and returns its rows. Errors: the
-  // binder's (42P01, 42703, …), 0A000 for what ad-hoc queries cannot do yet, execution
-  // errors (22003, …). `cancel`, when given and set, stops the query with 57014.
-  // With `real_time_recency`, each materialized view the query reads is first waited for
-  // until it has processed everything its sources held when the query started (a client
-  // that just produced sees its events' effect); a failed view is 55000.
-  Result<QueryResult> Query(const sql::Statement& statement,
-                            const std::atomic<bool>* cancel = nullptr,
-                            bool real_time_recency = false);
+  // binder's (42P01, 42703, 42P02 for a missing parameter, …), 0A000 for what ad-hoc queries
+  // cannot do yet, execution errors (22003, …), 57014 when `options.cancel` is set.
+  Result<QueryResult> Query(const sql::Statement& statement, const QueryOptions& options = {});
 
   // INSERT INTO table [(cols)] VALUES … / SELECT …: encodes each row in the table's format
   // and appends it to the table's topic (keyed by the primary key for changelog tables).

@@ -295,8 +295,26 @@ Result<StatementDescription> SqlSession::DescribeStatement(const SqlStatement& s
   if (const auto* select = st.As<sql::SelectStatement>()) {
     RETURN_IF_ERROR(CheckRelations(st, *select->query));
     if (engine_ != nullptr && catalog_ != nullptr) {
-      ASSIGN_OR_RETURN(sql::PlanPtr plan, sql::PlanQuery(*select->query, st, *catalog_));
-      for (const sql::PlanColumn& c : plan->schema) d.columns.push_back({c.name, c.type});
+      // Parameters: the declared types (as typed NULLs) or unknown; the binder names the
+      // first $n beyond them (42P02), which then counts as one more unknown parameter.
+      sql::PlanOptions options;
+      for (size_t i = 0;; ++i) {
+        std::optional<Type> t = s.DeclaredType(i);
+        if (!t) break;
+        options.params.push_back(Value::Null(*t));
+      }
+      Result<sql::PlanPtr> plan = sql::PlanQuery(*select->query, st, *catalog_, options);
+      while (!plan.ok() && sql::SqlStateOf(plan.status()) == "42P02" &&
+             options.params.size() < 65535) {
+        std::optional<Type> t = s.DeclaredType(options.params.size());
+        options.params.push_back(Value::Null(t.value_or(Type::Unknown())));
+        plan = sql::PlanQuery(*select->query, st, *catalog_, options);
+      }
+      if (!plan.ok()) return plan.status();
+      for (const Value& p : options.params) {
+        d.param_types.push_back(p.type().id() == sql::TypeId::kUnknown ? Type::Text() : p.type());
+      }
+      for (const sql::PlanColumn& c : (*plan)->schema) d.columns.push_back({c.name, c.type});
       return d;
     }
   }
@@ -401,7 +419,21 @@ Result<std::unique_ptr<RowStream>> SqlSession::Execute(PreparedStatement& prepar
   if (st.As<sql::TransactionStatement>()) return no_rows(std::string(st.CommandName()));
   if (engine_ != nullptr && st.As<sql::SelectStatement>() != nullptr) {
     ASSIGN_OR_RETURN(std::string recency, settings_.Get("real_time_recency"));
-    ASSIGN_OR_RETURN(engine::QueryResult result, engine_->Query(st, &cancel, recency == "on"));
+    engine::QueryOptions options;
+    options.cancel = &cancel;
+    options.real_time_recency = recency == "on";
+    for (size_t i = 0; i < params.size(); ++i) {
+      // A parameter the client did not type is text on the wire: read it as PostgreSQL reads
+      // an unknown literal, in the type its context needs.
+      if (!s.DeclaredType(i) && !params[i].is_null()) {
+        options.params.push_back(Value::String(Type::Unknown(), params[i].ToString()));
+      } else if (!s.DeclaredType(i)) {
+        options.params.push_back(Value::Null(Type::Unknown()));
+      } else {
+        options.params.push_back(std::move(params[i]));
+      }
+    }
+    ASSIGN_OR_RETURN(engine::QueryResult result, engine_->Query(st, options));
     std::vector<std::pair<std::string, std::string>> notices;
     for (std::string& n : result.notices) notices.emplace_back(std::move(n), "");
     return std::make_unique<MaterializedRows>("SELECT", std::move(result.rows), std::move(notices));

@@ -368,7 +368,8 @@ Result<Relation> Binder::BindNamedRelation(const std::string& name, int location
       if (table.columns[i].name == k) scan.relation_key.push_back(static_cast<int>(i));
     }
   }
-  scan.relation_append_only = !table.is_changelog();
+  // A Debezium stream without a key still carries updates and deletes (before images).
+  scan.relation_append_only = !table.is_changelog() && table.format != TableFormat::kDebeziumJson;
   for (size_t i = 0; i < table.columns.size(); ++i) scan.columns.push_back(static_cast<int>(i));
   PlanPtr p = MakeScan(std::move(scan));
   Scope scope = ScopeOf(p->schema, qualifier);

@@ -42,6 +42,9 @@ namespace oxbow::sql {
 struct PlanOptions {
   // The query defines a materialized view (see above); false for ad-hoc queries and views.
   bool materialized_view = false;
+  // $1, $2, …: each binds as a constant of its value (an unknown-typed value reads as a
+  // literal of the type its context needs). Without a value: 42P02 there is no parameter $n.
+  std::vector<Value> params;
 };
 
 // Binds and plans `query`, a part of `statement`. The plan's schema is the query's output

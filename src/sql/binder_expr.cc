@@ -188,10 +188,13 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
       return at(SqlError(sqlstate::kFeatureNotSupported, "* is only allowed in a select list"));
     case ExprKind::kConstant:
       return positioned(BindConstant(expr.As<Constant>()));
-    case ExprKind::kParam:
-      return at(
-          SqlError(sqlstate::kFeatureNotSupported,
-                   fmt::format("parameter ${} is not supported here", expr.As<Param>().number)));
+    case ExprKind::kParam: {
+      int n = expr.As<Param>().number;
+      if (n < 1 || static_cast<size_t>(n) > options_.params.size()) {
+        return at(SqlError("42P02", fmt::format("there is no parameter ${}", n)));
+      }
+      return MakeConstant(options_.params[static_cast<size_t>(n) - 1]);
+    }
     case ExprKind::kOperator: {
       const Operator& op = expr.As<Operator>();
       if (op.left == nullptr) {
