@@ -104,9 +104,11 @@ class Builder {
 
   Result<Operator*> BuildTopicRead(const sql::ScanOp& scan,
                                    const std::vector<sql::Type>& relation_types) {
-    if (scan.format != sql::TableFormat::kJson) {
-      return NotSupported(fmt::format("reading format {} (table \"{}\")",
-                                      sql::TableFormatName(scan.format), scan.relation));
+    if (scan.format == sql::TableFormat::kAvro && context_.schemas == nullptr) {
+      return sql::SqlError(sql::sqlstate::kObjectNotInPrerequisiteState,
+                           fmt::format("table \"{}\" is in Avro format, and the schema registry "
+                                       "is off: its writer schemas cannot be found",
+                                       scan.relation));
     }
     Result<int32_t> count = context_.log->PartitionCount(scan.topic);
     if (!count.ok()) {
@@ -127,6 +129,18 @@ class Builder {
     bool changelog = scan.source == sql::ScanOp::Source::kChangelogTable;
     if (changelog) options.key_columns = scan.relation_key;
     options.errors = context_.errors;
+    switch (scan.format) {
+      case sql::TableFormat::kJson:
+        options.format = stream::SourceFormat::kJson;
+        break;
+      case sql::TableFormat::kAvro:
+        options.format = stream::SourceFormat::kAvro;
+        break;
+      case sql::TableFormat::kDebeziumJson:
+        options.format = stream::SourceFormat::kDebeziumJson;
+        break;
+    }
+    options.schemas = context_.schemas;
     stream::Source* source = Add(std::make_unique<stream::Source>(std::move(options)));
     out_.sources.push_back(source);
     if (std::find(out_.topics.begin(), out_.topics.end(), scan.topic) == out_.topics.end()) {

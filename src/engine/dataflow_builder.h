@@ -18,8 +18,7 @@
 //
 // Not compiled (0A000 with the construct named): windows (TUMBLE/HOP/SESSION), Sort and
 // Limit anywhere but at the top of an ad-hoc query (the caller strips those), a LEFT JOIN
-// with non-equality conditions in ON, and sources in formats other than JSON until they are
-// supported.
+// with non-equality conditions in ON; Avro sources without a schema registry are 55000.
 //
 // State ids: every stateful operator gets the next id of the context's range; a view's
 // range is fixed by its catalog oid so its state survives restarts (engine.cc).
@@ -51,6 +50,8 @@ struct DataflowContext {
   // Ad-hoc queries: the current rows of a materialized view. Null in a view's pipeline,
   // where a materialized view read is compiled from its plan.
   std::function<Result<std::vector<std::vector<sql::Value>>>(const std::string& view)> view_rows;
+  // Writer schemas of Avro tables; null: Avro tables cannot be read.
+  stream::SchemaLookup* schemas = nullptr;
   // An ad-hoc query over a snapshot: a temporal (stream–table) join meets the table as it is
   // in the snapshot — a regular join — rather than as it was when each event arrived.
   bool bounded = false;

@@ -218,6 +218,7 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   context.log = options.log;
   context.catalog = options.catalog;
   context.errors = errors.get();
+  context.schemas = options.schemas;
   context.next_state_id = base + 1;
   context.end_state_id = base + kViewIdSpan - 2;
   ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(*plan, context, *pipeline));
@@ -320,6 +321,7 @@ Status Engine::Impl::CheckCompiles(const sql::PlanNode& plan) {
   context.log = options.log;
   context.catalog = options.catalog;
   context.errors = &errors;
+  context.schemas = options.schemas;
   context.next_state_id = 1;
   context.end_state_id = kViewIdSpan - 1;
   return BuildDataflow(plan, context, pipeline).status();
@@ -422,6 +424,7 @@ Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOp
   context.log = impl_->options.log;
   context.catalog = impl_->options.catalog;
   context.errors = &errors;
+  context.schemas = impl_->options.schemas;
   context.bounded = true;
   context.view_rows = [this, cancel, real_time_recency](
                           const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
@@ -567,6 +570,7 @@ Result<uint64_t> Engine::Insert(const sql::Statement& statement) {
   context.log = impl_->options.log;
   context.catalog = impl_->options.catalog;
   context.errors = &errors;
+  context.schemas = impl_->options.schemas;
   context.bounded = true;
   context.view_rows =
       [this](const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {

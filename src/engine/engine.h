@@ -43,6 +43,7 @@
 #include "sql/ddl.h"
 #include "sql/statement.h"
 #include "sql/types/value.h"
+#include "stream/schema_lookup.h"
 
 namespace oxbow::engine {
 
@@ -57,6 +58,9 @@ struct EngineOptions {
   // Start the catalog's materialized views in Open (false: views exist but do not run,
   // e.g. for `oxbow` commands that only inspect).
   bool run_views = true;
+  // Where Avro tables' writer schemas are found by id (the schema registry); null when the
+  // registry is off, and then views over Avro tables cannot run (55000). Outlives the engine.
+  stream::SchemaLookup* schemas = nullptr;
 };
 
 // A query's answer: column names and types, then rows of values.

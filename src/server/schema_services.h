@@ -26,6 +26,9 @@ class SchemaServices final : public http::SchemaEncoder, public kafka::RecordVal
   std::optional<std::string> Validate(std::string_view topic, bool is_key,
                                       const std::optional<std::string>& bytes) override;
 
+  // The parsed schemas and compiled decoders (the SQL engine's Avro sources read them).
+  format::TopicSchemas& schemas() { return schemas_; }
+
   // kafka::RecordValidator
   Status Validate(const std::string& topic, const log::TopicConfig& config,
                   ByteView records) override;

@@ -142,8 +142,11 @@ Result<std::unique_ptr<registry::SchemaRegistryServer>> StartSchemaRegistry(
 
 // Starts the SQL engine (the catalog's materialized views) and the PostgreSQL wire protocol
 // server in front of it, unless --pg-listener is empty.
-Result<std::unique_ptr<SqlService>> StartSql(const ServerConfig& config, log::LogManager& log) {
-  ASSIGN_OR_RETURN(std::unique_ptr<SqlService> service, SqlService::Start(config.pgwire, log));
+Result<std::unique_ptr<SqlService>> StartSql(const ServerConfig& config, log::LogManager& log,
+                                             SchemaServices* schemas) {
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<SqlService> service,
+      SqlService::Start(config.pgwire, log, schemas != nullptr ? &schemas->schemas() : nullptr));
   std::vector<engine::ViewStatus> views = service->engine().Views();
   OXBOW_LOG_INFO("SQL engine: {} materialized view(s), state in {}", views.size(),
                  io::JoinPath(log.options().data_dir, "state"));
@@ -189,7 +192,7 @@ Status Serve(const CommandContext& ctx) {
                    StartKafka(config, *log, schemas.get()));
   ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest,
                    StartRestProxy(config, *log, schemas.get()));
-  ASSIGN_OR_RETURN(std::unique_ptr<SqlService> sql, StartSql(config, *log));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqlService> sql, StartSql(config, *log, schemas.get()));
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));

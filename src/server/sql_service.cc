@@ -2,11 +2,13 @@
 
 #include "io/file.h"
 #include "sql/catalog_topic.h"
+#include "stream/registry_schema_lookup.h"
 
 namespace oxbow::server {
 
 Result<std::unique_ptr<SqlService>> SqlService::Start(const pgwire::PgServerOptions& pgwire,
-                                                      log::LogManager& log) {
+                                                      log::LogManager& log,
+                                                      format::TopicSchemas* schemas) {
   std::unique_ptr<SqlService> service(new SqlService());
   ASSIGN_OR_RETURN(std::unique_ptr<sql::CatalogTopic> store, sql::CatalogTopic::Open(log));
   ASSIGN_OR_RETURN(service->catalog_, sql::Catalog::Open(std::move(store)));
@@ -14,6 +16,10 @@ Result<std::unique_ptr<SqlService>> SqlService::Start(const pgwire::PgServerOpti
   options.log = &log;
   options.catalog = service->catalog_.get();
   options.state_dir = io::JoinPath(log.options().data_dir, "state");
+  if (schemas != nullptr) {
+    service->schema_lookup_ = std::make_unique<stream::RegistrySchemaLookup>(*schemas);
+    options.schemas = service->schema_lookup_.get();
+  }
   ASSIGN_OR_RETURN(service->engine_, engine::Engine::Open(options));
   service->query_engine_ =
       std::make_unique<pgwire::SqlQueryEngine>(service->catalog_.get(), service->engine_.get());

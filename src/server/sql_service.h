@@ -8,11 +8,13 @@
 
 #include "base/status.h"
 #include "engine/engine.h"
+#include "format/topic_schemas.h"
 #include "log/log_manager.h"
 #include "pgwire/pg_server.h"
 #include "pgwire/pg_server_options.h"
 #include "pgwire/sql_engine.h"
 #include "sql/catalog.h"
+#include "stream/schema_lookup.h"
 
 namespace oxbow::server {
 
@@ -22,8 +24,10 @@ class SqlService {
   // for pgwire clients unless `pgwire.enabled` is false. `log` outlives the service. Errors:
   // the catalog's (e.g. DataLoss for a corrupt __oxbow_catalog), the state store's, the
   // listener's.
+  // `schemas` (null when the registry is off) lets views read Avro tables.
   static Result<std::unique_ptr<SqlService>> Start(const pgwire::PgServerOptions& pgwire,
-                                                   log::LogManager& log);
+                                                   log::LogManager& log,
+                                                   format::TopicSchemas* schemas);
   ~SqlService();
 
   // 0 when pgwire is off.
@@ -36,6 +40,7 @@ class SqlService {
  private:
   SqlService() = default;
 
+  std::unique_ptr<stream::SchemaLookup> schema_lookup_;
   std::unique_ptr<sql::Catalog> catalog_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<pgwire::SqlQueryEngine> query_engine_;

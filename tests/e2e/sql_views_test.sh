@@ -128,6 +128,26 @@ kill -INT "$SUB_PID"  # psql sends a CancelRequest for the running COPY
 wait "$SUB_PID" 2>/dev/null || true
 q "SELECT clicks FROM clicks_per_tier WHERE tier = 'gold'" && expect_out 6
 
+step "an Avro table: records posted through the REST proxy with a registered schema"
+SALE='{"type":"record","name":"Sale","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int"},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}},{"name":"note","type":["null","string"],"default":null}]}'
+python3 - "$SALE" >"$WORK/sales.json" <<'PY'
+import json, sys
+def dec(cents):  # Avro decimal bytes (two's complement, big-endian) as the JSON encoding's string
+    n = cents.to_bytes(8, "big", signed=True).lstrip(b"\x00") or b"\x00"
+    return n.decode("latin-1")
+print(json.dumps({"value_schema": sys.argv[1], "records": [
+    {"value": {"sku": "tea", "qty": 2, "price": dec(350), "note": None}},
+    {"value": {"sku": "cake", "qty": 1, "price": dec(1299), "note": {"string": "birthday"}}},
+    {"value": {"sku": "tea", "qty": 3, "price": dec(350), "note": None}}]}))
+PY
+curl -sS -o "$WORK/answer" -X POST -H "Content-Type: application/vnd.kafka.avro.v2+json" \
+  --data-binary "@$WORK/sales.json" "http://$REST/topics/sales" || fail "POST sales"
+grep -q '"value_schema_id"' "$WORK/answer" || fail "REST: $(cat "$WORK/answer")"
+q "CREATE TABLE sales (sku text, qty integer, price numeric(10,2), note text) WITH (topic = 'sales', format = 'avro')" \
+  "CREATE MATERIALIZED VIEW revenue AS SELECT sku, sum(qty * price) AS revenue FROM sales GROUP BY sku"
+q "SELECT sku, revenue FROM revenue ORDER BY sku"
+expect_out $'cake|12.99\ntea|17.50'
+
 step "DROP removes the view"
 q "DROP MATERIALIZED VIEW clicks_per_tier"
 if psql -X -A -t -h "${PG%:*}" -p "${PG##*:}" -U oxbow -d oxbow \
