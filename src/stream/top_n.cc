@@ -174,7 +174,8 @@ Status TopN::Restore(StateStore& store) {
       return absl::DataLossError(fmt::format("{}: malformed state", name()));
     }
     std::string row(store_key.substr(n));
-    Result<std::vector<sql::Value>> values = DecodeRowValues(row, output_types());
+    // Rows are stored as they came in (the rank is computed, never stored).
+    Result<std::vector<sql::Value>> values = DecodeRowValues(row, input_types_);
     if (!values.ok()) return values.status();
     std::string key(store_key.substr(0, n));
     auto [pit, inserted] = partitions_.try_emplace(key, Partition(EntryLess{&order_}));

@@ -76,5 +76,27 @@ TEST(TopNTest, StateSurvivesRestore) {
   EXPECT_FALSE(restored.Process(0, MakeChunk(kTypes, {{'-', {T("zz"), I(5)}}})).ok());
 }
 
+// ROW_NUMBER() kept as a column: the rank is an output column, not part of the stored rows.
+TEST(TopNTest, StateWithRankSurvivesRestore) {
+  auto store = NewMemoryStateStore();
+  auto make = [] { return TopN(33, kTypes, {0}, {{1, /*descending=*/true}}, 2, true); };
+  TopN top = make();
+  ASSERT_TRUE(top.Process(0, MakeChunk(kTypes, {{'+', {T("a"), I(5)}},
+                                                {'+', {T("a"), I(3)}},
+                                                {'+', {T("a"), I(1)}}}))
+                  .ok());
+  auto batch = store->NewBatch();
+  ASSERT_TRUE(top.Checkpoint(*batch).ok());
+  ASSERT_TRUE(store->Commit(*batch).ok());
+  TopN restored = make();
+  Status s = restored.Restore(*store);
+  ASSERT_TRUE(s.ok()) << s;
+  Collector out(restored.output_types());
+  restored.AddOutput(&out, 0);
+  ASSERT_TRUE(restored.Process(0, MakeChunk(kTypes, {{'-', {T("a"), I(5)}}})).ok());
+  EXPECT_THAT(out.Take(), UnorderedElementsAre("- | a | 5 | 1", "- | a | 3 | 2", "+ | a | 3 | 1",
+                                               "+ | a | 1 | 2"));
+}
+
 }  // namespace
 }  // namespace oxbow::stream
