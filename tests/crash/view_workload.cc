@@ -1,0 +1,345 @@
+#include "view_workload.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "fmt/format.h"
+#include "io/file.h"
+#include "sql/catalog_topic.h"
+#include "sql/parser.h"
+#include "stream/row_encoder.h"
+
+namespace oxbow::crash {
+namespace {
+
+struct Target {
+  const char* topic;
+  int32_t partition;
+};
+// Where a batch goes: accounts (2 partitions, keyed by id % 2), regions, clicks (2).
+constexpr std::array<Target, 5> kTargets = {{
+    {"accounts_in", 0},
+    {"accounts_in", 1},
+    {"regions_in", 0},
+    {"clicks_in", 0},
+    {"clicks_in", 1},
+}};
+constexpr int32_t kAccountsPerPartition = 1000;
+constexpr int kRegions = 12;  // accounts use r0..r9; r10, r11 have no accounts
+constexpr int64_t kBaseTimestamp = 1600000000000;
+
+uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+size_t TargetOf(uint64_t seed, int64_t batch) {
+  // accounts 50%, regions 10%, clicks 40%.
+  const uint64_t r = Mix(seed * 31 + static_cast<uint64_t>(batch) * 2 + 1) % 10;
+  if (r < 5) return r % 2;
+  if (r == 5) return 2;
+  return 3 + r % 2;
+}
+
+testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
+  uint64_t r = Mix(seed ^ Mix(static_cast<uint64_t>(event)));
+  auto take = [&r](uint64_t n) {
+    uint64_t v = r % n;
+    r = Mix(r);
+    return v;
+  };
+  testing::TestRecord rec;
+  rec.timestamp = kBaseTimestamp + event;
+  const int32_t partition = kTargets[target].partition;
+  switch (target) {
+    case 0:
+    case 1: {  // accounts: id has the partition's parity
+      const int64_t id = static_cast<int64_t>(take(kAccountsPerPartition)) * 2 + partition;
+      rec.key = std::to_string(id);
+      if (take(10) == 0) break;  // a tombstone
+      std::string tag = take(20) == 0 ? "null" : fmt::format("\"t{}\"", take(15));
+      rec.value = fmt::format(R"({{"region":"r{}","balance":{},"tag":{}}})", take(10),
+                              static_cast<int64_t>(take(200000)) - 50000, tag);
+      break;
+    }
+    case 2: {  // regions: plain-text keys
+      rec.key = fmt::format("r{}", take(kRegions));
+      if (take(7) == 0) break;
+      rec.value = fmt::format(R"({{"manager":"m{}","weight":{}}})", take(5), take(100));
+      break;
+    }
+    default:  // clicks: an append-only stream
+      rec.value =
+          fmt::format(R"({{"user_id":{},"url":"/p{}","ms":{}}})", take(5000), take(60), take(3000));
+  }
+  return rec;
+}
+
+const char* const kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, region text, balance bigint, "
+    "tag text) WITH (topic = 'accounts_in')",
+    "CREATE TABLE IF NOT EXISTS regions (region text PRIMARY KEY, manager text, weight int) "
+    "WITH (topic = 'regions_in')",
+    "CREATE TABLE IF NOT EXISTS clicks (user_id int, url text, ms bigint) "
+    "WITH (topic = 'clicks_in')",
+    // Aggregates with retractions (updates and tombstones), incl. min/max and count DISTINCT.
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS region_stats "
+    "WITH (output_topic = 'region_stats_out', format = 'json') AS "
+    "SELECT region, count(*) AS n, sum(balance) AS total, min(balance) AS lo, "
+    "max(balance) AS hi, count(DISTINCT tag) AS tags FROM accounts GROUP BY region",
+    // Table–table joins.
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS acct_mgr "
+    "WITH (output_topic = 'acct_mgr_out', format = 'debezium_json') AS "
+    "SELECT a.id, a.balance, r.manager FROM accounts a JOIN regions r ON a.region = r.region",
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS acct_weight AS "
+    "SELECT a.id, a.region, r.weight FROM accounts a LEFT JOIN regions r ON a.region = r.region",
+    // A stream aggregate.
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS url_stats "
+    "WITH (output_topic = 'url_stats_out', format = 'debezium_json') AS "
+    "SELECT url, count(*) AS n, sum(ms) AS ms, max(user_id) AS top_user FROM clicks GROUP BY url",
+    // Top-N (order keys unique within a partition) and DISTINCT.
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS top3 AS "
+    "SELECT region, id, balance, rn FROM (SELECT region, id, balance, ROW_NUMBER() OVER "
+    "(PARTITION BY region ORDER BY balance DESC, id) AS rn FROM accounts) t WHERE rn <= 3",
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS region_tags AS "
+    "SELECT DISTINCT region, tag FROM accounts",
+    // A view on a view.
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS mgr_totals "
+    "WITH (output_topic = 'mgr_totals_out', format = 'json') AS "
+    "SELECT manager, count(*) AS n, sum(balance) AS total FROM acct_mgr GROUP BY manager",
+};
+
+std::string NormalizeJson(std::string_view text) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(text, nullptr, false);
+  return j.is_discarded() ? std::string(text) : j.dump();
+}
+
+}  // namespace
+
+const std::vector<OutputTopic>& OutputTopics() {
+  static const std::vector<OutputTopic> topics = {
+      {"region_stats", "region_stats_out", false},
+      {"acct_mgr", "acct_mgr_out", true},
+      {"url_stats", "url_stats_out", true},
+      {"mgr_totals", "mgr_totals_out", false},
+  };
+  return topics;
+}
+
+const std::vector<std::string>& ViewNames() {
+  static const std::vector<std::string> names = {
+      "region_stats", "acct_mgr", "acct_weight", "url_stats", "top3", "region_tags", "mgr_totals"};
+  return names;
+}
+
+ViewNode::ViewNode(std::string dir, ViewWorkloadOptions options)
+    : dir_(std::move(dir)), options_(options), fs_(io::FileSystem::Default()) {}
+
+ViewNode::~ViewNode() { Close(); }
+
+Status ViewNode::Open() {
+  log::LogOptions o;
+  o.data_dir = io::JoinPath(dir_, "data");
+  ASSIGN_OR_RETURN(log_, log::LogManager::Open(fs_, std::move(o)));
+  ASSIGN_OR_RETURN(std::unique_ptr<sql::CatalogTopic> store, sql::CatalogTopic::Open(*log_));
+  ASSIGN_OR_RETURN(catalog_, sql::Catalog::Open(std::move(store)));
+  engine::EngineOptions e;
+  e.log = log_.get();
+  e.catalog = catalog_.get();
+  e.state_dir = io::JoinPath(dir_, "state");
+  e.checkpoint_interval = options_.checkpoint_interval;
+  ASSIGN_OR_RETURN(engine_, engine::Engine::Open(std::move(e)));
+  return absl::OkStatus();
+}
+
+void ViewNode::CloseEngine() { engine_.reset(); }
+
+void ViewNode::Close() {
+  engine_.reset();
+  catalog_.reset();
+  if (log_) {
+    if (Status s = log_->Close(); !s.ok()) fmt::print(stderr, "closing the log: {}\n", s);
+    log_.reset();
+  }
+}
+
+int64_t ViewNode::BatchCount() const {
+  return (options_.events + kViewBatchSize - 1) / kViewBatchSize;
+}
+
+Status ViewNode::EnsureTopics() {
+  const log::ConfigMap config = {
+      {"retention.ms", "-1"},
+      // The events' timestamps are in 2020: only size may roll segments.
+      {"segment.ms", std::to_string(std::numeric_limits<int64_t>::max())},
+      {"segment.bytes", std::to_string(4 << 20)},
+  };
+  std::map<std::string, int32_t> partitions;
+  for (const Target& t : kTargets)
+    partitions[t.topic] = std::max(partitions[t.topic], t.partition + 1);
+  for (const auto& [topic, count] : partitions) {
+    if (!log_->HasTopic(topic)) RETURN_IF_ERROR(log_->CreateTopic(topic, count, config));
+  }
+  return absl::OkStatus();
+}
+
+Result<int64_t> ViewNode::NextBatch() {
+  std::array<int64_t, kTargets.size()> present{};
+  for (size_t t = 0; t < kTargets.size(); ++t) {
+    if (!log_->HasTopic(kTargets[t].topic)) continue;
+    ASSIGN_OR_RETURN(std::shared_ptr<log::Partition> p,
+                     log_->GetPartition(kTargets[t].topic, PartitionId(kTargets[t].partition)));
+    const int64_t hw = p->high_watermark().value();
+    if (hw % kViewBatchSize != 0) {
+      return absl::DataLossError(fmt::format("{}/{}: high watermark {} is not a whole batch",
+                                             kTargets[t].topic, kTargets[t].partition, hw));
+    }
+    present[t] = hw / kViewBatchSize;
+  }
+  std::array<int64_t, kTargets.size()> used{};
+  int64_t b = 0;
+  for (;; ++b) {
+    const size_t t = TargetOf(options_.seed, b);
+    if (used[t] == present[t]) break;
+    ++used[t];
+  }
+  if (used != present) {
+    return absl::DataLossError(
+        fmt::format("the source topics hold batches beyond batch {} "
+                    "while batch {} is missing",
+                    b, b));
+  }
+  return b;
+}
+
+Status ViewNode::ProduceBatch(int64_t batch) {
+  const size_t t = TargetOf(options_.seed, batch);
+  std::vector<testing::TestRecord> records;
+  records.reserve(kViewBatchSize);
+  for (int64_t i = 0; i < kViewBatchSize; ++i) {
+    records.push_back(MakeEvent(options_.seed, t, batch * kViewBatchSize + i));
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<log::Partition> p,
+                   log_->GetPartition(kTargets[t].topic, PartitionId(kTargets[t].partition)));
+  return testing::AppendCopy(*p, testing::BuildBatch(records).view(), records.back().timestamp)
+      .status();
+}
+
+Status ViewNode::Execute(const std::string& sql) {
+  ASSIGN_OR_RETURN(std::vector<sql::Statement> statements, sql::ParseStatements(sql));
+  for (const sql::Statement& s : statements) {
+    Result<sql::StatementResult> r = engine_->Execute(s);
+    if (!r.ok()) return Status(r.status().code(), fmt::format("{}: {}", sql, r.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+Status ViewNode::EnsureSchema() {
+  for (const char* sql : kSchema) RETURN_IF_ERROR(Execute(sql));
+  return absl::OkStatus();
+}
+
+Status ViewNode::Run(const std::function<void(const std::string&)>& progress) {
+  RETURN_IF_ERROR(EnsureTopics());
+  ASSIGN_OR_RETURN(int64_t next, NextBatch());
+  const int64_t total = BatchCount();
+  const auto initial = std::min<int64_t>(
+      total, static_cast<int64_t>(std::ceil(static_cast<double>(total) * options_.initial_share)));
+  for (; next < initial; ++next) RETURN_IF_ERROR(ProduceBatch(next));
+  progress("initial-input");
+  RETURN_IF_ERROR(EnsureSchema());
+  progress("views");
+  for (; next < total; ++next) RETURN_IF_ERROR(ProduceBatch(next));
+  progress("all-input");
+  RETURN_IF_ERROR(engine_->WaitForViews(std::chrono::minutes(30)));
+  // WaitForViews skips views that could not start (e.g. whose state did not restore).
+  for (const engine::ViewStatus& v : engine_->Views()) {
+    if (v.state != engine::ViewStatus::State::kRunning) {
+      return absl::FailedPreconditionError(
+          fmt::format("materialized view \"{}\" is not running: {}", v.name, v.error));
+    }
+  }
+  progress("caught-up");
+  return absl::OkStatus();
+}
+
+Result<std::map<std::string, RowSet>> ViewNode::ReadViews() {
+  std::map<std::string, RowSet> views;
+  for (const std::string& name : ViewNames()) {
+    ASSIGN_OR_RETURN(engine::QueryResult r, engine_->ReadView(name));
+    std::vector<stream::SourceColumn> columns;
+    for (size_t i = 0; i < r.column_names.size(); ++i) {
+      columns.push_back(stream::SourceColumn{r.column_names[i], r.column_types[i]});
+    }
+    stream::RowJsonEncoder encoder(std::move(columns));
+    RowSet& rows = views[name];
+    for (const std::vector<sql::Value>& row : r.rows) {
+      std::string json;
+      encoder.EncodeRow(row, &json);
+      rows.push_back(NormalizeJson(json));
+    }
+    std::sort(rows.begin(), rows.end());
+  }
+  return views;
+}
+
+Result<RowSet> ViewNode::ReadOutputTopic(const OutputTopic& out) {
+  ASSIGN_OR_RETURN(std::shared_ptr<log::Partition> p,
+                   log_->GetPartition(out.topic, PartitionId(0)));
+  ASSIGN_OR_RETURN(std::vector<testing::ReadRecord> records, testing::ReadAll(*p));
+  std::map<std::string, std::optional<std::string>> latest;  // upsert
+  std::multiset<std::string> content;                        // debezium
+  std::map<std::string, std::string> by_key;                 // debezium, keyed views
+  for (const testing::ReadRecord& rec : records) {
+    const auto& [key, value] = std::pair(rec.record.key, rec.record.value);
+    auto bad = [&](std::string_view why) {
+      return absl::DataLossError(fmt::format("{} offset {}: {}: key {} value {}", out.topic,
+                                             rec.offset, why, key.value_or("null"),
+                                             value.value_or("null")));
+    };
+    if (!out.debezium) {
+      latest[key.value_or("")] = value ? std::optional(NormalizeJson(*value)) : std::nullopt;
+      continue;
+    }
+    if (!value) {  // the tombstone after a keyed delete, for compaction
+      if (key && by_key.contains(*key)) return bad("a tombstone for a row still present");
+      continue;
+    }
+    nlohmann::ordered_json envelope = nlohmann::ordered_json::parse(*value, nullptr, false);
+    if (envelope.is_discarded() || !envelope.is_object() || !envelope.contains("op")) {
+      return bad("not a Debezium envelope");
+    }
+    const std::string op = envelope["op"].get<std::string>();
+    const bool has_before = envelope.contains("before") && !envelope["before"].is_null();
+    const bool has_after = envelope.contains("after") && !envelope["after"].is_null();
+    if (has_before != (op != "c") || has_after != (op != "d")) return bad("malformed envelope");
+    if (has_before) {
+      auto it = content.find(envelope["before"].dump());
+      if (it == content.end()) return bad("removes a row that is not there");
+      content.erase(it);
+      if (key) {
+        if (by_key[*key] != envelope["before"].dump()) return bad("before image differs");
+        by_key.erase(*key);
+      }
+    }
+    if (has_after) {
+      if (key && by_key.contains(*key)) return bad("adds a key that is already there");
+      content.insert(envelope["after"].dump());
+      if (key) by_key[*key] = envelope["after"].dump();
+    }
+  }
+  RowSet rows(content.begin(), content.end());
+  for (const auto& [key, value] : latest) {
+    if (value) rows.push_back(*value);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+}  // namespace oxbow::crash

@@ -1,0 +1,104 @@
+// The workload of view_crash_test: an Oxbow node (log, catalog, engine) on a data directory,
+// a fixed set of source tables and materialized views, and a deterministic event sequence
+// (a pure function of the seed) produced into the tables' topics in numbered batches.
+//
+// Input: batch b holds events [b·kBatchSize, (b+1)·kBatchSize) and goes, whole, as one log
+// batch, to one partition chosen by b: `accounts` and `regions` are changelog tables
+// (upserts and tombstones; a key always goes to the same partition), `clicks` is an
+// append-only stream. A log batch survives a kill whole or not at all, and batches are
+// appended one at a time in order, so the batches present after a crash are 0..n-1 for some
+// n, which NextBatch reads off the partitions' high watermarks: a restarted producer resumes
+// with exactly the sequence an uninterrupted one writes.
+//
+// Views cover the stateful operators: GROUP BY with count/sum/min/max/count DISTINCT over a
+// changelog table, inner and left table–table joins, a stream aggregate, Top-N, DISTINCT and
+// a view on a view; four write output topics (upsert and Debezium).
+//
+// Thread safety: a ViewNode is used by one thread (the engine runs its own).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "engine/engine.h"
+#include "log/log_manager.h"
+#include "sql/catalog.h"
+#include "testing/log_test_util.h"
+
+namespace oxbow::crash {
+
+constexpr int64_t kViewBatchSize = 250;
+
+struct ViewWorkloadOptions {
+  uint64_t seed = 1;
+  int64_t events = 100000;
+  // The share of the input written before the views are created (the rest is appended while
+  // they run).
+  double initial_share = 0.3;
+  std::chrono::milliseconds checkpoint_interval{20};
+};
+
+// A view with an output topic and how its records are encoded.
+struct OutputTopic {
+  std::string view;
+  std::string topic;
+  bool debezium = false;
+};
+const std::vector<OutputTopic>& OutputTopics();
+// Every materialized view of the workload, in creation order.
+const std::vector<std::string>& ViewNames();
+
+// A view's rows (or an output topic's applied rows) as normalized JSON objects, sorted.
+using RowSet = std::vector<std::string>;
+
+class ViewNode {
+ public:
+  ViewNode(std::string dir, ViewWorkloadOptions options);
+  ~ViewNode();
+
+  // Opens log, catalog and engine (the views start and resume from their checkpoints).
+  Status Open();
+  // Engine (after its last checkpoint, which appends its output records), catalog, log.
+  void Close();
+  // Closes the engine only (its last checkpoint), keeping the log open for ReadOutputTopic.
+  void CloseEngine();
+
+  // Runs the workload from wherever the directory stands: the initial input, the tables and
+  // views (those missing), the rest of the input, then waits until the views have consumed
+  // it all. `progress` is called with "initial-input", "views", "all-input" and "caught-up"
+  // as each step completes.
+  Status Run(const std::function<void(const std::string&)>& progress);
+
+  // Every view's content, by name.
+  Result<std::map<std::string, RowSet>> ReadViews();
+  // The rows an output topic adds up to, read from its start and applied in order (upsert:
+  // the latest value per key; Debezium: `before` removed, `after` added). Errors: DataLoss
+  // for a record that applies twice or to a row that is not there (a Debezium "c" of a key
+  // present, a "u"/"d" whose before image is missing).
+  Result<RowSet> ReadOutputTopic(const OutputTopic& out);
+
+  // Batches present in the source topics (the next batch to produce).
+  Result<int64_t> NextBatch();
+  int64_t BatchCount() const;
+
+ private:
+  Status EnsureTopics();
+  Status EnsureSchema();
+  Status ProduceBatch(int64_t batch);
+  Status Execute(const std::string& sql);
+
+  std::string dir_;
+  ViewWorkloadOptions options_;
+  testing::NoSyncFileSystem fs_;  // kill -9 keeps the page cache: fsyncs are not the point
+  std::unique_ptr<log::LogManager> log_;
+  std::unique_ptr<sql::Catalog> catalog_;
+  std::unique_ptr<engine::Engine> engine_;
+};
+
+}  // namespace oxbow::crash
