@@ -16,7 +16,9 @@
 // checkpoint's commit and its output-topic append, and after catching up.
 //
 // OXBOW_CRASH_SEED=<n> replays a run (input and kill delays; the seed is printed);
-// OXBOW_CRASH_ITERATIONS=<n> (default 3) and OXBOW_CRASH_EVENTS=<n> (default 100000) size it.
+// OXBOW_CRASH_ITERATIONS=<n> (default 5) and OXBOW_CRASH_EVENTS=<n> (default 100000) size it;
+// OXBOW_QUICK=1 (make test-quick, asan) makes the defaults 3 and 30000. The full run of
+// issue 5: OXBOW_CRASH_ITERATIONS=20 OXBOW_CRASH_EVENTS=1000000.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -177,10 +179,12 @@ TEST(ViewCrashTest, KilledViewsEndLikeAnUninterruptedRun) {
   InitLogging();
   (void)SetLogLevel("error");
   const uint64_t seed = static_cast<uint64_t>(EnvInt("OXBOW_CRASH_SEED", std::random_device()()));
-  const int iterations = static_cast<int>(EnvInt("OXBOW_CRASH_ITERATIONS", 3));
+  const char* quick_env = std::getenv("OXBOW_QUICK");
+  const bool quick = quick_env != nullptr && std::string_view(quick_env) == "1";
+  const int iterations = static_cast<int>(EnvInt("OXBOW_CRASH_ITERATIONS", quick ? 3 : 5));
   ViewWorkloadOptions options;
   options.seed = seed;
-  options.events = EnvInt("OXBOW_CRASH_EVENTS", 100000);
+  options.events = EnvInt("OXBOW_CRASH_EVENTS", quick ? 30000 : 100000);
   std::cout << fmt::format(
       "view_crash_test: seed {} (OXBOW_CRASH_SEED={} replays input and kill delays), {} kills, "
       "{} events\n",

@@ -20,17 +20,21 @@ struct Target {
   const char* topic;
   int32_t partition;
 };
-// Where a batch goes: accounts (2 partitions, keyed by id % 2), regions, clicks (2).
+// Where a batch goes: accounts (2 partitions, keyed by id % 2), owners, clicks (2).
 constexpr std::array<Target, 5> kTargets = {{
     {"accounts_in", 0},
     {"accounts_in", 1},
-    {"regions_in", 0},
+    {"owners_in", 0},
     {"clicks_in", 0},
     {"clicks_in", 1},
 }};
 constexpr int32_t kAccountsPerPartition = 1000;
-constexpr int kRegions = 12;  // accounts use r0..r9; r10, r11 have no accounts
+// Owners 0..kOwners-1; accounts name owners 0..kOwners+19 (some have none): about four
+// accounts per owner, so an owner's change updates a few joined rows, not hundreds.
+constexpr int kOwners = 500;
 constexpr int64_t kBaseTimestamp = 1600000000000;
+// While the views run, the producer waits for them after this many batches.
+constexpr int64_t kBatchesPerWait = 10;
 
 uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
   x += 0x9e3779b97f4a7c15ULL;
@@ -40,7 +44,7 @@ uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
 }
 
 size_t TargetOf(uint64_t seed, int64_t batch) {
-  // accounts 50%, regions 10%, clicks 40%.
+  // accounts 50%, owners 10%, clicks 40%.
   const uint64_t r = Mix(seed * 31 + static_cast<uint64_t>(batch) * 2 + 1) % 10;
   if (r < 5) return r % 2;
   if (r == 5) return 2;
@@ -64,12 +68,12 @@ testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
       rec.key = std::to_string(id);
       if (take(10) == 0) break;  // a tombstone
       std::string tag = take(20) == 0 ? "null" : fmt::format("\"t{}\"", take(15));
-      rec.value = fmt::format(R"({{"region":"r{}","balance":{},"tag":{}}})", take(10),
-                              static_cast<int64_t>(take(200000)) - 50000, tag);
+      rec.value = fmt::format(R"({{"region":"r{}","owner":{},"balance":{},"tag":{}}})", take(10),
+                              take(kOwners + 20), static_cast<int64_t>(take(200000)) - 50000, tag);
       break;
     }
-    case 2: {  // regions: plain-text keys
-      rec.key = fmt::format("r{}", take(kRegions));
+    case 2: {  // owners
+      rec.key = std::to_string(take(kOwners));
       if (take(7) == 0) break;
       rec.value = fmt::format(R"({{"manager":"m{}","weight":{}}})", take(5), take(100));
       break;
@@ -82,10 +86,10 @@ testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
 }
 
 const char* const kSchema[] = {
-    "CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, region text, balance bigint, "
-    "tag text) WITH (topic = 'accounts_in')",
-    "CREATE TABLE IF NOT EXISTS regions (region text PRIMARY KEY, manager text, weight int) "
-    "WITH (topic = 'regions_in')",
+    "CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, region text, owner int, "
+    "balance bigint, tag text) WITH (topic = 'accounts_in')",
+    "CREATE TABLE IF NOT EXISTS owners (owner int PRIMARY KEY, manager text, weight int) "
+    "WITH (topic = 'owners_in')",
     "CREATE TABLE IF NOT EXISTS clicks (user_id int, url text, ms bigint) "
     "WITH (topic = 'clicks_in')",
     // Aggregates with retractions (updates and tombstones), incl. min/max and count DISTINCT.
@@ -96,9 +100,9 @@ const char* const kSchema[] = {
     // Table–table joins.
     "CREATE MATERIALIZED VIEW IF NOT EXISTS acct_mgr "
     "WITH (output_topic = 'acct_mgr_out', format = 'debezium_json') AS "
-    "SELECT a.id, a.balance, r.manager FROM accounts a JOIN regions r ON a.region = r.region",
+    "SELECT a.id, a.balance, o.manager FROM accounts a JOIN owners o ON a.owner = o.owner",
     "CREATE MATERIALIZED VIEW IF NOT EXISTS acct_weight AS "
-    "SELECT a.id, a.region, r.weight FROM accounts a LEFT JOIN regions r ON a.region = r.region",
+    "SELECT a.id, a.owner, o.weight FROM accounts a LEFT JOIN owners o ON a.owner = o.owner",
     // A stream aggregate.
     "CREATE MATERIALIZED VIEW IF NOT EXISTS url_stats "
     "WITH (output_topic = 'url_stats_out', format = 'debezium_json') AS "
@@ -255,7 +259,13 @@ Status ViewNode::Run(const std::function<void(const std::string&)>& progress) {
   progress("initial-input");
   RETURN_IF_ERROR(EnsureSchema());
   progress("views");
-  for (; next < total; ++next) RETURN_IF_ERROR(ProduceBatch(next));
+  for (; next < total; ++next) {
+    RETURN_IF_ERROR(ProduceBatch(next));
+    // Paced by the views: input keeps arriving while they run, rather than all before.
+    if (next % kBatchesPerWait == kBatchesPerWait - 1) {
+      RETURN_IF_ERROR(engine_->WaitForViews(std::chrono::minutes(30)));
+    }
+  }
   progress("all-input");
   RETURN_IF_ERROR(engine_->WaitForViews(std::chrono::minutes(30)));
   // WaitForViews skips views that could not start (e.g. whose state did not restore).

@@ -3,7 +3,7 @@
 // (a pure function of the seed) produced into the tables' topics in numbered batches.
 //
 // Input: batch b holds events [b·kBatchSize, (b+1)·kBatchSize) and goes, whole, as one log
-// batch, to one partition chosen by b: `accounts` and `regions` are changelog tables
+// batch, to one partition chosen by b: `accounts` and `owners` are changelog tables
 // (upserts and tombstones; a key always goes to the same partition), `clicks` is an
 // append-only stream. A log batch survives a kill whole or not at all, and batches are
 // appended one at a time in order, so the batches present after a crash are 0..n-1 for some
@@ -70,9 +70,9 @@ class ViewNode {
   void CloseEngine();
 
   // Runs the workload from wherever the directory stands: the initial input, the tables and
-  // views (those missing), the rest of the input, then waits until the views have consumed
-  // it all. `progress` is called with "initial-input", "views", "all-input" and "caught-up"
-  // as each step completes.
+  // views (those missing), the rest of the input (waiting for the views every few batches,
+  // so that it arrives while they run), then waits until the views have consumed it all. `progress`
+  // is called with "initial-input", "views", "all-input" and "caught-up" as each step completes.
   Status Run(const std::function<void(const std::string&)>& progress);
 
   // Every view's content, by name.
