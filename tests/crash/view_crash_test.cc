@@ -11,9 +11,10 @@
 // is what they add up to.
 //
 // Kill delays are drawn from [0, 2·T/N] (T: the uninterrupted run's duration, N: the
-// iterations), so the kills spread over the whole run: while recovering, while producing
-// history, while creating views, mid-epoch, mid-checkpoint (20 ms checkpoints), between a
-// checkpoint's commit and its output-topic append, and after catching up.
+// iterations), counted from the child's spawn (one kill in four) or from its open, so the kills
+// spread over the whole run: while recovering, while producing history, while creating views,
+// mid-epoch, mid-checkpoint (20 ms checkpoints), between a checkpoint's commit and its output-topic
+// append, and after catching up.
 //
 // OXBOW_CRASH_SEED=<n> replays a run (input and kill delays; the seed is printed);
 // OXBOW_CRASH_ITERATIONS=<n> (default 5) and OXBOW_CRASH_EVENTS=<n> (default 100000) size it;
@@ -26,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -45,6 +47,9 @@ namespace oxbow::crash {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// How long a child may take to open (recover) before it is killed anyway.
+constexpr auto kOpenTimeout = std::chrono::minutes(5);
 
 // A running view_crash_child and the read end of its stdout pipe (stderr is ours).
 class Child {
@@ -76,9 +81,12 @@ class Child {
 
   int spawn_error() const { return spawn_error_; }
 
-  // Collects whole lines until `deadline`; false once the pipe is at EOF (the child is gone).
-  bool ReadUntil(Clock::time_point deadline, std::vector<std::string>& lines) {
+  // Collects whole lines until `deadline`, or until it reads the line `stop` when given;
+  // false once the pipe is at EOF (the child is gone).
+  bool ReadUntil(Clock::time_point deadline, std::vector<std::string>& lines,
+                 std::string_view stop = {}) {
     for (;;) {
+      if (!stop.empty() && std::find(lines.begin(), lines.end(), stop) != lines.end()) return true;
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0 && deadline != Clock::time_point::max()) return true;
       pollfd pfd{read_fd_, POLLIN, 0};
@@ -205,18 +213,23 @@ TEST(ViewCrashTest, KilledViewsEndLikeAnUninterruptedRun) {
   auto started = Clock::now();
   for (int i = 0; i < iterations; ++i) {
     auto delay = std::chrono::milliseconds(rng() % max_delay_ms);
+    // Most delays count from the child's open (recovery time grows with the input); one in
+    // four from its spawn, to kill it while it recovers.
     Child child(
         {VIEW_CRASH_CHILD, dir.path(), std::to_string(seed), std::to_string(options.events)});
     ASSERT_EQ(child.spawn_error(), 0) << "posix_spawn " << VIEW_CRASH_CHILD;
     std::vector<std::string> lines;
-    const bool alive = child.ReadUntil(Clock::now() + delay, lines);
+    const bool from_open = rng() % 4 != 0;
+    bool alive = !from_open || child.ReadUntil(Clock::now() + kOpenTimeout, lines, "phase open");
+    alive = alive && child.ReadUntil(Clock::now() + delay, lines);
     child.Kill();
     child.ReadUntil(Clock::time_point::max(), lines);
     const int status = child.Wait();
     const std::string phase = lines.empty() ? "start" : lines.back();
-    kill_points += fmt::format(" [{}] {} ms, after '{}';", i, delay.count(), phase);
-    std::cout << fmt::format("view_crash_test: kill {} after {} ms, after '{}'\n", i, delay.count(),
-                             phase);
+    const char* from = from_open ? "open" : "spawn";
+    kill_points += fmt::format(" [{}] {} ms after {}, after '{}';", i, delay.count(), from, phase);
+    std::cout << fmt::format("view_crash_test: kill {} {} ms after {}, after '{}'\n", i,
+                             delay.count(), from, phase);
     ASSERT_TRUE(alive && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
         << "the child " << DescribeExit(status) << " before it was killed; " << kill_points;
   }
