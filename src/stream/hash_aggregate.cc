@@ -21,7 +21,31 @@ HashAggregate::HashAggregate(StateId id, std::vector<sql::Type> input_types,
       id_(id),
       input_types_(std::move(input_types)),
       group_columns_(std::move(group_columns)),
-      aggregates_(std::move(aggregates)) {}
+      aggregates_(std::move(aggregates)),
+      groups_([this](StateStore& store, std::string_view key) { return Load(store, key); },
+              [](const Group& g) { return sizeof(Group) + 64 * g.states.size(); },
+              [this](const Group& g) { return !group_columns_.empty() && g.rows == 0; }) {}
+
+Status HashAggregate::Decode(std::string_view value, Group& g) const {
+  uint64_t rows;
+  if (!GetVarint(&value, &rows) || value.empty()) {
+    return absl::DataLossError(fmt::format("{}: malformed group state", name()));
+  }
+  g.rows = static_cast<int64_t>(rows);
+  g.emitted = value.front() != 0;
+  value.remove_prefix(1);
+  for (auto& s : g.states) RETURN_IF_ERROR(s->Load(&value));
+  return Status();
+}
+
+Result<std::optional<HashAggregate::Group>> HashAggregate::Load(StateStore& store,
+                                                                std::string_view key) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, store.Get(id_, key));
+  if (!value) return std::optional<Group>();
+  Group g = NewGroup();
+  RETURN_IF_ERROR(Decode(*value, g));
+  return std::optional<Group>(std::move(g));
+}
 
 HashAggregate::Group HashAggregate::NewGroup() const {
   Group g;
@@ -61,11 +85,11 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
   for (size_t row = 0; row < chunk.num_rows(); ++row) {
     key.clear();
     EncodeKey(chunk, group_columns_, row, &key);
-    auto [it, inserted] = groups_.try_emplace(key);
-    Group& g = it->second;
-    if (inserted) g = NewGroup();
+    ASSIGN_OR_RETURN(Group * found, groups_.Find(key));
+    Group& g = found != nullptr ? *found : *groups_.Insert(key, NewGroup());
     if (g.last_chunk != seq) {
       g.last_chunk = seq;
+      groups_.MarkDirty(key);
       bool existed = group_columns_.empty() ? g.emitted : g.rows > 0;
       touched.push_back({key, existed, existed ? Results(g) : std::vector<sql::Value>()});
     }
@@ -90,69 +114,54 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
   for (const sql::Type& t : output_types()) out.emplace_back(t);
   std::vector<sql::RowOp> ops;
   for (Touched& t : touched) {
-    dirty_.insert(t.key);
-    auto it = groups_.find(t.key);
-    Group& g = it->second;
+    Group& g = *groups_.Resident(t.key);  // dirty, so resident
     bool exists = group_columns_.empty() || g.rows > 0;
     std::vector<sql::Value> after = exists ? Results(g) : std::vector<sql::Value>();
     if (t.existed && exists && after == t.before) continue;
     if (t.existed) RETURN_IF_ERROR(AppendRow(t.key, g, t.before, sql::RowOp::kDelete, out, ops));
     if (exists) RETURN_IF_ERROR(AppendRow(t.key, g, after, sql::RowOp::kInsert, out, ops));
     g.emitted = exists;
-    if (!exists) groups_.erase(it);
+    // A removed group stays (empty) until its delete is committed; fresh states as if new.
+    if (!exists) g = NewGroup();
   }
+  groups_.Trim();
   return Emit(sql::Chunk(std::move(out), std::move(ops)));
 }
 
 Status HashAggregate::Start() {
   if (!group_columns_.empty()) return Status();
-  auto [it, inserted] = groups_.try_emplace(std::string());
-  Group& g = it->second;
-  if (inserted) g = NewGroup();
+  ASSIGN_OR_RETURN(Group * found, groups_.Find(""));
+  Group& g = found != nullptr ? *found : *groups_.Insert("", NewGroup());
   if (g.emitted) return Status();
   std::vector<sql::ColumnVector> out;
   for (const sql::Type& t : output_types()) out.emplace_back(t);
   std::vector<sql::RowOp> ops;
-  RETURN_IF_ERROR(AppendRow(it->first, g, Results(g), sql::RowOp::kInsert, out, ops));
+  RETURN_IF_ERROR(AppendRow("", g, Results(g), sql::RowOp::kInsert, out, ops));
   g.emitted = true;
-  dirty_.insert(it->first);
+  groups_.MarkDirty("");
   return Emit(sql::Chunk(std::move(out), std::move(ops)));
 }
 
 // Stored value: varint rows, a byte `emitted`, then each aggregate's Save bytes.
 Status HashAggregate::Checkpoint(StateWriteBatch& batch) {
-  std::string value;
-  for (const std::string& key : TakeSortedKeys(dirty_)) {
-    auto it = groups_.find(key);
-    if (it == groups_.end()) {
-      batch.Delete(id_, key);
-      continue;
-    }
-    value.clear();
-    PutVarint(static_cast<uint64_t>(it->second.rows), &value);
-    value.push_back(it->second.emitted ? 1 : 0);
-    for (const auto& s : it->second.states) s->Save(&value);
-    batch.Put(id_, key, value);
-  }
-  dirty_.clear();
+  groups_.Checkpoint(batch, id_, [](const Group& g, std::string* value) {
+    PutVarint(static_cast<uint64_t>(g.rows), value);
+    value->push_back(g.emitted ? 1 : 0);
+    for (const auto& s : g.states) s->Save(value);
+  });
+  return Status();
+}
+
+Status HashAggregate::AfterCommit() {
+  groups_.AfterCommit();
   return Status();
 }
 
 Status HashAggregate::Restore(StateStore& store) {
-  groups_.clear();
-  dirty_.clear();
-  return store.Scan(id_, "", [&](std::string_view key, std::string_view value) -> Status {
+  return RestoreSingleRows(store, id_, groups_, [&](std::string_view value) -> Result<Group> {
     Group g = NewGroup();
-    uint64_t rows;
-    if (!GetVarint(&value, &rows) || value.empty()) {
-      return absl::DataLossError(fmt::format("{}: malformed group state", name()));
-    }
-    g.rows = static_cast<int64_t>(rows);
-    g.emitted = value.front() != 0;
-    value.remove_prefix(1);
-    for (auto& s : g.states) RETURN_IF_ERROR(s->Load(&value));
-    groups_.emplace(std::string(key), std::move(g));
-    return Status();
+    RETURN_IF_ERROR(Decode(value, g));
+    return g;
   });
 }
 

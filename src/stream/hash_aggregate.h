@@ -11,17 +11,18 @@
 // PostgreSQL's answer over an empty table would).
 //
 // State: one entry per group (key = the group columns' key encoding, value = the row count
-// and each aggregate's saved state), written back for the groups changed in the epoch.
+// and each aggregate's saved state), written back for the groups changed in the epoch. The
+// groups in memory are a StateCache (state_cache.h): bounded by the memory budget, a group
+// not in memory is read from the store when a row reaches it.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "sql/aggregate/aggregate.h"
 #include "stream/operator.h"
+#include "stream/state_cache.h"
 
 namespace oxbow::stream {
 
@@ -31,6 +32,13 @@ struct AggregateCall {
   // A boolean input column: only rows where it is true reach the aggregate (FILTER (WHERE
   // …)); -1 for none.
   int filter = -1;
+};
+
+struct HashAggregateGroup {
+  int64_t rows = 0;
+  bool emitted = false;     // its row is in the output (for the global group)
+  uint64_t last_chunk = 0;  // the last chunk that touched it (chunk_seq_)
+  std::vector<std::unique_ptr<sql::AggregateState>> states;
 };
 
 class HashAggregate final : public Operator {
@@ -46,16 +54,23 @@ class HashAggregate final : public Operator {
   // Without GROUP BY: the row over no input (count 0, other aggregates NULL), once.
   Status Start() override;
 
-  size_t num_groups() const { return groups_.size(); }
+  Status AfterCommit() override;
+  int num_state_caches() const override { return 1; }
+  void SetStateMemory(size_t bytes) override { groups_.set_budget(bytes); }
+  bool StateOverBudget() const override { return groups_.over_budget(); }
+
+  // Groups in memory that exist (all of them unless some were evicted). O(groups): tests.
+  size_t num_groups() const { return groups_.live_resident(); }
+  // Groups held in memory (all of them unless some were evicted; includes removed groups
+  // until their delete is committed).
+  size_t num_resident_groups() const { return groups_.resident(); }
+  const StateCache<HashAggregateGroup>& cache() const { return groups_; }
 
  private:
-  struct Group {
-    int64_t rows = 0;
-    bool emitted = false;     // its row is in the output (for the global group)
-    uint64_t last_chunk = 0;  // the last chunk that touched it (chunk_seq_)
-    std::vector<std::unique_ptr<sql::AggregateState>> states;
-  };
+  using Group = HashAggregateGroup;
   Group NewGroup() const;
+  Result<std::optional<Group>> Load(StateStore& store, std::string_view key) const;
+  Status Decode(std::string_view value, Group& g) const;
   // Appends the group's current row (key cells decoded from `key`) to `out` with `op`.
   Status AppendRow(std::string_view key, const Group& g, const std::vector<sql::Value>& results,
                    sql::RowOp op, std::vector<sql::ColumnVector>& out,
@@ -66,8 +81,7 @@ class HashAggregate final : public Operator {
   std::vector<sql::Type> input_types_;
   std::vector<int> group_columns_;
   std::vector<AggregateCall> aggregates_;
-  absl::flat_hash_map<std::string, Group> groups_;
-  absl::flat_hash_set<std::string> dirty_;
+  StateCache<Group> groups_;
   uint64_t chunk_seq_ = 0;
 };
 

@@ -19,6 +19,23 @@ std::string StoreKey(int side, std::string_view key, std::string_view row) {
   return out;
 }
 
+// Splits a stored key (side, key length, key, row) into key and row.
+bool SplitStoreKey(std::string_view store_key, std::string_view* key, std::string_view* row) {
+  uint64_t n = 0;
+  if (store_key.empty() || store_key.front() > 1) return false;
+  store_key.remove_prefix(1);
+  if (!GetVarint(&store_key, &n) || n > store_key.size()) return false;
+  *key = store_key.substr(0, n);
+  *row = store_key.substr(n);
+  return true;
+}
+
+size_t RowsBytes(const absl::flat_hash_map<std::string, int64_t>& rows) {
+  size_t bytes = 0;
+  for (const auto& [row, n] : rows) bytes += row.size() + sizeof(std::string) + 16;
+  return bytes;
+}
+
 }  // namespace
 
 // Builds the output chunk: left cells, then right cells or NULLs.
@@ -63,6 +80,38 @@ HashJoin::HashJoin(StateId id, JoinType type, std::vector<sql::Type> left_types,
   sides_[0].width = left_types.size();
   sides_[1].keys = std::move(right_keys);
   sides_[1].width = right_types.size();
+  for (int side = 0; side < 2; ++side) {
+    sides_[side].by_key = std::make_unique<StateCache<Rows>>(
+        [this, side](StateStore& store, std::string_view key) -> Result<std::optional<Rows>> {
+          Rows rows;
+          RETURN_IF_ERROR(store.Scan(id_, StoreKey(side, key, ""),
+                                     [&](std::string_view store_key, std::string_view value) {
+                                       return AddStoredRow(rows, store_key, value);
+                                     }));
+          if (rows.empty()) return std::optional<Rows>();
+          return std::optional<Rows>(std::move(rows));
+        },
+        RowsBytes, [](const Rows& rows) { return rows.empty(); });
+  }
+}
+
+Status HashJoin::AddStoredRow(Rows& rows, std::string_view store_key,
+                              std::string_view value) const {
+  std::string_view key, row;
+  uint64_t n = 0;
+  if (!SplitStoreKey(store_key, &key, &row) || !GetVarint(&value, &n) || n == 0) {
+    return absl::DataLossError(fmt::format("{}: malformed state", name()));
+  }
+  rows[std::string(row)] = static_cast<int64_t>(n);
+  return Status();
+}
+
+void HashJoin::SetStateMemory(size_t bytes) {
+  for (Side& s : sides_) s.by_key->set_budget(bytes);
+}
+
+bool HashJoin::StateOverBudget() const {
+  return sides_[0].by_key->over_budget() || sides_[1].by_key->over_budget();
 }
 
 bool HashJoin::HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row) {
@@ -73,18 +122,21 @@ bool HashJoin::HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys,
 }
 
 Status HashJoin::Apply(int side, const std::string& key, const std::string& row, int64_t weight) {
-  auto& by_key = sides_[side].by_key;
-  Rows& rows = by_key[key];
+  StateCache<Rows>& by_key = *sides_[side].by_key;
+  ASSIGN_OR_RETURN(Rows * found, by_key.Find(key));
+  if (found != nullptr) {
+    by_key.MarkDirty(key);
+  } else {
+    found = by_key.Insert(key, Rows());
+  }
+  Rows& rows = *found;
   int64_t& n = rows[row];
   n += weight;
   if (n < 0) {
     return absl::InternalError(fmt::format("{}: a row was deleted that the {} side does not hold",
                                            name(), side == 0 ? "left" : "right"));
   }
-  if (n == 0) {
-    rows.erase(row);
-    if (rows.empty()) by_key.erase(key);
-  }
+  if (n == 0) rows.erase(row);  // an empty entry stays until its deletes are committed
   dirty_.insert(StoreKey(side, key, row));
   return Status();
 }
@@ -106,8 +158,8 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
     }
     key.clear();
     EncodeKey(chunk, mine.keys, r, &key);
-    auto it = other.by_key.find(key);
-    const Rows* matches = it == other.by_key.end() ? nullptr : &it->second;
+    ASSIGN_OR_RETURN(Rows * found, other.by_key->Find(key));
+    const Rows* matches = found == nullptr || found->empty() ? nullptr : found;
     if (port == 0) {
       if (matches != nullptr) {
         for (const auto& [right, n] : *matches) {
@@ -118,10 +170,10 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
         RETURN_IF_ERROR(out.Append(row, nullptr, op, 1));
       }
     } else {
-      auto mine_it = mine.by_key.find(key);
-      bool had_right = mine_it != mine.by_key.end();
-      bool last_right = had_right && op == sql::RowOp::kDelete && mine_it->second.size() == 1 &&
-                        mine_it->second.begin()->second == 1;
+      ASSIGN_OR_RETURN(Rows * mine_rows, mine.by_key->Find(key));
+      bool had_right = mine_rows != nullptr && !mine_rows->empty();
+      bool last_right = had_right && op == sql::RowOp::kDelete && mine_rows->size() == 1 &&
+                        mine_rows->begin()->second == 1;
       std::string_view rv = row;
       if (matches != nullptr) {
         // First right row of the key: the padded left rows go before the joined ones arrive.
@@ -140,24 +192,21 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
     }
     RETURN_IF_ERROR(Apply(port, key, row, weight));
   }
+  for (Side& s : sides_) s.by_key->Trim();
   return Emit(out.Finish());
 }
 
 Status HashJoin::Checkpoint(StateWriteBatch& batch) {
   std::string value;
   for (const std::string& store_key : TakeSortedKeys(dirty_)) {
-    std::string_view in = store_key;
-    int side = in.front();
-    in.remove_prefix(1);
-    uint64_t key_len = 0;
-    GetVarint(&in, &key_len);
-    std::string key(in.substr(0, key_len));
-    std::string row(in.substr(key_len));
+    std::string_view key, row;
+    SplitStoreKey(store_key, &key, &row);
     int64_t n = 0;
-    auto it = sides_[side].by_key.find(key);
-    if (it != sides_[side].by_key.end()) {
-      auto r = it->second.find(row);
-      if (r != it->second.end()) n = r->second;
+    // A changed key is dirty, so in memory.
+    if (const Rows* rows = sides_[store_key.front() == 0 ? 0 : 1].by_key->Resident(key);
+        rows != nullptr) {
+      auto r = rows->find(absl::string_view(row.data(), row.size()));
+      if (r != rows->end()) n = r->second;
     }
     if (n == 0) {
       batch.Delete(id_, store_key);
@@ -167,26 +216,31 @@ Status HashJoin::Checkpoint(StateWriteBatch& batch) {
       batch.Put(id_, store_key, value);
     }
   }
-  dirty_.clear();
+  for (Side& s : sides_) s.by_key->TookDirty();
+  return Status();
+}
+
+Status HashJoin::AfterCommit() {
+  for (Side& s : sides_) s.by_key->AfterCommit();
   return Status();
 }
 
 Status HashJoin::Restore(StateStore& store) {
-  for (Side& s : sides_) s.by_key.clear();
   dirty_.clear();
-  return store.Scan(id_, "", [&](std::string_view store_key, std::string_view value) -> Status {
-    uint64_t key_len = 0, n = 0;
-    if (store_key.empty() || store_key.front() > 1) return absl::DataLossError("join: bad state");
-    int side = store_key.front();
-    store_key.remove_prefix(1);
-    if (!GetVarint(&store_key, &key_len) || key_len > store_key.size() || !GetVarint(&value, &n)) {
-      return absl::DataLossError(fmt::format("{}: malformed state", name()));
-    }
-    sides_[side]
-        .by_key[std::string(store_key.substr(0, key_len))][std::string(store_key.substr(key_len))] =
-        static_cast<int64_t>(n);
-    return Status();
-  });
+  for (int side = 0; side < 2; ++side) {
+    RETURN_IF_ERROR(RestoreGroupedRows(
+        store, id_, std::string(1, static_cast<char>(side)), *sides_[side].by_key,
+        [](std::string_view store_key, std::string_view* key) {
+          std::string_view row;
+          return SplitStoreKey(store_key, key, &row);
+        },
+        [] { return Rows(); },
+        [&](Rows& rows, std::string_view store_key, std::string_view value) {
+          return AddStoredRow(rows, store_key, value);
+        },
+        name()));
+  }
+  return Status();
 }
 
 }  // namespace oxbow::stream

@@ -12,15 +12,19 @@
 //
 // NULL keys never match (SQL equality): such left rows appear only padded in a left join,
 // and such rows are not kept in state. Output: the left columns, then the right columns.
-// State: per side, (join key, exact row) → multiplicity.
+// State: per side, (join key, exact row) → multiplicity. In memory, per side, a StateCache
+// (state_cache.h) of join key → its rows, bounded by the memory budget; a key not in memory
+// is read back with a prefix scan of its rows.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "stream/operator.h"
+#include "stream/state_cache.h"
 
 namespace oxbow::stream {
 
@@ -36,17 +40,26 @@ class HashJoin final : public Operator {
   Status Process(int port, const sql::Chunk& chunk) override;
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
+  Status AfterCommit() override;
+  int num_state_caches() const override { return 2; }
+  void SetStateMemory(size_t bytes) override;
+  bool StateOverBudget() const override;
+
+  // Join keys held in memory on a side (0 left, 1 right).
+  size_t num_resident_keys(int side) const { return sides_[side].by_key->resident(); }
 
  private:
   using Rows = absl::flat_hash_map<std::string, int64_t>;  // exact row → multiplicity
   struct Side {
     std::vector<int> keys;
     size_t width = 0;
-    absl::flat_hash_map<std::string, Rows> by_key;
+    std::unique_ptr<StateCache<Rows>> by_key;
   };
   class Output;
   // Applies a change of `row` with `weight` to the side's state.
   Status Apply(int side, const std::string& key, const std::string& row, int64_t weight);
+  // Adds a stored row (store key, multiplicity) to `rows`. Errors: DataLoss when malformed.
+  Status AddStoredRow(Rows& rows, std::string_view store_key, std::string_view value) const;
   static bool HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row);
 
   StateId id_;

@@ -16,10 +16,29 @@ Status CorruptState(const std::string& name) {
   return absl::DataLossError(fmt::format("{}: malformed state", name));
 }
 
+// Restores `cache` from `id`'s rows, as far as the budget allows.
+
+Result<int64_t> DecodeCount(std::string_view value, const std::string& name) {
+  uint64_t n;
+  if (!GetVarint(&value, &n) || n == 0) return CorruptState(name);
+  return static_cast<int64_t>(n);
+}
+
+void EncodeCount(const int64_t& n, std::string* out) { PutVarint(static_cast<uint64_t>(n), out); }
+
 }  // namespace
 
 Distinct::Distinct(StateId id, std::vector<sql::Type> types)
-    : Operator("Distinct", std::move(types)), id_(id) {
+    : Operator("Distinct", std::move(types)),
+      id_(id),
+      counts_(
+          [this](StateStore& store, std::string_view key) -> Result<std::optional<int64_t>> {
+            ASSIGN_OR_RETURN(std::optional<std::string> v, store.Get(id_, key));
+            if (!v) return std::optional<int64_t>();
+            ASSIGN_OR_RETURN(int64_t n, DecodeCount(*v, name()));
+            return std::optional<int64_t>(n);
+          },
+          nullptr, [](const int64_t& n) { return n == 0; }) {
   for (size_t i = 0; i < output_types().size(); ++i) all_columns_.push_back(static_cast<int>(i));
 }
 
@@ -30,50 +49,54 @@ Status Distinct::Process(int, const sql::Chunk& chunk) {
   for (size_t row = 0; row < chunk.num_rows(); ++row) {
     key.clear();
     EncodeKey(chunk, all_columns_, row, &key);
-    int64_t& n = counts_[key];
+    ASSIGN_OR_RETURN(int64_t * found, counts_.Find(key));
+    if (found != nullptr) {
+      counts_.MarkDirty(key);
+    } else {
+      found = counts_.Insert(key, 0);
+    }
+    int64_t& n = *found;
     int64_t before = n;
     n += sql::RowWeight(chunk.op(row));
     if (n < 0) return absl::InternalError("Distinct: a row was deleted that was never inserted");
-    dirty_.insert(key);
     if ((before == 0) != (n == 0)) {
       std::string_view in = key;
       RETURN_IF_ERROR(DecodeCells(&in, out, 0, out.size()));
       ops.push_back(chunk.op(row));
     }
-    if (n == 0) counts_.erase(key);
   }
+  counts_.Trim();
   return Emit(sql::Chunk(std::move(out), std::move(ops)));
 }
 
 Status Distinct::Checkpoint(StateWriteBatch& batch) {
-  std::string value;
-  for (const std::string& key : TakeSortedKeys(dirty_)) {
-    auto it = counts_.find(key);
-    if (it == counts_.end()) {
-      batch.Delete(id_, key);
-    } else {
-      value.clear();
-      PutVarint(static_cast<uint64_t>(it->second), &value);
-      batch.Put(id_, key, value);
-    }
-  }
-  dirty_.clear();
+  counts_.Checkpoint(batch, id_, EncodeCount);
+  return Status();
+}
+
+Status Distinct::AfterCommit() {
+  counts_.AfterCommit();
   return Status();
 }
 
 Status Distinct::Restore(StateStore& store) {
-  counts_.clear();
-  dirty_.clear();
-  return store.Scan(id_, "", [&](std::string_view key, std::string_view value) -> Status {
-    uint64_t n;
-    if (!GetVarint(&value, &n) || n == 0) return CorruptState(name());
-    counts_[std::string(key)] = static_cast<int64_t>(n);
-    return Status();
-  });
+  return RestoreSingleRows(store, id_, counts_,
+                           [&](std::string_view value) { return DecodeCount(value, name()); });
 }
 
 UpsertTable::UpsertTable(StateId id, std::vector<sql::Type> types, std::vector<int> key_columns)
-    : Operator("UpsertTable", std::move(types)), id_(id), key_columns_(std::move(key_columns)) {}
+    : Operator("UpsertTable", std::move(types)),
+      id_(id),
+      key_columns_(std::move(key_columns)),
+      rows_(
+          [this](StateStore& store,
+                 std::string_view key) -> Result<std::optional<std::optional<std::string>>> {
+            ASSIGN_OR_RETURN(std::optional<std::string> v, store.Get(id_, key));
+            if (!v) return std::optional<std::optional<std::string>>();
+            return std::optional<std::optional<std::string>>(std::move(v));
+          },
+          [](const std::optional<std::string>& row) { return row ? row->size() : 0; },
+          [](const std::optional<std::string>& row) { return !row.has_value(); }) {}
 
 Status UpsertTable::Process(int, const sql::Chunk& chunk) {
   std::vector<sql::ColumnVector> out = EmptyColumns(output_types());
@@ -87,48 +110,47 @@ Status UpsertTable::Process(int, const sql::Chunk& chunk) {
   for (size_t row = 0; row < chunk.num_rows(); ++row) {
     key.clear();
     EncodeKey(chunk, key_columns_, row, &key);
-    auto it = rows_.find(key);
+    ASSIGN_OR_RETURN(std::optional<std::string> * stored, rows_.Find(key));
+    const bool present = stored != nullptr && stored->has_value();
     if (chunk.op(row) == sql::RowOp::kDelete) {
-      if (it == rows_.end()) continue;
-      RETURN_IF_ERROR(append(it->second, sql::RowOp::kDelete));
-      rows_.erase(it);
-      dirty_.insert(key);
+      if (!present) continue;
+      RETURN_IF_ERROR(append(**stored, sql::RowOp::kDelete));
+      stored->reset();
+      rows_.MarkDirty(key);
       continue;
     }
     row_bytes.clear();
     EncodeRow(chunk, row, &row_bytes);
-    if (it != rows_.end()) {
-      if (it->second == row_bytes) continue;
-      RETURN_IF_ERROR(append(it->second, sql::RowOp::kDelete));
-      it->second = row_bytes;
+    if (present) {
+      if (**stored == row_bytes) continue;
+      RETURN_IF_ERROR(append(**stored, sql::RowOp::kDelete));
+    }
+    if (stored != nullptr) {
+      *stored = row_bytes;
+      rows_.MarkDirty(key);
     } else {
-      rows_.emplace(key, row_bytes);
+      rows_.Insert(key, row_bytes);
     }
     RETURN_IF_ERROR(append(row_bytes, sql::RowOp::kInsert));
-    dirty_.insert(key);
   }
+  rows_.Trim();
   return Emit(sql::Chunk(std::move(out), std::move(ops)));
 }
 
 Status UpsertTable::Checkpoint(StateWriteBatch& batch) {
-  for (const std::string& key : TakeSortedKeys(dirty_)) {
-    auto it = rows_.find(key);
-    if (it == rows_.end()) {
-      batch.Delete(id_, key);
-    } else {
-      batch.Put(id_, key, it->second);
-    }
-  }
-  dirty_.clear();
+  rows_.Checkpoint(batch, id_,
+                   [](const std::optional<std::string>& row, std::string* out) { *out = *row; });
+  return Status();
+}
+
+Status UpsertTable::AfterCommit() {
+  rows_.AfterCommit();
   return Status();
 }
 
 Status UpsertTable::Restore(StateStore& store) {
-  rows_.clear();
-  dirty_.clear();
-  return store.Scan(id_, "", [&](std::string_view key, std::string_view value) -> Status {
-    rows_[std::string(key)] = std::string(value);
-    return Status();
+  return RestoreSingleRows(store, id_, rows_, [](std::string_view value) {
+    return Result<std::optional<std::string>>(std::optional<std::string>(std::string(value)));
   });
 }
 

@@ -1,12 +1,13 @@
-// Operators keyed by whole rows or primary keys: Distinct and UpsertTable.
+// Operators keyed by whole rows or primary keys: Distinct and UpsertTable. Their state is a
+// StateCache (state_cache.h): bounded by the memory budget, the rest read from the store.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "stream/operator.h"
+#include "stream/state_cache.h"
 
 namespace oxbow::stream {
 
@@ -20,12 +21,16 @@ class Distinct final : public Operator {
   Status Process(int port, const sql::Chunk& chunk) override;
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
+  Status AfterCommit() override;
+  int num_state_caches() const override { return 1; }
+  void SetStateMemory(size_t bytes) override { counts_.set_budget(bytes); }
+  bool StateOverBudget() const override { return counts_.over_budget(); }
+  size_t num_resident_rows() const { return counts_.resident(); }
 
  private:
   StateId id_;
   std::vector<int> all_columns_;
-  absl::flat_hash_map<std::string, int64_t> counts_;
-  absl::flat_hash_set<std::string> dirty_;
+  StateCache<int64_t> counts_;
 };
 
 // A changelog table over a keyed topic: the latest row per primary key. Input rows are
@@ -40,14 +45,21 @@ class UpsertTable final : public Operator {
   Status Process(int port, const sql::Chunk& chunk) override;
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
+  Status AfterCommit() override;
+  int num_state_caches() const override { return 1; }
+  void SetStateMemory(size_t bytes) override { rows_.set_budget(bytes); }
+  bool StateOverBudget() const override { return rows_.over_budget(); }
 
-  size_t num_rows() const { return rows_.size(); }
+  // Rows in memory (all of them unless some were evicted). O(rows): tests.
+  size_t num_rows() const { return rows_.live_resident(); }
+  // Keys held in memory (every key unless some were evicted; deleted keys count until the
+  // delete is committed).
+  size_t num_resident_rows() const { return rows_.resident(); }
 
  private:
   StateId id_;
   std::vector<int> key_columns_;
-  absl::flat_hash_map<std::string, std::string> rows_;
-  absl::flat_hash_set<std::string> dirty_;
+  StateCache<std::optional<std::string>> rows_;  // nullopt: deleted in this epoch
 };
 
 }  // namespace oxbow::stream

@@ -6,23 +6,60 @@
 
 namespace oxbow::stream {
 
+namespace {
+
+Result<int64_t> DecodeCount(std::string_view value) {
+  uint64_t n;
+  if (!GetVarint(&value, &n) || n == 0) {
+    return absl::DataLossError("MaterializedView: malformed state");
+  }
+  return static_cast<int64_t>(n);
+}
+
+}  // namespace
+
 MaterializedView::MaterializedView(StateId id, std::vector<sql::Type> types)
-    : Operator("MaterializedView", std::move(types)), id_(id) {}
+    : Operator("MaterializedView", std::move(types)),
+      id_(id),
+      rows_(
+          [this](StateStore& store, std::string_view key) -> Result<std::optional<int64_t>> {
+            ASSIGN_OR_RETURN(std::optional<std::string> v, store.Get(id_, key));
+            if (!v) return std::optional<int64_t>();
+            ASSIGN_OR_RETURN(int64_t n, DecodeCount(*v));
+            return std::optional<int64_t>(n);
+          },
+          nullptr, [](const int64_t& n) { return n == 0; }) {}
+
+void MaterializedView::SetStateMemory(size_t bytes) {
+  absl::MutexLock lock(&mu_);
+  rows_.set_budget(bytes);
+}
+
+bool MaterializedView::StateOverBudget() const {
+  absl::MutexLock lock(&mu_);
+  return rows_.over_budget();
+}
 
 Status MaterializedView::Process(int, const sql::Chunk& chunk) {
   std::vector<std::string> encoded(chunk.num_rows());
   for (size_t r = 0; r < chunk.num_rows(); ++r) EncodeRow(chunk, r, &encoded[r]);
   absl::MutexLock lock(&mu_);
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
-    int64_t& n = rows_[encoded[r]];
-    n += sql::RowWeight(chunk.op(r));
-    if (n < 0) return absl::InternalError("MaterializedView: a row was deleted that it never held");
-    if (n == 0) rows_.erase(encoded[r]);
-    dirty_.insert(std::move(encoded[r]));
+    ASSIGN_OR_RETURN(int64_t * found, rows_.Find(encoded[r]));
+    if (found != nullptr) {
+      rows_.MarkDirty(encoded[r]);
+    } else {
+      found = rows_.Insert(encoded[r], 0);
+    }
+    *found += sql::RowWeight(chunk.op(r));
+    if (*found < 0) {
+      return absl::InternalError("MaterializedView: a row was deleted that it never held");
+    }
   }
   if (!listeners_.empty() && chunk.num_rows() > 0) {
     std::erase_if(listeners_, [&](const Listener& l) { return !l(chunk); });
   }
+  rows_.Trim();
   return Status();
 }
 
@@ -30,54 +67,62 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::SnapshotAndSubscr
     Listener listener) {
   std::vector<std::vector<sql::Value>> out;
   absl::MutexLock lock(&mu_);
-  for (const auto& [key, n] : rows_) {
+  RETURN_IF_ERROR(ForEachRow([&](std::string_view key, int64_t n) -> Status {
     ASSIGN_OR_RETURN(std::vector<sql::Value> row, DecodeRowValues(key, output_types()));
     for (int64_t i = 0; i < n; ++i) out.push_back(row);
-  }
+    return Status();
+  }));
   listeners_.push_back(std::move(listener));
   return out;
 }
 
 Status MaterializedView::Checkpoint(StateWriteBatch& batch) {
   absl::MutexLock lock(&mu_);
-  std::string value;
-  for (const std::string& key : TakeSortedKeys(dirty_)) {
-    auto it = rows_.find(key);
-    if (it == rows_.end()) {
-      batch.Delete(id_, key);
-    } else {
-      value.clear();
-      PutVarint(static_cast<uint64_t>(it->second), &value);
-      batch.Put(id_, key, value);
-    }
-  }
-  dirty_.clear();
+  rows_.Checkpoint(batch, id_, [](const int64_t& n, std::string* out) {
+    PutVarint(static_cast<uint64_t>(n), out);
+  });
+  return Status();
+}
+
+Status MaterializedView::AfterCommit() {
+  absl::MutexLock lock(&mu_);
+  rows_.AfterCommit();
   return Status();
 }
 
 Status MaterializedView::Restore(StateStore& store) {
-  absl::flat_hash_map<std::string, int64_t> rows;
-  RETURN_IF_ERROR(store.Scan(id_, "", [&](std::string_view key, std::string_view value) -> Status {
-    uint64_t n;
-    if (!GetVarint(&value, &n) || n == 0) {
-      return absl::DataLossError("MaterializedView: malformed state");
-    }
-    rows[std::string(key)] = static_cast<int64_t>(n);
-    return Status();
-  }));
   absl::MutexLock lock(&mu_);
-  rows_ = std::move(rows);
-  dirty_.clear();
-  return Status();
+  store_ = &store;
+  return RestoreSingleRows(store, id_, rows_, DecodeCount);
+}
+
+Status MaterializedView::ForEachRow(
+    const std::function<Status(std::string_view, int64_t)>& fn) const {
+  // Rows in memory are current; the others are as the last checkpoint committed them (a row
+  // is evicted only once clean, and a commit only changes rows that are dirty, so resident).
+  if (!rows_.complete() && store_ != nullptr) {
+    RETURN_IF_ERROR(
+        store_->Scan(id_, "", [&](std::string_view key, std::string_view value) -> Status {
+          if (rows_.contains(key)) return Status();
+          ASSIGN_OR_RETURN(int64_t n, DecodeCount(value));
+          return fn(key, n);
+        }));
+  }
+  Status status;
+  rows_.ForEachResident([&](const std::string& key, const int64_t& n) {
+    if (n > 0 && status.ok()) status = fn(key, n);
+  });
+  return status;
 }
 
 Result<std::vector<std::vector<sql::Value>>> MaterializedView::Snapshot() const {
   std::vector<std::vector<sql::Value>> out;
   absl::MutexLock lock(&mu_);
-  for (const auto& [key, n] : rows_) {
+  RETURN_IF_ERROR(ForEachRow([&](std::string_view key, int64_t n) -> Status {
     ASSIGN_OR_RETURN(std::vector<sql::Value> row, DecodeRowValues(key, output_types()));
     for (int64_t i = 0; i < n; ++i) out.push_back(row);
-  }
+    return Status();
+  }));
   return out;
 }
 
@@ -99,7 +144,17 @@ std::vector<std::string> MaterializedView::SortedLines() const {
 
 size_t MaterializedView::num_distinct_rows() const {
   absl::MutexLock lock(&mu_);
-  return rows_.size();
+  size_t n = 0;
+  Status s = ForEachRow([&](std::string_view, int64_t) {
+    ++n;
+    return Status();
+  });
+  return s.ok() ? n : 0;
+}
+
+size_t MaterializedView::num_resident_rows() const {
+  absl::MutexLock lock(&mu_);
+  return rows_.resident();
 }
 
 }  // namespace oxbow::stream

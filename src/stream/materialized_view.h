@@ -5,16 +5,20 @@
 // multiplicity), the target of pull queries. Snapshot() may be called from any thread: it
 // sees the view as of the last chunk applied (decision 4: pull queries see results as soon as
 // an operator has applied them), never half a chunk.
+//
+// The rows in memory are a StateCache (state_cache.h) bounded by the memory budget; when
+// some were evicted, Snapshot merges the store's last checkpoint with the rows in memory
+// (those changed since it, which are never evicted, and those it reads back) under the
+// view's lock, so it still returns the whole view as of the last chunk applied.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "stream/operator.h"
+#include "stream/state_cache.h"
 
 namespace oxbow::stream {
 
@@ -26,12 +30,18 @@ class MaterializedView final : public Operator {
   Status Process(int port, const sql::Chunk& chunk) override;
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
+  Status AfterCommit() override;
+  int num_state_caches() const override { return 1; }
+  void SetStateMemory(size_t bytes) override;
+  bool StateOverBudget() const override;
 
   // Every row, repeated by its multiplicity, in no particular order. Thread-safe.
   Result<std::vector<std::vector<sql::Value>>> Snapshot() const;
   // The rows as "v1 | v2" text lines, sorted: for tests and debugging. Thread-safe.
   std::vector<std::string> SortedLines() const;
   size_t num_distinct_rows() const;
+  // Distinct rows held in memory. Thread-safe.
+  size_t num_resident_rows() const;
 
   // Subscribes `listener` to every chunk the view applies from now on and returns the view's
   // content at that moment, atomically: a subscriber applying the changes to the snapshot
@@ -42,10 +52,14 @@ class MaterializedView final : public Operator {
   Result<std::vector<std::vector<sql::Value>>> SnapshotAndSubscribe(Listener listener);
 
  private:
+  // fn(row key, multiplicity) for every row of the view. Requires mu_.
+  Status ForEachRow(const std::function<Status(std::string_view, int64_t)>& fn) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   StateId id_;
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, int64_t> rows_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<std::string> dirty_;  // pipeline thread only
+  StateCache<int64_t> rows_ ABSL_GUARDED_BY(mu_);
+  StateStore* store_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::vector<Listener> listeners_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -3,10 +3,11 @@
 // what they produce to their outputs synchronously, so a chunk pushed into a source's
 // consumers has been applied by every operator downstream when Push returns.
 //
-// State: a stateful operator keeps its state in memory (absl hash maps) and remembers which
-// keys changed since the last checkpoint. At a barrier the pipeline calls Checkpoint, which
-// writes exactly those keys into the epoch's write batch; Restore replaces the in-memory
-// state by the store's last committed checkpoint (state_store.h).
+// State: a stateful operator keeps its hot state in memory (a StateCache, state_cache.h,
+// bounded by a memory budget, over the store) and remembers which keys changed since the
+// last checkpoint. At a barrier the pipeline calls Checkpoint, which writes exactly those keys
+// into the epoch's write batch; Restore replaces the in-memory state by the store's last
+// committed checkpoint (state_store.h), loading what fits and reading the rest on demand.
 //
 // Thread safety: an operator belongs to its pipeline's thread. Exceptions are noted (the
 // materialized view's snapshot).
@@ -53,6 +54,15 @@ class Operator {
   // before or during it is the operator's to repair in Restore, from what Checkpoint put in
   // the batch. An error stops the pipeline (restore it before running it again).
   virtual Status AfterCommit() { return Status(); }
+
+  // Memory for keyed state (state_cache.h). The number of StateCaches the operator keeps
+  // (0: none, or state that does not grow with the key space); the pipeline splits its
+  // budget evenly among them and calls SetStateMemory before Restore.
+  virtual int num_state_caches() const { return 0; }
+  virtual void SetStateMemory(size_t bytes_per_cache) {}
+  // Whether the state changed since the last checkpoint alone exceeds the budget: dirty state
+  // cannot be evicted, so the pipeline checkpoints early to make it evictable.
+  virtual bool StateOverBudget() const { return false; }
 
   // Sends this operator's output to `downstream`'s input `port`.
   void AddOutput(Operator* downstream, int port) { outputs_.emplace_back(downstream, port); }

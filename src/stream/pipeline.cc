@@ -26,6 +26,14 @@ Status Pipeline::Restore() {
     std::string_view in = *epoch;
     if (!GetVarint(&in, &epoch_)) return absl::DataLossError("pipeline: malformed epoch");
   }
+  int caches = 0;
+  for (auto& op : operators_) caches += op->num_state_caches();
+  const size_t per_cache = options_.state_memory_bytes == kUnlimitedStateMemory || caches == 0
+                               ? options_.state_memory_bytes
+                               : options_.state_memory_bytes / static_cast<size_t>(caches);
+  for (auto& op : operators_) {
+    if (op->num_state_caches() > 0) op->SetStateMemory(per_cache);
+  }
   for (auto& op : operators_) RETURN_IF_ERROR(op->Restore(store_));
   for (auto& op : operators_) RETURN_IF_ERROR(op->Start());
   last_checkpoint_ = std::chrono::steady_clock::now();
@@ -87,9 +95,22 @@ Result<size_t> Pipeline::Step() {
     consumed += n;
   }
   consumed_since_checkpoint_ += consumed;
-  if (consumed_since_checkpoint_ > 0 &&
-      std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval) {
-    RETURN_IF_ERROR(options_.sync_in_background ? CheckpointInBackground() : Checkpoint());
+  if (consumed_since_checkpoint_ == 0) return consumed;
+  auto checkpoint = [&] {
+    return options_.sync_in_background ? CheckpointInBackground() : Checkpoint();
+  };
+  if (std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval) {
+    RETURN_IF_ERROR(checkpoint());
+    return consumed;
+  }
+  // Dirty state over the memory budget: only a checkpoint makes it evictable. (While a
+  // background sync is in flight its state is not evictable either; this checkpoint then
+  // waits for that sync — backpressure.)
+  for (auto& op : operators_) {
+    if (!op->StateOverBudget()) continue;
+    ++memory_checkpoints_;
+    RETURN_IF_ERROR(checkpoint());
+    break;
   }
   return consumed;
 }

@@ -11,6 +11,11 @@
 // the batch atomically with its WAL synced. So the store always holds the state of every
 // operator after exactly the input before the committed offsets: nothing is half-applied.
 //
+// State memory: the operators' keyed state is held in memory up to
+// `state_memory_bytes`, the rest read from the store on demand. State changed in an epoch
+// cannot leave memory before the barrier writes it; when it alone exceeds the budget, Step
+// checkpoints early (before the interval) so that it becomes evictable.
+//
 // Restore: every operator reloads its state from the store, sources resume at the
 // committed offsets. Input after them is read again and reaches operators whose state does
 // not include it: every record is applied exactly once to the checkpointed state, and a
@@ -35,6 +40,7 @@
 
 #include "stream/operator.h"
 #include "stream/source.h"
+#include "stream/state_cache.h"
 #include "stream/state_store.h"
 
 namespace oxbow::stream {
@@ -52,6 +58,10 @@ struct PipelineOptions {
   // Called on the helper thread when a background sync has finished (e.g. to wake the
   // thread that calls Step). Must not call into the pipeline.
   std::function<void()> on_synced = nullptr;
+  // Memory for the operators' keyed state (state_cache.h), split evenly among their caches;
+  // beyond it clean state is evicted and read back from the store when needed.
+  // kUnlimitedStateMemory keeps everything in memory.
+  size_t state_memory_bytes = size_t{256} << 20;
 };
 
 class Pipeline {
@@ -90,6 +100,8 @@ class Pipeline {
 
   // Epochs committed so far (restored from the store).
   uint64_t epoch() const { return epoch_; }
+  // Checkpoints taken early because dirty state exceeded the memory budget.
+  uint64_t memory_checkpoints() const { return memory_checkpoints_; }
 
  private:
   // A checkpoint whose batch is applied now and synced on sync_thread_.
@@ -104,6 +116,7 @@ class Pipeline {
   // Records consumed since the last checkpoint: an idle pipeline does not checkpoint.
   uint64_t consumed_since_checkpoint_ = 0;
   uint64_t epoch_ = 0;
+  uint64_t memory_checkpoints_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_;
   // The background sync in flight, if any.
   std::future<Status> sync_done_;

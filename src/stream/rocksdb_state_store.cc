@@ -1,8 +1,11 @@
 // RocksDB behind StateStore: one DB, keys prefixed by the 4-byte StateId (state_store.h).
 #include <memory>
 
+#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "stream/state_store.h"
 
@@ -83,10 +86,22 @@ class RocksDbStateStore final : public StateStore {
 
 }  // namespace
 
-Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const std::string& dir) {
+Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const std::string& dir,
+                                                          const RocksDbOptions& rocks) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
+  // State larger than memory (state_cache.h) reads evicted entries back with point Gets —
+  // often of keys that are not there (a new group) — and prefix scans. Bloom filters (10
+  // bits per key, ~1% false positives) answer most absent keys without reading a block; the
+  // block cache keeps hot blocks, with index and filter blocks charged to it so that memory
+  // stays bounded by it however large the state grows.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(rocks.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
   RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, dir, &raw), "open " + dir));
   return std::unique_ptr<StateStore>(

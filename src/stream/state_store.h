@@ -74,8 +74,17 @@ std::vector<std::string> TakeSortedKeys(absl::flat_hash_set<std::string>& dirty)
 // In memory, for tests and for pipelines that need no durability (ad-hoc queries).
 std::unique_ptr<StateStore> NewMemoryStateStore();
 
+struct RocksDbOptions {
+  // RocksDB's block cache (data, index and bloom filter blocks): what reads of state that
+  // is not in the operators' memory (state_cache.h) hit before the disk.
+  size_t block_cache_bytes = size_t{128} << 20;
+};
+
 // RocksDB in directory `dir` (created if missing). One per server; pipelines share it.
-// Errors: Internal/Unavailable when the DB cannot be opened (e.g. locked by another process).
-Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const std::string& dir);
+// Bloom filters on every table (point lookups of evicted or new keys) and a shared block
+// cache. Errors: Internal/Unavailable when the DB cannot be opened (e.g. locked by another
+// process).
+Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const std::string& dir,
+                                                          const RocksDbOptions& options = {});
 
 }  // namespace oxbow::stream

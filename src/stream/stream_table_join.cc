@@ -45,7 +45,34 @@ StreamTableJoin::StreamTableJoin(StateId id, JoinType type, std::vector<sql::Typ
       type_(type),
       stream_keys_(std::move(stream_keys)),
       table_keys_(std::move(table_keys)),
-      stream_width_(stream_types.size()) {}
+      stream_width_(stream_types.size()),
+      table_(
+          [this](StateStore& store, std::string_view key) -> Result<std::optional<Rows>> {
+            Rows rows;
+            RETURN_IF_ERROR(store.Scan(id_, StoreKey(key, ""),
+                                       [&](std::string_view store_key, std::string_view value) {
+                                         return AddStoredRow(rows, store_key, value);
+                                       }));
+            if (rows.empty()) return std::optional<Rows>();
+            return std::optional<Rows>(std::move(rows));
+          },
+          [](const Rows& rows) {
+            size_t bytes = 0;
+            for (const auto& [row, n] : rows) bytes += row.size() + sizeof(std::string) + 16;
+            return bytes;
+          },
+          [](const Rows& rows) { return rows.empty(); }) {}
+
+Status StreamTableJoin::AddStoredRow(Rows& rows, std::string_view store_key,
+                                     std::string_view value) const {
+  std::string_view key, row;
+  uint64_t n = 0;
+  if (!SplitStoreKey(store_key, &key, &row) || !GetVarint(&value, &n) || n == 0) {
+    return absl::DataLossError(fmt::format("{}: malformed state", name()));
+  }
+  rows[std::string(row)] = static_cast<int64_t>(n);
+  return Status();
+}
 
 Status StreamTableJoin::Process(int port, const sql::Chunk& chunk) {
   return port == 0 ? ProcessStream(chunk) : ProcessTable(chunk);
@@ -62,12 +89,12 @@ Status StreamTableJoin::ProcessStream(const sql::Chunk& chunk) {
       return absl::InvalidArgumentError(
           fmt::format("{}: the stream side must be append-only (got a delete)", name()));
     }
-    const absl::flat_hash_map<std::string, int64_t>* matches = nullptr;
+    const Rows* matches = nullptr;
     if (!HasNull(chunk, stream_keys_, r)) {
       key.clear();
       EncodeKey(chunk, stream_keys_, r, &key);
-      auto it = table_.find(key);
-      if (it != table_.end()) matches = &it->second;
+      ASSIGN_OR_RETURN(Rows * found, table_.Find(key));
+      if (found != nullptr && !found->empty()) matches = found;
     }
     auto append_stream = [&] {
       for (size_t c = 0; c < stream_width_; ++c) out[c].AppendFrom(chunk.column(c), r);
@@ -88,6 +115,7 @@ Status StreamTableJoin::ProcessStream(const sql::Chunk& chunk) {
       }
     }
   }
+  table_.Trim();
   return Emit(sql::Chunk(std::move(out), std::move(ops)));
 }
 
@@ -99,19 +127,23 @@ Status StreamTableJoin::ProcessTable(const sql::Chunk& chunk) {
     row.clear();
     EncodeKey(chunk, table_keys_, r, &key);
     EncodeRow(chunk, r, &row);
-    auto& rows = table_[key];
+    ASSIGN_OR_RETURN(Rows * found, table_.Find(key));
+    if (found != nullptr) {
+      table_.MarkDirty(key);
+    } else {
+      found = table_.Insert(key, Rows());
+    }
+    Rows& rows = *found;
     int64_t& n = rows[row];
     n += sql::RowWeight(chunk.op(r));
     if (n < 0) {
       return absl::InternalError(
           fmt::format("{}: the table deleted a row it does not hold", name()));
     }
-    if (n == 0) {
-      rows.erase(row);
-      if (rows.empty()) table_.erase(key);
-    }
+    if (n == 0) rows.erase(row);  // an empty entry stays until its deletes are committed
     dirty_.insert(StoreKey(key, row));
   }
+  table_.Trim();
   return Status();
 }
 
@@ -121,10 +153,9 @@ Status StreamTableJoin::Checkpoint(StateWriteBatch& batch) {
     std::string_view key, row;
     SplitStoreKey(store_key, &key, &row);
     int64_t n = 0;
-    auto it = table_.find(std::string(key));
-    if (it != table_.end()) {
-      auto r = it->second.find(std::string(row));
-      if (r != it->second.end()) n = r->second;
+    if (const Rows* rows = table_.Resident(key); rows != nullptr) {  // dirty: in memory
+      auto r = rows->find(absl::string_view(row.data(), row.size()));
+      if (r != rows->end()) n = r->second;
     }
     if (n == 0) {
       batch.Delete(id_, store_key);
@@ -134,21 +165,28 @@ Status StreamTableJoin::Checkpoint(StateWriteBatch& batch) {
       batch.Put(id_, store_key, value);
     }
   }
+  table_.TookDirty();
+  return Status();
+}
+
+Status StreamTableJoin::AfterCommit() {
+  table_.AfterCommit();
   return Status();
 }
 
 Status StreamTableJoin::Restore(StateStore& store) {
-  table_.clear();
   dirty_.clear();
-  return store.Scan(id_, "", [&](std::string_view store_key, std::string_view value) -> Status {
-    std::string_view key, row;
-    uint64_t n = 0;
-    if (!SplitStoreKey(store_key, &key, &row) || !GetVarint(&value, &n) || n == 0) {
-      return absl::DataLossError(fmt::format("{}: malformed state", name()));
-    }
-    table_[std::string(key)][std::string(row)] = static_cast<int64_t>(n);
-    return Status();
-  });
+  return RestoreGroupedRows(
+      store, id_, "", table_,
+      [](std::string_view store_key, std::string_view* key) {
+        std::string_view row;
+        return SplitStoreKey(store_key, key, &row);
+      },
+      [] { return Rows(); },
+      [&](Rows& rows, std::string_view store_key, std::string_view value) {
+        return AddStoredRow(rows, store_key, value);
+      },
+      name());
 }
 
 }  // namespace oxbow::stream

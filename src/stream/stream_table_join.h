@@ -13,7 +13,9 @@
 // padded with NULLs. NULL keys never match. Output: the stream's columns, then the table's.
 // Errors: InvalidArgument for a delete on the stream side (the stream must be append-only);
 // Internal when the table deletes a row it does not hold.
-// State: (join key, exact table row) → multiplicity.
+// State: (join key, exact table row) → multiplicity. In memory a StateCache (state_cache.h) of
+// join key → its rows, bounded by the memory budget; a key not in memory is read back with a
+// prefix scan of its rows.
 #pragma once
 
 #include <string>
@@ -23,6 +25,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "stream/hash_join.h"
 #include "stream/operator.h"
+#include "stream/state_cache.h"
 
 namespace oxbow::stream {
 
@@ -35,8 +38,16 @@ class StreamTableJoin final : public Operator {
   Status Process(int port, const sql::Chunk& chunk) override;
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
+  Status AfterCommit() override;
+  int num_state_caches() const override { return 1; }
+  void SetStateMemory(size_t bytes) override { table_.set_budget(bytes); }
+  bool StateOverBudget() const override { return table_.over_budget(); }
+  size_t num_resident_keys() const { return table_.resident(); }
 
  private:
+  using Rows = absl::flat_hash_map<std::string, int64_t>;  // exact row → multiplicity
+  Status AddStoredRow(Rows& rows, std::string_view store_key, std::string_view value) const;
+
   Status ProcessStream(const sql::Chunk& chunk);
   Status ProcessTable(const sql::Chunk& chunk);
 
@@ -45,7 +56,7 @@ class StreamTableJoin final : public Operator {
   std::vector<int> stream_keys_, table_keys_;
   size_t stream_width_;
   // join key → (exact row → multiplicity)
-  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>> table_;
+  StateCache<Rows> table_;
   absl::flat_hash_set<std::string> dirty_;  // store keys: key length, key, row
 };
 

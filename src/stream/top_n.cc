@@ -21,6 +21,14 @@ std::string StoreKey(std::string_view key, std::string_view row) {
   return out;
 }
 
+bool SplitStoreKey(std::string_view store_key, std::string_view* key, std::string_view* row) {
+  uint64_t n = 0;
+  if (!GetVarint(&store_key, &n) || n > store_key.size()) return false;
+  *key = store_key.substr(0, n);
+  *row = store_key.substr(n);
+  return true;
+}
+
 }  // namespace
 
 bool TopN::EntryLess::operator()(const Entry& a, const Entry& b) const {
@@ -47,7 +55,33 @@ TopN::TopN(StateId id, std::vector<sql::Type> types, std::vector<int> partition_
       order_(std::move(order)),
       limit_(limit),
       emit_rank_(emit_rank),
-      input_types_(std::move(types)) {}
+      input_types_(std::move(types)),
+      partitions_(
+          [this](StateStore& store, std::string_view key) -> Result<std::optional<Partition>> {
+            Partition p(EntryLess{&order_});
+            RETURN_IF_ERROR(store.Scan(id_, StoreKey(key, ""),
+                                       [&](std::string_view store_key, std::string_view value) {
+                                         return AddStoredRow(p, store_key, value);
+                                       }));
+            if (p.empty()) return std::optional<Partition>();
+            return std::optional<Partition>(std::move(p));
+          },
+          [this](const Partition& p) {
+            return p.size() * (96 + 32 * order_.size()) +
+                   (p.empty() ? 0 : p.size() * p.begin()->first.row.size());
+          },
+          [](const Partition& p) { return p.empty(); }) {}
+
+Status TopN::AddStoredRow(Partition& p, std::string_view store_key, std::string_view value) const {
+  std::string_view key, row;
+  uint64_t count = 0;
+  if (!SplitStoreKey(store_key, &key, &row) || !GetVarint(&value, &count) || count == 0 ||
+      !DecodeRowValues(row, input_types_).ok()) {
+    return absl::DataLossError(fmt::format("{}: malformed state", name()));
+  }
+  p.emplace(MakeEntry(std::string(row)), static_cast<int64_t>(count));
+  return Status();
+}
 
 TopN::Entry TopN::MakeEntry(std::string row) const {
   Entry e;
@@ -70,8 +104,13 @@ std::vector<std::pair<std::string, int64_t>> TopN::Top(const Partition& p) const
 }
 
 Status TopN::Apply(const std::string& key, Entry entry, int64_t weight) {
-  auto [pit, inserted] = partitions_.try_emplace(key, Partition(EntryLess{&order_}));
-  Partition& p = pit->second;
+  ASSIGN_OR_RETURN(Partition * found, partitions_.Find(key));
+  if (found != nullptr) {
+    partitions_.MarkDirty(key);
+  } else {
+    found = partitions_.Insert(key, Partition(EntryLess{&order_}));
+  }
+  Partition& p = *found;
   dirty_.insert(StoreKey(key, entry.row));
   auto it = p.find(entry);
   if (it == p.end()) {
@@ -102,8 +141,8 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
     EncodeKey(chunk, partition_columns_, r, &key);
     EncodeRow(chunk, r, &row);
     if (!before.contains(key)) {
-      auto pit = partitions_.find(key);
-      before[key] = pit == partitions_.end() ? Ranked() : Top(pit->second);
+      ASSIGN_OR_RETURN(Partition * p, partitions_.Find(key));
+      before[key] = p == nullptr ? Ranked() : Top(*p);
       touched.push_back(key);
     }
     RETURN_IF_ERROR(Apply(key, MakeEntry(row), sql::RowWeight(chunk.op(r))));
@@ -120,12 +159,9 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
     return Status();
   };
   for (const std::string& k : touched) {
-    auto pit = partitions_.find(k);
     Ranked after;
-    if (pit != partitions_.end()) {
-      after = Top(pit->second);
-      if (pit->second.empty()) partitions_.erase(pit);
-    }
+    // Touched, so dirty and in memory (an empty one stays until its deletes are committed).
+    if (const Partition* p = partitions_.Resident(k); p != nullptr) after = Top(*p);
     Ranked& old = before[k];
     std::sort(old.begin(), old.end());
     std::sort(after.begin(), after.end());
@@ -137,21 +173,19 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
     for (const auto& r : removed) RETURN_IF_ERROR(append(r, sql::RowOp::kDelete));
     for (const auto& r : added) RETURN_IF_ERROR(append(r, sql::RowOp::kInsert));
   }
+  partitions_.Trim();
   return Emit(sql::Chunk(std::move(out), std::move(ops)));
 }
 
 Status TopN::Checkpoint(StateWriteBatch& batch) {
   std::string value;
   for (const std::string& store_key : TakeSortedKeys(dirty_)) {
-    std::string_view in = store_key;
-    uint64_t n = 0;
-    GetVarint(&in, &n);
-    std::string key(in.substr(0, n));
+    std::string_view key, row;
+    SplitStoreKey(store_key, &key, &row);
     int64_t count = 0;
-    auto pit = partitions_.find(key);
-    if (pit != partitions_.end()) {
-      auto it = pit->second.find(MakeEntry(std::string(in.substr(n))));
-      if (it != pit->second.end()) count = it->second;
+    if (const Partition* p = partitions_.Resident(key); p != nullptr) {  // dirty: in memory
+      auto it = p->find(MakeEntry(std::string(row)));
+      if (it != p->end()) count = it->second;
     }
     if (count == 0) {
       batch.Delete(id_, store_key);
@@ -161,27 +195,28 @@ Status TopN::Checkpoint(StateWriteBatch& batch) {
       batch.Put(id_, store_key, value);
     }
   }
+  partitions_.TookDirty();
+  return Status();
+}
+
+Status TopN::AfterCommit() {
+  partitions_.AfterCommit();
   return Status();
 }
 
 Status TopN::Restore(StateStore& store) {
-  partitions_.clear();
   dirty_.clear();
-  return store.Scan(id_, "", [&](std::string_view store_key, std::string_view value) -> Status {
-    uint64_t n = 0, count = 0;
-    if (!GetVarint(&store_key, &n) || n > store_key.size() || !GetVarint(&value, &count) ||
-        count == 0) {
-      return absl::DataLossError(fmt::format("{}: malformed state", name()));
-    }
-    std::string row(store_key.substr(n));
-    // Rows are stored as they came in (the rank is computed, never stored).
-    Result<std::vector<sql::Value>> values = DecodeRowValues(row, input_types_);
-    if (!values.ok()) return values.status();
-    std::string key(store_key.substr(0, n));
-    auto [pit, inserted] = partitions_.try_emplace(key, Partition(EntryLess{&order_}));
-    pit->second.emplace(MakeEntry(std::move(row)), static_cast<int64_t>(count));
-    return Status();
-  });
+  return RestoreGroupedRows(
+      store, id_, "", partitions_,
+      [](std::string_view store_key, std::string_view* key) {
+        std::string_view row;
+        return SplitStoreKey(store_key, key, &row);
+      },
+      [this] { return Partition(EntryLess{&order_}); },
+      [&](Partition& p, std::string_view store_key, std::string_view value) {
+        return AddStoredRow(p, store_key, value);
+      },
+      name());
 }
 
 }  // namespace oxbow::stream

@@ -11,6 +11,8 @@
 //
 // State: every row of every partition, (partition key, exact row) → multiplicity, since a
 // delete may pull in any row. Cost per changed partition and chunk: O(limit + log rows).
+// In memory a StateCache (state_cache.h) of partition → its rows, bounded by the memory
+// budget: a partition is loaded and evicted as a whole (a prefix scan of its rows).
 #pragma once
 
 #include <map>
@@ -20,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "stream/operator.h"
+#include "stream/state_cache.h"
 
 namespace oxbow::stream {
 
@@ -40,6 +43,11 @@ class TopN final : public Operator {
   Status Process(int port, const sql::Chunk& chunk) override;
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
+  Status AfterCommit() override;
+  int num_state_caches() const override { return 1; }
+  void SetStateMemory(size_t bytes) override { partitions_.set_budget(bytes); }
+  bool StateOverBudget() const override { return partitions_.over_budget(); }
+  size_t num_resident_partitions() const { return partitions_.resident(); }
 
  private:
   struct Entry {
@@ -57,6 +65,8 @@ class TopN final : public Operator {
   // With ranks (1-based; 0 when ranks are not emitted).
   std::vector<std::pair<std::string, int64_t>> Top(const Partition& p) const;
   Status Apply(const std::string& key, Entry entry, int64_t weight);
+  // Adds a stored row to `p`. Errors: DataLoss when malformed.
+  Status AddStoredRow(Partition& p, std::string_view store_key, std::string_view value) const;
 
   StateId id_;
   std::vector<int> partition_columns_;
@@ -64,7 +74,7 @@ class TopN final : public Operator {
   int64_t limit_;
   bool emit_rank_;
   std::vector<sql::Type> input_types_;
-  absl::flat_hash_map<std::string, Partition> partitions_;
+  StateCache<Partition> partitions_;
   absl::flat_hash_set<std::string> dirty_;  // store keys: key length, key, row
 };
 
