@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 
 #include "stream/hash_aggregate.h"
 #include "stream/hash_join.h"
+#include "stream/keyed_operators.h"
 #include "stream/materialized_view.h"
 #include "stream/stream_test_util.h"
 #include "stream/top_n.h"
@@ -39,16 +41,31 @@ struct RandomTable {
 
 const std::vector<Type> kKV = {Type::Int64(), Type::Int64()};
 
+// Each test runs with every operator's state in memory, with a budget of a few entries, and
+// with a budget of 1 byte (every clean entry evicted at once): the eviction, reload and lazy
+// restore paths run constantly and must not change any result.
+class RandomizedTest : public ::testing::TestWithParam<size_t> {};
+
 // Runs `steps` chunks of random changes into `ports` of the operator built by `make`,
-// checkpointing and restoring (into a fresh operator and view) at random points.
+// checkpointing at random points, then either going on (the checkpointed state becomes clean
+// and evictable) or restoring into a fresh operator and view, each with state memory `budget`.
 template <typename Make>
 std::vector<std::string> RunRandom(Make make, int ports, std::vector<RandomTable>& tables, int keys,
-                                   uint32_t seed) {
+                                   uint32_t seed, size_t budget = kUnlimitedStateMemory) {
   std::mt19937 rng(seed);
   auto store = NewMemoryStateStore();
-  std::unique_ptr<Operator> op = make();
-  auto view = std::make_unique<MaterializedView>(99, op->output_types());
-  op->AddOutput(view.get(), 0);
+  std::unique_ptr<Operator> op;
+  std::unique_ptr<MaterializedView> view;
+  auto restore = [&] {
+    op = make();
+    view = std::make_unique<MaterializedView>(99, op->output_types());
+    op->AddOutput(view.get(), 0);
+    op->SetStateMemory(budget);
+    view->SetStateMemory(budget);
+    EXPECT_TRUE(op->Restore(*store).ok());
+    EXPECT_TRUE(view->Restore(*store).ok());
+  };
+  restore();
   for (int step = 0; step < 300; ++step) {
     int port = static_cast<int>(rng() % ports);
     std::vector<Change> changes;
@@ -56,17 +73,29 @@ std::vector<std::string> RunRandom(Make make, int ports, std::vector<RandomTable
       changes.push_back(tables[port].Next(rng, keys));
     }
     EXPECT_TRUE(op->Process(port, MakeChunk(kKV, changes)).ok());
-    if (rng() % 40 == 0) {
+    if (rng() % 10 == 0) {
       auto batch = store->NewBatch();
       EXPECT_TRUE(op->Checkpoint(*batch).ok());
       EXPECT_TRUE(view->Checkpoint(*batch).ok());
       EXPECT_TRUE(store->Commit(*batch).ok());
-      op = make();
-      view = std::make_unique<MaterializedView>(99, op->output_types());
-      op->AddOutput(view.get(), 0);
-      EXPECT_TRUE(op->Restore(*store).ok());
-      EXPECT_TRUE(view->Restore(*store).ok());
+      EXPECT_TRUE(op->AfterCommit().ok());
+      EXPECT_TRUE(view->AfterCommit().ok());
+      if (rng() % 4 == 0) restore();
     }
+  }
+  // Clean state beyond the budget is evicted: after a checkpoint at most what fits is in
+  // memory (with a 1-byte budget, nothing), while the view still shows every row.
+  auto batch = store->NewBatch();
+  EXPECT_TRUE(op->Checkpoint(*batch).ok());
+  EXPECT_TRUE(view->Checkpoint(*batch).ok());
+  EXPECT_TRUE(store->Commit(*batch).ok());
+  EXPECT_TRUE(op->AfterCommit().ok());
+  EXPECT_TRUE(view->AfterCommit().ok());
+  if (budget == 1) {
+    EXPECT_EQ(view->num_resident_rows(), 0u);
+  }
+  if (budget == kUnlimitedStateMemory) {
+    EXPECT_EQ(view->num_resident_rows(), view->num_distinct_rows());
   }
   return view->SortedLines();
 }
@@ -77,14 +106,14 @@ std::string Line(std::initializer_list<std::string> cells) {
   return s;
 }
 
-TEST(RandomizedTest, LeftJoinEqualsBatchJoinOfFinalTables) {
+TEST_P(RandomizedTest, LeftJoinEqualsBatchJoinOfFinalTables) {
   for (uint32_t seed = 1; seed <= 5; ++seed) {
     std::vector<RandomTable> tables(2);
     auto make = [] {
       return std::make_unique<HashJoin>(1, JoinType::kLeftOuter, kKV, std::vector<int>{0}, kKV,
                                         std::vector<int>{0});
     };
-    std::vector<std::string> got = RunRandom(make, 2, tables, 6, seed);
+    std::vector<std::string> got = RunRandom(make, 2, tables, 6, seed, GetParam());
     std::vector<std::string> want;
     for (auto [lk, lv] : tables[0].rows) {
       bool matched = false;
@@ -103,7 +132,7 @@ TEST(RandomizedTest, LeftJoinEqualsBatchJoinOfFinalTables) {
   }
 }
 
-TEST(RandomizedTest, GroupByMinMaxCountEqualsBatch) {
+TEST_P(RandomizedTest, GroupByMinMaxCountEqualsBatch) {
   for (uint32_t seed = 1; seed <= 5; ++seed) {
     std::vector<RandomTable> tables(1);
     auto make = [] {
@@ -115,7 +144,7 @@ TEST(RandomizedTest, GroupByMinMaxCountEqualsBatch) {
       calls.push_back({sql::ResolveAggregate("count", arg, true).value(), {1}});
       return std::make_unique<HashAggregate>(1, kKV, std::vector<int>{0}, std::move(calls));
     };
-    std::vector<std::string> got = RunRandom(make, 1, tables, 8, seed);
+    std::vector<std::string> got = RunRandom(make, 1, tables, 8, seed, GetParam());
     std::map<int64_t, std::vector<int64_t>> groups;
     for (auto [k, v] : tables[0].rows) groups[k].push_back(v);
     std::vector<std::string> want;
@@ -131,14 +160,25 @@ TEST(RandomizedTest, GroupByMinMaxCountEqualsBatch) {
   }
 }
 
-TEST(RandomizedTest, TopNEqualsBatch) {
+TEST_P(RandomizedTest, DistinctEqualsBatch) {
+  for (uint32_t seed = 1; seed <= 5; ++seed) {
+    std::vector<RandomTable> tables(1);
+    auto make = [] { return std::make_unique<Distinct>(1, kKV); };
+    std::vector<std::string> got = RunRandom(make, 1, tables, 8, seed, GetParam());
+    std::set<std::string> want;
+    for (auto [k, v] : tables[0].rows) want.insert(Line({std::to_string(k), std::to_string(v)}));
+    EXPECT_EQ(got, std::vector<std::string>(want.begin(), want.end())) << "seed " << seed;
+  }
+}
+
+TEST_P(RandomizedTest, TopNEqualsBatch) {
   for (uint32_t seed = 1; seed <= 5; ++seed) {
     std::vector<RandomTable> tables(1);
     auto make = [] {
       return std::make_unique<TopN>(1, kKV, std::vector<int>{0}, std::vector<SortKey>{{1, false}},
                                     3);
     };
-    std::vector<std::string> got = RunRandom(make, 1, tables, 4, seed);
+    std::vector<std::string> got = RunRandom(make, 1, tables, 4, seed, GetParam());
     std::map<int64_t, std::vector<int64_t>> groups;
     for (auto [k, v] : tables[0].rows) groups[k].push_back(v);
     std::vector<std::string> want;
@@ -152,6 +192,13 @@ TEST(RandomizedTest, TopNEqualsBatch) {
     EXPECT_EQ(got, want) << "seed " << seed;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(StateMemory, RandomizedTest,
+                         ::testing::Values(kUnlimitedStateMemory, size_t{600}, size_t{1}),
+                         [](const ::testing::TestParamInfo<size_t>& info) {
+                           if (info.param == kUnlimitedStateMemory) return std::string("Unlimited");
+                           return fmt::format("Budget{}", info.param);
+                         });
 
 }  // namespace
 }  // namespace oxbow::stream

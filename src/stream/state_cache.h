@@ -91,9 +91,11 @@ class StateCache {
     Track(it->first, it->second);
     return &it->second.value;
   }
-  // After a scan that stopped at full(): the store holds keys not loaded.
+  // After the scan (`stopped_early`: at full(), so the store holds keys not loaded); the last
+  // entry loaded may have gone over the budget.
   void FinishRestore(bool stopped_early) {
     if (stopped_early) complete_ = false;
+    Trim();
   }
 
   // The value of `key`, loaded from the store on a miss; nullptr when there is none.

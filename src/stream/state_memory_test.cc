@@ -1,0 +1,167 @@
+// State larger than memory (state_cache.h): operators with a memory budget evict clean state,
+// read it back on a miss and restore lazily, and give the same results as with everything in
+// memory.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "stream/hash_aggregate.h"
+#include "stream/keyed_operators.h"
+#include "stream/materialized_view.h"
+#include "stream/stream_table_join.h"
+#include "stream/stream_test_util.h"
+
+namespace oxbow::stream {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+using namespace oxbow::stream::testing;
+using sql::Type;
+
+const std::vector<Type> kKV = {Type::Int64(), Type::Int64()};
+
+// The barrier as the pipeline runs it: checkpoint, commit, AfterCommit.
+void Barrier(StateStore& store, const std::vector<Operator*>& ops) {
+  auto batch = store.NewBatch();
+  for (Operator* op : ops) ASSERT_TRUE(op->Checkpoint(*batch).ok());
+  ASSERT_TRUE(store.Commit(*batch).ok());
+  for (Operator* op : ops) ASSERT_TRUE(op->AfterCommit().ok());
+}
+
+std::unique_ptr<HashAggregate> CountSumByKey() {
+  std::vector<AggregateCall> calls;
+  calls.push_back({sql::ResolveAggregate("count", {}, false).value(), {}});
+  const std::vector<Type> arg = {Type::Int64()};
+  calls.push_back({sql::ResolveAggregate("sum", arg, false).value(), {1}});
+  return std::make_unique<HashAggregate>(1, kKV, std::vector<int>{0}, std::move(calls));
+}
+
+// GROUP BY over 20,000 keys: inserts to every key, then deletes and updates spread over all
+// of them, with a restore in between. With a 64 KiB budget only a few hundred groups are ever
+// in memory after a barrier, and the view is the same as with everything in memory.
+std::vector<std::string> RunGroupBy(size_t budget, size_t* max_resident, uint64_t* loads) {
+  constexpr int kKeys = 20000;
+  auto store = NewMemoryStateStore();
+  MaterializedView view(99, CountSumByKey()->output_types());
+  EXPECT_TRUE(view.Restore(*store).ok());
+  std::unique_ptr<HashAggregate> agg;
+  auto restore = [&] {
+    agg = CountSumByKey();
+    agg->AddOutput(&view, 0);
+    agg->SetStateMemory(budget);
+    EXPECT_TRUE(agg->Restore(*store).ok());
+  };
+  restore();
+  *max_resident = 0;
+  *loads = 0;
+  auto run = [&](int pass) {
+    for (int start = 0; start < kKeys; start += 500) {
+      std::vector<Change> changes;
+      for (int k = start; k < start + 500; ++k) {
+        if (pass == 0) changes.push_back({'+', {I(k), I(k % 7)}});
+        if (pass == 1 && k % 3 == 0) changes.push_back({'-', {I(k), I(k % 7)}});
+        if (pass == 1 && k % 3 == 1) changes.push_back({'+', {I(k), I(100)}});
+      }
+      ASSERT_TRUE(agg->Process(0, MakeChunk(kKV, changes)).ok());
+      Barrier(*store, {agg.get(), &view});
+      *max_resident = std::max(*max_resident, agg->num_resident_groups());
+      if (budget != kUnlimitedStateMemory) {
+        EXPECT_LE(agg->cache().used_bytes(), budget);
+      }
+    }
+  };
+  run(0);
+  *loads += agg->cache().loads();
+  restore();  // lazily: at most the budget's worth is read
+  EXPECT_LE(agg->num_resident_groups(), *max_resident);
+  run(1);
+  *loads += agg->cache().loads();
+  return view.SortedLines();
+}
+
+TEST(StateMemoryTest, GroupByOverManyKeysStaysWithinTheBudgetAndEqualsUnlimited) {
+  size_t unlimited_resident = 0, bounded_resident = 0;
+  uint64_t unlimited_loads = 0, bounded_loads = 0;
+  std::vector<std::string> want =
+      RunGroupBy(kUnlimitedStateMemory, &unlimited_resident, &unlimited_loads);
+  std::vector<std::string> got = RunGroupBy(64 << 10, &bounded_resident, &bounded_loads);
+  ASSERT_EQ(want.size(), 13333u);  // keys k % 3 == 0 lost their only row
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(unlimited_resident, 20000u);
+  EXPECT_EQ(unlimited_loads, 0u);  // everything in memory: the store is never read
+  EXPECT_LT(bounded_resident, 1000u);
+  EXPECT_GT(bounded_loads, 10000u);  // pass 2 read evicted groups back
+}
+
+// The view's snapshot merges the store (evicted rows) with the rows changed since the
+// checkpoint, including changes to evicted rows and deletes.
+TEST(StateMemoryTest, ViewSnapshotSeesEvictedAndChangedRows) {
+  auto store = NewMemoryStateStore();
+  MaterializedView view(5, kKV);
+  view.SetStateMemory(1);  // nothing clean stays
+  ASSERT_TRUE(view.Restore(*store).ok());
+  ASSERT_TRUE(
+      view.Process(0,
+                   MakeChunk(kKV, {{'+', {I(1), I(1)}}, {'+', {I(2), I(2)}}, {'+', {I(3), I(3)}}}))
+          .ok());
+  Barrier(*store, {&view});
+  EXPECT_EQ(view.num_resident_rows(), 0u);
+  EXPECT_THAT(view.SortedLines(), ElementsAre("1 | 1", "2 | 2", "3 | 3"));
+  ASSERT_TRUE(
+      view.Process(0,
+                   MakeChunk(kKV, {{'-', {I(2), I(2)}}, {'+', {I(3), I(3)}}, {'+', {I(4), I(4)}}}))
+          .ok());
+  EXPECT_THAT(view.SortedLines(), ElementsAre("1 | 1", "3 | 3", "3 | 3", "4 | 4"));
+  EXPECT_EQ(view.num_distinct_rows(), 3u);
+  Barrier(*store, {&view});
+  EXPECT_EQ(view.num_resident_rows(), 0u);
+  EXPECT_THAT(view.SortedLines(), ElementsAre("1 | 1", "3 | 3", "3 | 3", "4 | 4"));
+  // A delete of a row that is not there is still detected when the row is not in memory.
+  EXPECT_FALSE(view.Process(0, MakeChunk(kKV, {{'-', {I(2), I(2)}}})).ok());
+}
+
+// A table side evicted entirely: events read the table rows back from the store, and a
+// table row deleted since the checkpoint is not read back.
+TEST(StateMemoryTest, StreamTableJoinReadsEvictedTableRows) {
+  auto store = NewMemoryStateStore();
+  StreamTableJoin join(7, JoinType::kLeftOuter, kKV, {0}, kKV, {0});
+  join.SetStateMemory(1);
+  ASSERT_TRUE(join.Restore(*store).ok());
+  Collector out(join.output_types());
+  join.AddOutput(&out, 0);
+  ASSERT_TRUE(join.Process(1, MakeChunk(kKV, {{'+', {I(1), I(10)}}, {'+', {I(2), I(20)}}})).ok());
+  Barrier(*store, {&join});
+  EXPECT_EQ(join.num_resident_keys(), 0u);
+  ASSERT_TRUE(join.Process(1, MakeChunk(kKV, {{'-', {I(2), I(20)}}})).ok());
+  ASSERT_TRUE(join.Process(0, MakeChunk(kKV, {{'+', {I(1), I(5)}}, {'+', {I(2), I(6)}}})).ok());
+  EXPECT_THAT(out.Take(), UnorderedElementsAre("+ | 1 | 5 | 1 | 10", "+ | 2 | 6 | NULL | NULL"));
+}
+
+// UpsertTable with every clean key evicted: an upsert of an evicted key retracts the stored
+// row, a tombstone of an evicted key deletes it, and a restore loads nothing up front.
+TEST(StateMemoryTest, UpsertTableRetractsEvictedRows) {
+  auto store = NewMemoryStateStore();
+  auto table = std::make_unique<UpsertTable>(4, kKV, std::vector<int>{0});
+  table->SetStateMemory(1);
+  ASSERT_TRUE(table->Restore(*store).ok());
+  Collector out(kKV);
+  table->AddOutput(&out, 0);
+  ASSERT_TRUE(table->Process(0, MakeChunk(kKV, {{'+', {I(1), I(1)}}, {'+', {I(2), I(2)}}})).ok());
+  Barrier(*store, {table.get()});
+  EXPECT_EQ(table->num_resident_rows(), 0u);
+  out.Take();
+  table = std::make_unique<UpsertTable>(4, kKV, std::vector<int>{0});
+  table->SetStateMemory(1);
+  ASSERT_TRUE(table->Restore(*store).ok());
+  EXPECT_EQ(table->num_resident_rows(), 0u);
+  table->AddOutput(&out, 0);
+  ASSERT_TRUE(table
+                  ->Process(0, MakeChunk(kKV, {{'+', {I(1), I(9)}},
+                                               {'-', {I(2), NullOf(Type::Int64())}},
+                                               {'-', {I(2), NullOf(Type::Int64())}}}))
+                  .ok());
+  EXPECT_THAT(out.Take(), ElementsAre("- | 1 | 1", "+ | 1 | 9", "- | 2 | 2"));
+}
+
+}  // namespace
+}  // namespace oxbow::stream
