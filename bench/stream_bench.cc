@@ -3,6 +3,7 @@
 //
 //   stream_bench [--events N] [--keys K] [--dir D] [--rocksdb] [--stateless]
 //                [--output upsert|debezium] [--format json|debezium|avro]
+//                [--state-memory BYTES]
 //
 // Events are {"user_id": i % K, "url": "/page/…", "amount": i % 100} appended as batches of
 // 1000 records; the filter keeps amount >= 10 (90%). --stateless replaces the aggregate by a
@@ -13,7 +14,10 @@
 // appended by the checkpoint, so the checkpoint time includes them. --format writes the
 // events as Debezium "c" envelopes ({"before": null, "after": {…}, "op": "c"}) or as
 // Confluent-framed Avro (record of long, string, long; writer schema id 1) and reads them
-// with that table format. Prints events/s.
+// with that table format. --state-memory sets the pipeline's state memory budget (default:
+// unlimited; state_cache.h): beyond it clean groups and view rows are evicted and read back
+// from the store, and dirty state over the budget makes the pipeline checkpoint early —
+// those checkpoints are part of the processing time. Prints events/s.
 #include <time.h>
 
 #include <chrono>
@@ -80,6 +84,7 @@ int main(int argc, char** argv) {
   int64_t events = 1'000'000, keys = 1'000'000;
   std::string dir = "/tmp/oxbow-stream-bench";
   bool rocks = false, stateless = false;
+  size_t state_memory = stream::kUnlimitedStateMemory;
   std::optional<stream::OutputFormat> output;
   stream::SourceFormat format = stream::SourceFormat::kJson;
   for (int i = 1; i < argc; ++i) {
@@ -94,6 +99,8 @@ int main(int argc, char** argv) {
       rocks = true;
     else if (a == "--stateless")
       stateless = true;
+    else if (a == "--state-memory" && i + 1 < argc)
+      state_memory = std::stoull(argv[++i]);
     else if (a == "--output" && i + 1 < argc) {
       auto f = stream::ParseOutputFormat(argv[++i]);
       if (!f.ok()) return Fail(f.status());
@@ -111,7 +118,7 @@ int main(int argc, char** argv) {
       std::fprintf(
           stderr,
           "usage: stream_bench [--events N] [--keys K] [--dir D] [--rocksdb] [--stateless] "
-          "[--output upsert|debezium] [--format json|debezium|avro]\n");
+          "[--output upsert|debezium] [--format json|debezium|avro] [--state-memory BYTES]\n");
       return 2;
     }
   }
@@ -194,7 +201,9 @@ int main(int argc, char** argv) {
     pl.Connect(from, out_sink);
     return Status();
   };
-  stream::Pipeline pipeline({1, std::chrono::hours(1)}, *store);
+  stream::PipelineOptions po{1, std::chrono::hours(1)};
+  po.state_memory_bytes = state_memory;
+  stream::Pipeline pipeline(po, *store);
   stream::CollectingErrorSink errors;
   stream::SourceOptions o;
   o.id = 2;
@@ -213,6 +222,7 @@ int main(int argc, char** argv) {
   pipeline.Connect(src, filter);
   CountingSink* sink = nullptr;
   stream::MaterializedView* view = nullptr;
+  stream::HashAggregate* aggregate = nullptr;
   if (stateless) {
     std::vector<sql::ExprPtr> exprs;
     exprs.push_back(sql::MakeColumnRef(1, Type::Text()));
@@ -233,6 +243,7 @@ int main(int argc, char** argv) {
     calls.push_back({sql::ResolveAggregate("count", {}, false).value(), {}});
     auto* agg = pipeline.Add(std::make_unique<stream::HashAggregate>(
         3, src->output_types(), std::vector<int>{0}, std::move(calls)));
+    aggregate = agg;
     pipeline.Connect(filter, agg);
     view = pipeline.Add(std::make_unique<stream::MaterializedView>(4, agg->output_types()));
     pipeline.Connect(agg, view);
@@ -260,10 +271,20 @@ int main(int argc, char** argv) {
   size_t out = stateless ? sink->rows : view->num_distinct_rows();
   std::printf(
       "%s: %lld events, %lld keys: %.3f s, %.0f events/s (%.0f per CPU-second); checkpoint "
-      "(%s) %.3f s (%.3f CPU-s); with it %.0f events/s (output %zu %s)\n",
+      "(%s) %.3f s (%.3f CPU-s); with it %.0f events/s (%.0f per CPU-second) (output %zu %s)\n",
       stateless ? "filter+project" : "filter+group-by count", (long long)events, (long long)keys,
       secs, events / secs, events / (cpu_processed - cpu_start), rocks ? "rocksdb" : "memory", ckpt,
-      cpu_done - cpu_processed, events / (secs + ckpt), out, stateless ? "rows" : "groups");
+      cpu_done - cpu_processed, events / (secs + ckpt), events / (cpu_done - cpu_start), out,
+      stateless ? "rows" : "groups");
+  if (aggregate != nullptr && state_memory != stream::kUnlimitedStateMemory) {
+    std::printf(
+        "state memory %zu bytes: %zu groups and %zu view rows resident, %llu groups read back, "
+        "%llu evicted, %llu early checkpoints\n",
+        state_memory, aggregate->num_resident_groups(), view->num_resident_rows(),
+        (unsigned long long)aggregate->cache().loads(),
+        (unsigned long long)aggregate->cache().evictions(),
+        (unsigned long long)pipeline.memory_checkpoints());
+  }
   if (out_sink != nullptr) {
     std::printf("output topic (%s): %llu records written by the checkpoint\n",
                 *output == stream::OutputFormat::kUpsert ? "upsert" : "debezium",
