@@ -480,6 +480,15 @@ Status Engine::WaitForViews(std::chrono::milliseconds timeout) {
     ASSIGN_OR_RETURN(bool caught_up, runner->WaitCaughtUp(deadline));
     if (!caught_up) behind.push_back(runner->name());
   }
+  {
+    // Views that could not start (compile or restore errors) have no runner to wait on.
+    absl::ReaderMutexLock lock(&impl_->hub->mu);
+    if (!impl_->failed.empty()) {
+      const auto& [name, why] = *impl_->failed.begin();
+      return absl::FailedPreconditionError(
+          fmt::format("materialized view \"{}\" could not start: {}", name, why.message()));
+    }
+  }
   if (!behind.empty()) {
     return absl::DeadlineExceededError(
         fmt::format("views still catching up: {}", fmt::join(behind, ", ")));
