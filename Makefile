@@ -20,7 +20,7 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	$(BUILD)/src/server/oxbow serve --data-dir $(DATA_DIR)
+	$(BUILD)/src/server/oxbow serve --data-dir $(DATA_DIR) --demo
 
 # The fuzz build (clang + libFuzzer) is built first so that CTest can run each fuzzer briefly.
 fuzz-build: deps

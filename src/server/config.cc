@@ -62,6 +62,9 @@ constexpr SettingDef kServerSettings[] = {
     {"pg-users", "", SettingKind::kString,
      "pgwire users, NAME:PASSWORD[,NAME:PASSWORD..]; a password may be a SCRAM-SHA-256$... "
      "verifier"},
+    {"demo", "", SettingKind::kBool,
+     "serve: run the quickstart demo (a clickstream generator, demo tables and views; true or "
+     "false)"},
     {"bootstrap-server", "", SettingKind::kString,
      "topic commands: reach a server through its Kafka API at HOST:PORT[,HOST:PORT..] instead "
      "of the data directory (default: the data directory, or the Kafka API of the server that "
@@ -366,6 +369,8 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
           "invalid value '{}' for {}: expected trust, password or scram-sha-256", v, raw.where));
     }
     (flag == "pg-auth" ? config.pgwire.auth.remote : config.pgwire.auth.local) = *method;
+  } else if (flag == "demo") {
+    ASSIGN_OR_RETURN(config.demo, ParseBool(v, raw.where));
   } else if (flag == "pg-users") {
     Result<pgwire::UserTable> users = pgwire::UserTable::Parse(v);
     if (!users.ok()) {
@@ -484,6 +489,7 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "pg-listener") return net::FormatHostPort(pg.listen_host, pg.listen_port);
   if (def.flag == "pg-auth") return std::string(pgwire::AuthMethodName(pg.auth.remote));
   if (def.flag == "pg-local-auth") return std::string(pgwire::AuthMethodName(pg.auth.local));
+  if (def.flag == "demo") return "false";
   return "";
 }
 
@@ -505,11 +511,23 @@ void AddConfigOptions(CLI::App& app, ConfigFlags& flags, bool config_file_only_l
         def.topic_key.empty()
             ? fmt::format("{} (env {}, TOML {})", def.doc, EnvName(def), TomlPath(def))
             : fmt::format("{}: {} (env {})", def.topic_key, def.doc, EnvName(def));
-    app.add_option_function<std::string>(
-           "--" + flag, [&flags, flag](const std::string& v) { flags.values[flag] = v; }, doc)
-        ->type_name(TypeName(def))
-        ->default_str(DefaultValue(def))
-        ->group(std::string(def.topic_key.empty() ? kServerGroup : kTopicGroup));
+    CLI::Option* option =
+        app.add_option_function<std::string>(
+               "--" + flag,
+               [&flags, flag, boolean = def.kind == SettingKind::kBool](const std::string& v) {
+                 // A boolean given without a value (--demo) means true.
+                 flags.values[flag] = boolean && v.empty() ? "true" : v;
+               },
+               doc)
+            ->type_name(TypeName(def))
+            ->default_str(DefaultValue(def))
+            ->group(std::string(def.topic_key.empty() ? kServerGroup : kTopicGroup));
+    // A boolean alone (--demo) means true. (Without a default string: CLI11 would pass it
+    // for a value-less option.)
+    if (def.kind == SettingKind::kBool) {
+      option->expected(0, 1)->default_str("")->description(
+          fmt::format("{} [default: {}]", doc, DefaultValue(def)));
+    }
   }
 }
 

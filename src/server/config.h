@@ -45,6 +45,8 @@ std::string_view ConfigSourceName(ConfigSource source);
 struct ServerConfig {
   // The TOML file that was read; empty when none.
   std::string config_file;
+  // serve: run the quickstart demo (server/demo.h).
+  bool demo = false;
   // trace, debug, info, warn, error or off. Empty when no source set it: each command
   // picks its own default (serve logs at info, the one-shot commands at warn).
   std::string log_level;

@@ -28,6 +28,7 @@
 #include "net/host_port.h"
 #include "registry/registry_server.h"
 #include "server/command.h"
+#include "server/demo.h"
 #include "server/schema_services.h"
 #include "server/signals.h"
 #include "server/sql_service.h"
@@ -193,12 +194,17 @@ Status Serve(const CommandContext& ctx) {
   ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest,
                    StartRestProxy(config, *log, schemas.get()));
   ASSIGN_OR_RETURN(std::unique_ptr<SqlService> sql, StartSql(config, *log, schemas.get()));
+  std::unique_ptr<Demo> demo;
+  if (config.demo) {
+    ASSIGN_OR_RETURN(demo, Demo::Start(*log, sql->engine(), schemas.get()));
+  }
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
   OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
+  demo.reset();
   sql->Stop();
   sql.reset();
   OXBOW_LOG_INFO("pgwire and the SQL engine stopped (views checkpointed)");
