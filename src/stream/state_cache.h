@@ -194,7 +194,8 @@ class StateCache {
   }
   // Evicts clean entries while over budget (call between chunks: invalidates pointers).
   void Trim() {
-    if (used_ <= budget_) return;
+    // Nothing is evicted before a restore has named the store that would read it back.
+    if (used_ <= budget_ || store_ == nullptr) return;
     if (ring_.size() > 2 * map_.size() + 64) RebuildRing();
     size_t steps = 0;
     const size_t limit = 2 * ring_.size() + 1;
