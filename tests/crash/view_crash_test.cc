@@ -10,11 +10,11 @@
 // Epoch boundaries (so the records of an output topic) differ between runs; what must agree
 // is what they add up to.
 //
-// Kill delays are drawn from [0, 2·T/N] (T: the uninterrupted run's duration, N: the
-// iterations), counted from the child's spawn (one kill in four) or from its open, so the kills
-// spread over the whole run: while recovering, while producing history, while creating views,
-// mid-epoch, mid-checkpoint (20 ms checkpoints), between a checkpoint's commit and its output-topic
-// append, and after catching up.
+// Kills spread over the run by progress: the child reports each time its views have consumed
+// another 20 batches, and the i-th kill comes within 100 ms of a random point in the i-th
+// N-th of the input appended while the views run (mid-epoch, mid-checkpoint with 20 ms
+// checkpoints, between a checkpoint's commit and its output-topic append); one kill in five
+// comes instead up to 3 s after the spawn (recovery, history, view creation).
 //
 // OXBOW_CRASH_SEED=<n> replays a run (input and kill delays; the seed is printed);
 // OXBOW_CRASH_ITERATIONS=<n> (default 5) and OXBOW_CRASH_EVENTS=<n> (default 100000) size it;
@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <random>
 #include <string>
@@ -49,7 +50,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // How long a child may take to open (recover) before it is killed anyway.
-constexpr auto kOpenTimeout = std::chrono::minutes(5);
+constexpr auto kProgressTimeout = std::chrono::minutes(10);
+// A kill at a progress point comes up to this long after it (mid-epoch, mid-checkpoint).
+constexpr uint64_t kMaxKillLagMs = 100;
+// A kill counted from the spawn (to hit recovery and view creation) comes up to this late.
+constexpr uint64_t kMaxSpawnDelayMs = 3000;
+
+// The batch number of a "phase produced <n>" line, or -1.
+int64_t ProducedBatches(const std::string& line) {
+  constexpr std::string_view kPrefix = "phase produced ";
+  if (line.rfind(kPrefix, 0) != 0) return -1;
+  return std::strtoll(line.c_str() + kPrefix.size(), nullptr, 10);
+}
 
 // A running view_crash_child and the read end of its stdout pipe (stderr is ours).
 class Child {
@@ -81,12 +93,14 @@ class Child {
 
   int spawn_error() const { return spawn_error_; }
 
-  // Collects whole lines until `deadline`, or until it reads the line `stop` when given;
+  // Collects whole lines until `deadline`, or until a line read satisfies `stop` when given;
   // false once the pipe is at EOF (the child is gone).
   bool ReadUntil(Clock::time_point deadline, std::vector<std::string>& lines,
-                 std::string_view stop = {}) {
-    for (;;) {
-      if (!stop.empty() && std::find(lines.begin(), lines.end(), stop) != lines.end()) return true;
+                 const std::function<bool(const std::string&)>& stop = nullptr) {
+    for (size_t checked = lines.size();;) {
+      for (; stop && checked < lines.size(); ++checked) {
+        if (stop(lines[checked])) return true;
+      }
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0 && deadline != Clock::time_point::max()) return true;
       pollfd pfd{read_fd_, POLLIN, 0};
@@ -209,27 +223,39 @@ TEST(ViewCrashTest, KilledViewsEndLikeAnUninterruptedRun) {
 
   testing::TempDir dir;
   std::mt19937_64 rng(seed);
-  const auto max_delay_ms = static_cast<uint64_t>(reference.run_seconds * 2000 / iterations) + 1;
+  const int64_t initial = InitialBatches(options);
+  const int64_t total = BatchCount(options);
   auto started = Clock::now();
   for (int i = 0; i < iterations; ++i) {
-    auto delay = std::chrono::milliseconds(rng() % max_delay_ms);
-    // Most delays count from the child's open (recovery time grows with the input); one in
-    // four from its spawn, to kill it while it recovers.
+    // One kill in five comes at a random moment after the spawn (recovery, history, view
+    // creation); the others once the views have consumed a target batch, the i-th target in
+    // the i-th N-th of the input appended while they run, so the kills spread over the run.
+    const bool from_spawn = rng() % 5 == 0;
+    const int64_t target =
+        initial +
+        static_cast<int64_t>(static_cast<double>(total - initial) *
+                             (i + std::uniform_real_distribution<>(0, 1)(rng)) / iterations);
+    const auto delay =
+        std::chrono::milliseconds(rng() % (from_spawn ? kMaxSpawnDelayMs : kMaxKillLagMs));
     Child child(
         {VIEW_CRASH_CHILD, dir.path(), std::to_string(seed), std::to_string(options.events)});
     ASSERT_EQ(child.spawn_error(), 0) << "posix_spawn " << VIEW_CRASH_CHILD;
     std::vector<std::string> lines;
-    const bool from_open = rng() % 4 != 0;
-    bool alive = !from_open || child.ReadUntil(Clock::now() + kOpenTimeout, lines, "phase open");
+    bool alive =
+        from_spawn ||
+        child.ReadUntil(Clock::now() + kProgressTimeout, lines, [target](const std::string& line) {
+          return ProducedBatches(line) >= target || line == "phase caught-up";
+        });
     alive = alive && child.ReadUntil(Clock::now() + delay, lines);
     child.Kill();
     child.ReadUntil(Clock::time_point::max(), lines);
     const int status = child.Wait();
     const std::string phase = lines.empty() ? "start" : lines.back();
-    const char* from = from_open ? "open" : "spawn";
-    kill_points += fmt::format(" [{}] {} ms after {}, after '{}';", i, delay.count(), from, phase);
-    std::cout << fmt::format("view_crash_test: kill {} {} ms after {}, after '{}'\n", i,
-                             delay.count(), from, phase);
+    const std::string when =
+        from_spawn ? fmt::format("{} ms after spawn", delay.count())
+                   : fmt::format("{} ms after batch {}/{}", delay.count(), target, total);
+    kill_points += fmt::format(" [{}] {}, after '{}';", i, when, phase);
+    std::cout << fmt::format("view_crash_test: kill {} {}, after '{}'\n", i, when, phase);
     ASSERT_TRUE(alive && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
         << "the child " << DescribeExit(status) << " before it was killed; " << kill_points;
   }

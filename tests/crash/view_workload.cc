@@ -34,7 +34,7 @@ constexpr int32_t kAccountsPerPartition = 1000;
 constexpr int kOwners = 500;
 constexpr int64_t kBaseTimestamp = 1600000000000;
 // While the views run, the producer waits for them after this many batches.
-constexpr int64_t kBatchesPerWait = 10;
+constexpr int64_t kBatchesPerWait = 20;
 
 uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
   x += 0x9e3779b97f4a7c15ULL;
@@ -173,8 +173,14 @@ void ViewNode::Close() {
   }
 }
 
-int64_t ViewNode::BatchCount() const {
-  return (options_.events + kViewBatchSize - 1) / kViewBatchSize;
+int64_t BatchCount(const ViewWorkloadOptions& options) {
+  return (options.events + kViewBatchSize - 1) / kViewBatchSize;
+}
+
+int64_t InitialBatches(const ViewWorkloadOptions& options) {
+  const int64_t total = BatchCount(options);
+  return std::min<int64_t>(
+      total, static_cast<int64_t>(std::ceil(static_cast<double>(total) * options.initial_share)));
 }
 
 Status ViewNode::EnsureTopics() {
@@ -252,9 +258,8 @@ Status ViewNode::EnsureSchema() {
 Status ViewNode::Run(const std::function<void(const std::string&)>& progress) {
   RETURN_IF_ERROR(EnsureTopics());
   ASSIGN_OR_RETURN(int64_t next, NextBatch());
-  const int64_t total = BatchCount();
-  const auto initial = std::min<int64_t>(
-      total, static_cast<int64_t>(std::ceil(static_cast<double>(total) * options_.initial_share)));
+  const int64_t total = BatchCount(options_);
+  const int64_t initial = InitialBatches(options_);
   for (; next < initial; ++next) RETURN_IF_ERROR(ProduceBatch(next));
   progress("initial-input");
   RETURN_IF_ERROR(EnsureSchema());
@@ -264,6 +269,7 @@ Status ViewNode::Run(const std::function<void(const std::string&)>& progress) {
     // Paced by the views: input keeps arriving while they run, rather than all before.
     if (next % kBatchesPerWait == kBatchesPerWait - 1) {
       RETURN_IF_ERROR(engine_->WaitForViews(std::chrono::minutes(30)));
+      progress(fmt::format("produced {}", next + 1));
     }
   }
   progress("all-input");

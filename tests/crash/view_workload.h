@@ -54,6 +54,10 @@ const std::vector<OutputTopic>& OutputTopics();
 // Every materialized view of the workload, in creation order.
 const std::vector<std::string>& ViewNames();
 
+// The input's batches, and how many of them are written before the views are created.
+int64_t BatchCount(const ViewWorkloadOptions& options);
+int64_t InitialBatches(const ViewWorkloadOptions& options);
+
 // A view's rows (or an output topic's applied rows) as normalized JSON objects, sorted.
 using RowSet = std::vector<std::string>;
 
@@ -71,8 +75,9 @@ class ViewNode {
 
   // Runs the workload from wherever the directory stands: the initial input, the tables and
   // views (those missing), the rest of the input (waiting for the views every few batches,
-  // so that it arrives while they run), then waits until the views have consumed it all. `progress`
-  // is called with "initial-input", "views", "all-input" and "caught-up" as each step completes.
+  // so that it arrives while they run), then waits until the views have consumed it all.
+  // `progress` is called with "initial-input", "views", "all-input" and "caught-up" as each
+  // step completes, and with "produced <n>" each time the views have consumed batches 0..n-1.
   Status Run(const std::function<void(const std::string&)>& progress);
 
   // Every view's content, by name.
@@ -85,7 +90,6 @@ class ViewNode {
 
   // Batches present in the source topics (the next batch to produce).
   Result<int64_t> NextBatch();
-  int64_t BatchCount() const;
 
  private:
   Status EnsureTopics();
