@@ -93,6 +93,35 @@ TEST(StateMemoryTest, GroupByOverManyKeysStaysWithinTheBudgetAndEqualsUnlimited)
   EXPECT_GT(bounded_loads, 10000u);  // pass 2 read evicted groups back
 }
 
+// A background-synced checkpoint (pipeline.h) lets chunks arrive between an operator's
+// Checkpoint and its AfterCommit: a group changed in between is neither evicted by that
+// AfterCommit nor forgotten by the next checkpoint.
+TEST(StateMemoryTest, StateChangedBeforeTheCommitCompletesIsWrittenByTheNextCheckpoint) {
+  auto store = NewMemoryStateStore();
+  auto agg = CountSumByKey();
+  agg->SetStateMemory(1);
+  ASSERT_TRUE(agg->Restore(*store).ok());
+  ASSERT_TRUE(agg->Process(0, MakeChunk(kKV, {{'+', {I(1), I(10)}}, {'+', {I(2), I(20)}}})).ok());
+  auto batch = store->NewBatch();
+  ASSERT_TRUE(agg->Checkpoint(*batch).ok());
+  ASSERT_TRUE(store->Apply(*batch).ok());
+  ASSERT_TRUE(agg->Process(0, MakeChunk(kKV, {{'+', {I(1), I(5)}}})).ok());  // before the sync
+  ASSERT_TRUE(store->Sync().ok());
+  ASSERT_TRUE(agg->AfterCommit().ok());
+  EXPECT_EQ(agg->num_resident_groups(), 1u);  // group 2 evicted, group 1 dirty again
+  Barrier(*store, {agg.get()});
+  EXPECT_EQ(agg->num_resident_groups(), 0u);
+
+  auto restored = CountSumByKey();
+  Collector out(restored->output_types());
+  restored->AddOutput(&out, 0);
+  ASSERT_TRUE(restored->Restore(*store).ok());
+  ASSERT_TRUE(
+      restored->Process(0, MakeChunk(kKV, {{'+', {I(1), I(1)}}, {'+', {I(2), I(2)}}})).ok());
+  EXPECT_THAT(out.Take(),
+              ElementsAre("- | 1 | 2 | 15", "+ | 1 | 3 | 16", "- | 2 | 1 | 20", "+ | 2 | 2 | 22"));
+}
+
 // The view's snapshot merges the store (evicted rows) with the rows changed since the
 // checkpoint, including changes to evicted rows and deletes.
 TEST(StateMemoryTest, ViewSnapshotSeesEvictedAndChangedRows) {
