@@ -84,9 +84,12 @@ class StateCache {
   bool full() const { return used_ >= budget_; }
   // A clean entry read by the restore scan (or, for multi-row entries, created empty and
   // filled with Resident()->value, then Resize()d).
-  V* AddRestored(std::string key, V value) {
+  // `stored_bytes`: the size of its stored form, a floor for the estimate (aggregate states
+  // such as min/max or count(DISTINCT) grow with their values).
+  V* AddRestored(std::string key, V value, size_t stored_bytes = 0) {
     auto [it, inserted] = map_.try_emplace(std::move(key));
     it->second.value = std::move(value);
+    it->second.stored = stored_bytes;
     Charge(it->first, it->second);
     Track(it->first, it->second);
     return &it->second.value;
@@ -152,6 +155,7 @@ class StateCache {
       }
       value.clear();
       encode(it->second.value, &value);
+      it->second.stored = value.size();
       batch.Put(id, key, value);
     }
     TookDirty();
@@ -242,6 +246,7 @@ class StateCache {
   struct Slot {
     V value{};
     size_t bytes = 0;
+    size_t stored = 0;     // bytes of its stored form when last written or read, if known
     bool dirty = false;    // changed since the last barrier
     bool pending = false;  // written by a barrier whose commit has not completed
     bool referenced = false;
@@ -251,7 +256,7 @@ class StateCache {
   static constexpr size_t kOverhead = sizeof(Slot) + sizeof(std::string) * 2 + 16;
 
   void Charge(const std::string& key, Slot& s) {
-    size_t bytes = kOverhead + 2 * key.size() + (size_ ? size_(s.value) : 0);
+    size_t bytes = kOverhead + 2 * key.size() + std::max(size_ ? size_(s.value) : 0, s.stored);
     used_ = used_ - std::min(used_, s.bytes) + bytes;
     s.bytes = bytes;
   }
@@ -310,7 +315,7 @@ Status RestoreSingleRows(StateStore& store, StateId id, StateCache<V>& cache,
       return absl::CancelledError("state cache full");  // stops the scan
     }
     ASSIGN_OR_RETURN(V v, decode(value));
-    cache.AddRestored(std::string(key), std::move(v));
+    cache.AddRestored(std::string(key), std::move(v), value.size());
     return Status();
   });
   if (!stopped) RETURN_IF_ERROR(s);
