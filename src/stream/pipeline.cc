@@ -87,6 +87,18 @@ Status Pipeline::FinishSync(bool wait) {
   return Status();
 }
 
+bool Pipeline::CheckpointDue() const {
+  auto since = std::chrono::steady_clock::now() - last_checkpoint_;
+  if (since >= options_.checkpoint_interval) return true;
+  if (options_.live_checkpoint_interval.count() == 0 || since < options_.live_checkpoint_interval) {
+    return false;
+  }
+  for (SourceOperator* s : sources_) {
+    if (!s->CaughtUp()) return false;
+  }
+  return true;
+}
+
 Result<size_t> Pipeline::Step() {
   RETURN_IF_ERROR(FinishSync(/*wait=*/false));
   size_t consumed = 0;
@@ -99,7 +111,7 @@ Result<size_t> Pipeline::Step() {
   auto checkpoint = [&] {
     return options_.sync_in_background ? CheckpointInBackground() : Checkpoint();
   };
-  if (std::chrono::steady_clock::now() - last_checkpoint_ >= options_.checkpoint_interval) {
+  if (CheckpointDue()) {
     RETURN_IF_ERROR(checkpoint());
     return consumed;
   }

@@ -3,7 +3,8 @@
 //
 // Driving: Step() polls each source once; each chunk a source emits is pushed through the
 // whole DAG before Step returns (operators call each other synchronously). Every
-// `checkpoint_interval` of wall time, Step injects a barrier: Checkpoint().
+// `checkpoint_interval` of wall time (`live_checkpoint_interval` once the sources have caught
+// up), Step injects a barrier: Checkpoint().
 //
 // Checkpoint (the barrier): between two chunks, so no operator is mid-chunk. Every operator
 // writes the state it changed during the epoch into one write batch — sources their next
@@ -48,6 +49,11 @@ namespace oxbow::stream {
 struct PipelineOptions {
   StateId id = 0;  // the pipeline's own namespace (its epoch)
   std::chrono::milliseconds checkpoint_interval{1000};
+  // When every source has caught up (live input, not a backlog), Step checkpoints this
+  // often instead: an epoch's batch — and the pause while the pipeline thread builds and
+  // applies it — then stays small, so events arriving meanwhile wait less. A pipeline
+  // catching up on history keeps checkpoint_interval (fewer, larger epochs). Zero: off.
+  std::chrono::milliseconds live_checkpoint_interval{0};
   // The checkpoints Step makes on its interval do not wait for the disk: the batch is
   // applied (StateStore::Apply) at once and made durable (StateStore::Sync) on a helper
   // thread while the pipeline goes on processing; the epoch counts it and AfterCommit runs
@@ -104,6 +110,8 @@ class Pipeline {
   uint64_t memory_checkpoints() const { return memory_checkpoints_; }
 
  private:
+  // Whether Step checkpoints now (the intervals above).
+  bool CheckpointDue() const;
   // A checkpoint whose batch is applied now and synced on sync_thread_.
   Status CheckpointInBackground();
   // Completes the background sync if it finished (or, with `wait`, once it has).

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "sql/expr/expr.h"
 #include "stream/hash_aggregate.h"
@@ -246,6 +247,38 @@ TEST_P(PipelineTest, BackgroundSyncedCheckpointsRestoreLikeSynchronousOnes) {
   Dataflow d = Build(*store, false, 1024, options);
   EXPECT_EQ(d.pipeline->epoch(), epochs);
   ASSERT_TRUE(d.pipeline->RunUntilCaughtUp().ok());
+  EXPECT_EQ(d.view->SortedLines(), Expected(false));
+}
+
+// live_checkpoint_interval applies only once the sources have caught up: a backlog is read
+// in long epochs, live input in short ones.
+TEST_P(PipelineTest, LiveCheckpointIntervalOnlyOnceCaughtUp) {
+  OpenTopic(1);
+  std::mt19937 rng(9);
+  Produce(500, /*keyed=*/false, rng);
+  auto store = NewMemoryStateStore();
+  PipelineOptions options{1, std::chrono::hours(1)};
+  options.live_checkpoint_interval = std::chrono::milliseconds(1);
+  Dataflow d = Build(*store, false, 512, options);
+  // Behind: however long it has been, no checkpoint before the hour.
+  ASSERT_GT(d.pipeline->Step().value(), 0u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_GT(d.pipeline->Step().value(), 0u);
+  // (A small state budget adds checkpoints of its own: count only the interval's.)
+  EXPECT_EQ(d.pipeline->epoch() - d.pipeline->memory_checkpoints(), 0u);
+  for (int i = 0; i < 1000 && d.pipeline->Step().value() > 0; ++i) {
+  }
+  // Caught up, and more than the live interval since the last checkpoint: the next Step
+  // (or the one that caught up) checkpoints.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  uint64_t before = d.pipeline->epoch();
+  ASSERT_EQ(d.pipeline->Step().value(), 0u);
+  if (GetParam() == kUnlimitedStateMemory) {
+    EXPECT_EQ(d.pipeline->epoch(), 1u);
+  } else {
+    // Unless a memory checkpoint took everything consumed so far, this Step checkpoints.
+    EXPECT_GE(d.pipeline->epoch(), before);
+  }
   EXPECT_EQ(d.view->SortedLines(), Expected(false));
 }
 
