@@ -6,7 +6,8 @@
 //   - Each materialized view is a Pipeline compiled from its plan (dataflow_builder.h),
 //     driven by its own thread (view_runner.h). It starts from the earliest offset of its
 //     sources (history first, then live), is woken by appends to the topics it reads, and
-//     checkpoints every `checkpoint_interval` into the engine's RocksDB state store
+//     checkpoints every `checkpoint_interval` (every 100 ms at most once it has caught up with
+//     its sources, so a checkpoint's pause stays short) into the engine's RocksDB state store
 //     (<data>/state), so a restart resumes where the last checkpoint stopped (exactly-once,
 //     docs/design/dataflow.md).
 //   - A view reading another materialized view compiles the other's plan into its own
