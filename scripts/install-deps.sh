@@ -14,7 +14,7 @@ packages=(
   librocksdb-dev libsimdjson-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 kcat librdkafka-dev nodejs curl
-  postgresql-client postgresql libpq-dev
+  postgresql-client postgresql libpq-dev openjdk-17-jdk-headless libpostgresql-jdbc-java
 )
 
 missing=()
