@@ -311,10 +311,12 @@ struct TableRef {
 };
 using TableRefPtr = std::unique_ptr<TableRef>;
 
-// A table or view by name (`public.t` is `t`; the parser rejects other schemas).
+// A table or view by name (`public.t` is `t`). `schema` is set only for the system schemas
+// `pg_catalog` and `information_schema` (system_catalog.h); the parser rejects others.
 struct TableName : TableRef {
   static constexpr TableRefKind kKind = TableRefKind::kTable;
   explicit TableName(int loc) : TableRef(kKind, loc) {}
+  std::string schema;
   std::string name;
 };
 

@@ -553,6 +553,11 @@ Result<Relation> Binder::BindTableRef(const TableRef& ref) {
   switch (ref.kind) {
     case TableRefKind::kTable: {
       const TableName& t = ref.As<TableName>();
+      if (IsSystemRelation(t)) {
+        ASSIGN_OR_RETURN(Relation r, BindSystemTable(t));
+        RETURN_IF_ERROR(ApplyAlias(ref, r));
+        return r;
+      }
       ASSIGN_OR_RETURN(Relation r, BindNamedRelation(t.name, t.location, t.name));
       RETURN_IF_ERROR(ApplyAlias(ref, r));
       return r;
@@ -882,11 +887,47 @@ Result<PlanPtr> Binder::BindSelect(const Query& query) {
 
 }  // namespace binder_internal
 
+namespace {
+
+void NumberAllRows(PlanNode& plan) {
+  if (TopNOp* t = plan.As<TopNOp>(); t != nullptr && t->unbounded) {
+    t->unbounded = false;
+    t->limit = INT64_MAX;
+  }
+  for (PlanPtr& in : plan.inputs) NumberAllRows(*in);
+}
+
+bool ReadsNoRelation(const PlanNode& plan) {
+  if (plan.As<ScanOp>() != nullptr) return false;
+  for (const PlanPtr& in : plan.inputs) {
+    if (!ReadsNoRelation(*in)) return false;
+  }
+  return true;
+}
+
+// A join without an equality between constant relations (the system catalogs: psql writes
+// `FROM pg_class c, pg_class c2, pg_index i WHERE c.oid = i.indrelid AND i.indexrelid =
+// c2.oid`) pairs every row with every other: a join on a constant key. Relations that grow
+// keep the 0A000 (FindUnsupported).
+void CrossJoinConstants(PlanNode& plan) {
+  for (PlanPtr& in : plan.inputs) CrossJoinConstants(*in);
+  JoinOp* j = plan.As<JoinOp>();
+  if (j == nullptr || !j->left_keys.empty() || !ReadsNoRelation(plan)) return;
+  j->left_keys.push_back(MakeConstant(Value::Bool(true)));
+  j->right_keys.push_back(MakeConstant(Value::Bool(true)));
+}
+
+}  // namespace
+
 Result<PlanPtr> PlanQuery(const Query& query, const Statement& statement, const Catalog& catalog,
                           const PlanOptions& options) {
   binder_internal::Binder binder(catalog, statement, options, 0);
   ASSIGN_OR_RETURN(PlanPtr plan, binder.BindQuery(query));
   plan = OptimizePlan(std::move(plan));
+  // An ad-hoc query computes ROW_NUMBER() once over a snapshot: no bound needed (pgJDBC's
+  // getColumns numbers columns so). A view keeps every rank up to date, so needs one.
+  if (!options.materialized_view) NumberAllRows(*plan);
+  CrossJoinConstants(*plan);
   std::string what;
   int at = FindUnsupported(*plan, &what);
   if (at >= 0 && what == "row_number") {

@@ -3,7 +3,9 @@
 // plan (plan_rewrite.h: predicate pushdown, Top-N recognition, projection pruning).
 //
 // What it resolves:
-//   FROM: tables (Scan of their topic), views (their SQL re-parsed and bound in place),
+//   FROM: pg_catalog / information_schema relations (constant VALUES from a catalog
+//     snapshot, system_catalog.h; unqualified names look in pg_catalog first),
+//     tables (Scan of their topic), views (their SQL re-parsed and bound in place),
 //     materialized views (a Scan of the view's changes), subqueries, WITH queries (inlined
 //     at each reference), [INNER|LEFT|RIGHT] JOIN ON/USING and comma joins (equi-conditions
 //     become join keys, the rest a residual), TUMBLE/HOP/SESSION(table, time_col, interval
@@ -45,6 +47,9 @@ struct PlanOptions {
   // $1, $2, …: each binds as a constant of its value (an unknown-typed value reads as a
   // literal of the type its context needs). Without a value: 42P02 there is no parameter $n.
   std::vector<Value> params;
+  // What information_schema's *_catalog columns and pg_database show (the session's
+  // database).
+  std::string database_name = "oxbow";
 };
 
 // Binds and plans `query`, a part of `statement`. The plan's schema is the query's output

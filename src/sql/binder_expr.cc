@@ -266,6 +266,8 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
         args.push_back(std::move(e));
       }
       if (name == "coalesce") return positioned(MakeCoalesce(std::move(args)));
+      ASSIGN_OR_RETURN(std::optional<ExprPtr> catalog_call, BindCatalogFunction(name, args));
+      if (catalog_call) return std::move(*catalog_call);
       if (name == "nullif" && args.size() == 2) {
         return positioned(MakeNullIf(std::move(args[0]), std::move(args[1])));
       }
@@ -296,6 +298,13 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
     }
     case ExprKind::kCast: {
       const Cast& c = expr.As<Cast>();
+      if (c.type.array_dimensions == 0 &&
+          (c.type.name == "oid" || c.type.name.starts_with("reg"))) {
+        ASSIGN_OR_RETURN(ExprPtr arg, bind(*c.expr));
+        ExprPtr copy = arg->Clone();
+        ASSIGN_OR_RETURN(std::optional<ExprPtr> e, BindCatalogCast(c, std::move(copy)));
+        if (e) return std::move(*e);
+      }
       Result<Type> type = ResolveTypeName(c.type);
       if (!type.ok()) return ErrorAt(type.status(), c.type.location);
       ASSIGN_OR_RETURN(ExprPtr arg, bind(*c.expr));

@@ -79,6 +79,18 @@ class Binder {
   Result<Relation> BindCatalogView(const CatalogObject& object, int location,
                                    const std::string& qualifier);
   Status ApplyAlias(const TableRef& ref, Relation& relation);
+  // The system catalogs (binder_catalog.cc): whether `t` names a pg_catalog or
+  // information_schema table (qualified, or unqualified and found in pg_catalog first, as
+  // the search path says, unless a WITH query has the name), and its constant relation.
+  bool IsSystemRelation(const TableName& t) const;
+  Result<Relation> BindSystemTable(const TableName& t);
+  // x::regclass / regtype / regnamespace / oid (a string constant → the oid, looked up now;
+  // an integer → the name); nullopt for other types.
+  Result<std::optional<ExprPtr>> BindCatalogCast(const Cast& cast, ExprPtr arg);
+  // pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef over the catalog; nullopt for other
+  // functions (args untouched then).
+  Result<std::optional<ExprPtr>> BindCatalogFunction(std::string_view name,
+                                                     std::vector<ExprPtr>& args);
   // ORDER BY / LIMIT over a query's output without access to its FROM (UNION, VALUES).
   Result<PlanPtr> OrderAndLimit(PlanPtr plan, const Query& query);
   Result<int64_t> BindCount(const ParsedExpr& expr, std::string_view clause);

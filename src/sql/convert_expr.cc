@@ -141,12 +141,20 @@ struct AExprConverter {
   Converter& cv;
   const pg_query::A_Expr& e;
 
+  // `OPERATOR(pg_catalog.~)` (psql writes it so) is the operator itself.
+  bool QualifiedByPgCatalog() const {
+    return e.name_size() == 2 && StringOf(e.name(0)) == "pg_catalog";
+  }
+
   std::string OperatorName() const {
-    return e.name_size() == 1 ? StringOf(e.name(0)) : std::string();
+    if (e.name_size() == 1 || QualifiedByPgCatalog()) return StringOf(e.name(e.name_size() - 1));
+    return std::string();
   }
 
   Result<ParsedExprPtr> Operator() {
-    if (e.name_size() != 1) return cv.Unsupported("OPERATOR() syntax", e.location());
+    if (e.name_size() != 1 && !QualifiedByPgCatalog()) {
+      return cv.Unsupported("OPERATOR() syntax", e.location());
+    }
     auto op = std::make_unique<sql::Operator>(OperatorName(), cv.Loc(e.location()));
     if (e.has_lexpr()) {
       ASSIGN_OR_RETURN(op->left, cv.ConvertExpr(e.lexpr()));
@@ -402,8 +410,20 @@ Result<ParsedExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
       return Unsupported("ARRAY constructors", node.a_array_expr().location());
     case pg_query::Node::kRowExpr:
       return Unsupported("ROW constructors", node.row_expr().location());
-    case pg_query::Node::kCollateClause:
-      return Unsupported("COLLATE", node.collate_clause().location());
+    case pg_query::Node::kCollateClause: {
+      // Text compares bytewise; the collations that mean just that are accepted (psql writes
+      // `COLLATE pg_catalog.default`).
+      const pg_query::CollateClause& c = node.collate_clause();
+      std::string name =
+          c.collname_size() > 0 ? StringOf(c.collname(c.collname_size() - 1)) : std::string();
+      bool qualified_ok = c.collname_size() == 1 ||
+                          (c.collname_size() == 2 && StringOf(c.collname(0)) == "pg_catalog");
+      if (!qualified_ok || (name != "default" && name != "C" && name != "POSIX")) {
+        return Unsupported(fmt::format("COLLATE \"{}\" (text compares bytewise, as \"C\")", name),
+                           c.location());
+      }
+      return ConvertExpr(c.arg());
+    }
     case pg_query::Node::kGroupingFunc:
       return Unsupported("GROUPING", node.grouping_func().location());
     case pg_query::Node::kSetToDefault:

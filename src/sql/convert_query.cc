@@ -164,8 +164,15 @@ class QueryConverter {
       case pg_query::Node::kRangeVar: {
         const pg_query::RangeVar& rv = n.range_var();
         auto t = std::make_unique<TableName>(cv_.Loc(rv.location()));
-        ASSIGN_OR_RETURN(NameRef name, cv_.ConvertRelationName(rv));
-        t->name = std::move(name.name);
+        if (rv.catalogname().empty() &&
+            (rv.schemaname() == "pg_catalog" || rv.schemaname() == "information_schema")) {
+          // The system schemas' virtual tables (the binder resolves them).
+          t->schema = rv.schemaname();
+          t->name = rv.relname();
+        } else {
+          ASSIGN_OR_RETURN(NameRef name, cv_.ConvertRelationName(rv));
+          t->name = std::move(name.name);
+        }
         if (rv.has_alias()) t->alias = ConvertAlias(rv.alias());
         return TableRefPtr(std::move(t));
       }

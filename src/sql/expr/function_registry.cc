@@ -52,6 +52,7 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterMathFunctions(*r);
     RegisterDateTimeFunctions(*r);
     RegisterJsonbFunctions(*r);
+    RegisterCatalogFunctions(*r);
     return r;
   }();
   return *registry;

@@ -81,5 +81,6 @@ void RegisterStringFunctions(FunctionRegistry& r);
 void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterDateTimeFunctions(FunctionRegistry& r);
 void RegisterJsonbFunctions(FunctionRegistry& r);
+void RegisterCatalogFunctions(FunctionRegistry& r);
 
 }  // namespace oxbow::sql
