@@ -15,6 +15,7 @@
 #include "sql/ddl.h"
 #include "sql/parser.h"
 #include "sql/sql_error.h"
+#include "sql/system_catalog.h"
 
 namespace oxbow::pgwire {
 namespace {
@@ -332,6 +333,8 @@ Status SqlSession::CheckRelations(const sql::Statement& s, const sql::Query& q) 
   for (const sql::TableRefPtr& ref : q.from) {
     if (ref->kind != sql::TableRefKind::kTable) continue;
     const auto& table = ref->As<sql::TableName>();
+    // pg_catalog / information_schema relations are the binder's (system_catalog.h).
+    if (!table.schema.empty() || sql::IsPgCatalogTable(table.name)) continue;
     if (catalog_->Find(table.name) == nullptr) {
       return s.ErrorAt(sql::SqlError(sql::sqlstate::kUndefinedTable,
                                      fmt::format("relation \"{}\" does not exist", table.name)),
