@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# End-to-end test of the virtual pg_catalog / information_schema through real clients:
+# psql's \dt, \dv, \dm and \d list (their exact output, as PostgreSQL 15 prints it but for
+# the owner), information_schema queries, and a pgJDBC program calling DatabaseMetaData
+# (tests/e2e/jdbc/CatalogMetadata.java, compiled here against Debian's
+# libpostgresql-jdbc-java; that part is skipped, loudly, without java/javac or the jar).
+#
+# Usage: pgwire_catalog_test.sh PATH_TO_OXBOW
+set -euo pipefail
+
+OXBOW=$(realpath "${1:?usage: pgwire_catalog_test.sh PATH_TO_OXBOW}")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+command -v psql >/dev/null || {
+  echo "SKIPPED: psql is not installed (apt-get install postgresql-client)"
+  exit 77
+}
+source "$HERE/kafka_lib.sh"
+e2e_init pgwire-catalog
+unset PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD PGSERVICE PGOPTIONS
+export PGCONNECT_TIMEOUT=10 PSQLRC=/dev/null
+
+start_server
+[ -n "$PG" ] || fail "no 'pgwire listening on' line"
+
+# psql_out ARGS...: psql's own output (aligned tables) into $WORK/out.
+psql_out() {
+  psql -X -h "${PG%:*}" -p "${PG##*:}" -U me -d oxbow -v ON_ERROR_STOP=1 "$@" >"$WORK/out" 2>&1 ||
+    fail "psql $*: $(cat "$WORK/out")"
+}
+expect_out() {
+  [ "$(cat "$WORK/out")" = "$1" ] || fail "expected:
+$1
+got:
+$(cat "$WORK/out")"
+}
+
+step "create a table, a view and a materialized view"
+psql_out -q -c "CREATE TABLE users (id int PRIMARY KEY, name text, tier varchar(10))" \
+  -c "CREATE TABLE clicks (user_id int, url text)" \
+  -c "CREATE VIEW gold AS SELECT id, name FROM users WHERE tier = 'gold'" \
+  -c "CREATE MATERIALIZED VIEW per_tier AS SELECT tier, count(*) AS n FROM users GROUP BY tier" \
+  -c "INSERT INTO users VALUES (1, 'ann', 'gold'), (2, 'bob', 'silver')"
+
+step "psql \\dt"
+psql_out -c '\dt'
+expect_out "        List of relations
+ Schema |  Name  | Type  | Owner 
+--------+--------+-------+-------
+ public | clicks | table | oxbow
+ public | users  | table | oxbow
+(2 rows)"
+
+step "psql \\dv and \\dm"
+psql_out -c '\dv'
+expect_out "      List of relations
+ Schema | Name | Type | Owner 
+--------+------+------+-------
+ public | gold | view | oxbow
+(1 row)"
+psql_out -c '\dm'
+expect_out "               List of relations
+ Schema |   Name   |       Type        | Owner 
+--------+----------+-------------------+-------
+ public | per_tier | materialized view | oxbow
+(1 row)"
+
+step "psql \\d (every relation)"
+psql_out -c '\d'
+expect_out "               List of relations
+ Schema |   Name   |       Type        | Owner 
+--------+----------+-------------------+-------
+ public | clicks   | table             | oxbow
+ public | gold     | view              | oxbow
+ public | per_tier | materialized view | oxbow
+ public | users    | table             | oxbow
+(4 rows)"
+
+step "psql \\dt with a pattern, and nothing matching"
+psql_out -c '\dt u*'
+expect_out "       List of relations
+ Schema | Name  | Type  | Owner 
+--------+-------+-------+-------
+ public | users | table | oxbow
+(1 row)"
+psql_out -c '\dt nothing*'
+expect_out "Did not find any relation named \"nothing*\"."
+
+step "information_schema.tables / columns (what node-postgres and BI tools read)"
+psql_out -A -t -c "SELECT table_name, table_type FROM information_schema.tables
+  WHERE table_schema = 'public' ORDER BY table_name" \
+  -c "SELECT column_name, data_type, is_nullable FROM information_schema.columns
+  WHERE table_name = 'users' ORDER BY ordinal_position"
+expect_out "clicks|BASE TABLE
+gold|VIEW
+per_tier|VIEW
+users|BASE TABLE
+id|integer|NO
+name|text|YES
+tier|character varying|YES"
+
+step "pgJDBC DatabaseMetaData"
+JAR=/usr/share/java/postgresql.jar
+if ! command -v javac >/dev/null || ! command -v java >/dev/null || [ ! -f "$JAR" ]; then
+  echo "SKIPPED (loudly): the pgJDBC part needs java, javac and $JAR" \
+    "(apt-get install default-jdk-headless libpostgresql-jdbc-java)" >&2
+else
+  mkdir -p "$WORK/jdbc"
+  javac -d "$WORK/jdbc" -cp "$JAR" "$HERE/jdbc/CatalogMetadata.java" 2>"$WORK/err" ||
+    fail "javac: $(cat "$WORK/err")"
+  java -Duser.timezone=UTC -cp "$JAR:$WORK/jdbc" CatalogMetadata \
+    "jdbc:postgresql://${PG}/oxbow" >"$WORK/out" 2>&1 || fail "java: $(cat "$WORK/out")"
+  expect_out "product PostgreSQL
+table public.per_tier MATERIALIZED VIEW
+table public.clicks TABLE
+table public.users TABLE
+table public.gold VIEW
+column id 4 int4 10 NO 1
+column name 12 text 2147483647 YES 2
+column tier 12 varchar 10 YES 3
+row 1 ann
+row 2 bob"
+fi
+
+stop_server
+echo "PASS"
