@@ -464,7 +464,7 @@ Rows PgUser(const Snapshot&) {
 
 Rows PgDatabase(const Snapshot& s) {
   return {{O(5), T(s.database), O(kOwnerRoleOid), I(6), T("c"), B(false), B(true), I(-1), O(0),
-           T("C"), T("C"), NullT()}};
+           T("C"), T("C"), NullT(), NullT()}};
 }
 
 Rows PgTables(const Snapshot& s) {
@@ -718,7 +718,7 @@ const std::vector<SysDef>& Defs() {
         Empty);
     add(pg, "pg_database", 1262, 'r',
         "oid:o datname:t datdba:o encoding:i datlocprovider:t datistemplate:b datallowconn:b "
-        "datconnlimit:i dattablespace:o datcollate:t datctype:t datacl:t",
+        "datconnlimit:i dattablespace:o datcollate:t datctype:t daticulocale:t datacl:t",
         PgDatabase);
     add(pg, "pg_roles", 12001, 'v',
         "rolname:t rolsuper:b rolinherit:b rolcreaterole:b rolcreatedb:b rolcanlogin:b "
