@@ -5,10 +5,16 @@
 # (tests/e2e/jdbc/CatalogMetadata.java, compiled here against Debian's
 # libpostgresql-jdbc-java; that part is skipped, loudly, without java/javac or the jar).
 #
-# Usage: pgwire_catalog_test.sh PATH_TO_OXBOW
+# node-postgres introspection (node/pg_catalog_test.mjs) runs when NODE_CACHE_DIR is given
+# and node/npm are installed (skipped loudly otherwise).
+#
+# Usage: pgwire_catalog_test.sh PATH_TO_OXBOW [NODE_CACHE_DIR]
+#   NODE_CACHE_DIR: where node/package-lock.json's packages are installed (shared with the
+#   other Node.js tests).
 set -euo pipefail
 
-OXBOW=$(realpath "${1:?usage: pgwire_catalog_test.sh PATH_TO_OXBOW}")
+OXBOW=$(realpath "${1:?usage: pgwire_catalog_test.sh PATH_TO_OXBOW [NODE_CACHE_DIR]}")
+CACHE=${2:-}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 command -v psql >/dev/null || {
   echo "SKIPPED: psql is not installed (apt-get install postgresql-client)"
@@ -119,6 +125,23 @@ column name 12 text 2147483647 YES 2
 column tier 12 varchar 10 YES 3
 row 1 ann
 row 2 bob"
+fi
+
+step "node-postgres introspection"
+if [ -z "$CACHE" ] || ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "SKIPPED (loudly): the node-postgres part needs node, npm and NODE_CACHE_DIR" >&2
+else
+  mkdir -p "$CACHE"
+  if ! cmp -s "$HERE/node/package-lock.json" "$CACHE/.installed-lock" ||
+    [ ! -d "$CACHE/node_modules" ]; then
+    cp "$HERE/node/package.json" "$HERE/node/package-lock.json" "$CACHE/"
+    rm -f "$CACHE/.installed-lock"
+    npm ci --prefix "$CACHE" --ignore-scripts --no-audit --no-fund >"$WORK/npm.log" 2>&1 ||
+      fail "npm ci: $(tail -20 "$WORK/npm.log")"
+    cp "$HERE/node/package-lock.json" "$CACHE/.installed-lock"
+  fi
+  cp "$HERE/node/pg_catalog_test.mjs" "$CACHE/"
+  node "$CACHE/pg_catalog_test.mjs" "${PG%:*}" "${PG##*:}" || fail "pg_catalog_test.mjs failed"
 fi
 
 stop_server
