@@ -88,6 +88,9 @@ Status Pipeline::FinishSync(bool wait) {
 }
 
 bool Pipeline::CheckpointDue() const {
+  // The previous checkpoint's sync is still running (a slow disk): its successor would wait
+  // for it on this thread, so the epoch goes on until it is done.
+  if (sync_done_.valid()) return false;
   auto since = std::chrono::steady_clock::now() - last_checkpoint_;
   if (since >= options_.checkpoint_interval) return true;
   if (options_.live_checkpoint_interval.count() == 0 || since < options_.live_checkpoint_interval) {

@@ -58,8 +58,9 @@ struct PipelineOptions {
   // applied (StateStore::Apply) at once and made durable (StateStore::Sync) on a helper
   // thread while the pipeline goes on processing; the epoch counts it and AfterCommit runs
   // at the first Step (or Checkpoint, or WaitForSync) after the sync. So input arriving
-  // during a checkpoint is not delayed by its fsync. Explicit Checkpoint() calls stay
-  // synchronous. A failed sync fails the next Step.
+  // during a checkpoint is not delayed by its fsync; while a sync is still running, Step's
+  // interval checkpoints wait (the epoch grows) rather than block. Explicit Checkpoint()
+  // calls stay synchronous. A failed sync fails the next Step.
   bool sync_in_background = false;
   // Called on the helper thread when a background sync has finished (e.g. to wake the
   // thread that calls Step). Must not call into the pipeline.
