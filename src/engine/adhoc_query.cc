@@ -36,6 +36,45 @@ Finish Peel(const sql::PlanNode& plan) {
   return f;
 }
 
+// Whether `node` emits inserts only in an ad-hoc query: every source is a stream or a view's
+// snapshot (a changelog table's upserts retract) and no operator retracts what it emitted.
+bool InsertsOnly(const sql::PlanNode& node) {
+  if (const auto* scan = node.As<sql::ScanOp>()) {
+    return scan->source == sql::ScanOp::Source::kMaterializedView ||
+           (scan->source == sql::ScanOp::Source::kStream && node.append_only);
+  }
+  if (node.As<sql::FilterOp>() == nullptr && node.As<sql::ProjectOp>() == nullptr &&
+      node.As<sql::UnionAllOp>() == nullptr && node.As<sql::ValuesOp>() == nullptr) {
+    return false;
+  }
+  for (const sql::PlanPtr& in : node.inputs) {
+    if (!InsertsOnly(*in)) return false;
+  }
+  return true;
+}
+
+// The sink of a query whose rows are inserts only: appends them (no multiset to maintain).
+class RowCollector final : public stream::Operator {
+ public:
+  explicit RowCollector(std::vector<sql::Type> types) : Operator("Rows", std::move(types)) {}
+  Status Process(int, const sql::Chunk& chunk) override {
+    for (size_t r = 0; r < chunk.num_rows(); ++r) {
+      if (chunk.op(r) != sql::RowOp::kInsert) {
+        return absl::InternalError("ad-hoc query: a retraction reached an insert-only sink");
+      }
+      Row row;
+      row.reserve(chunk.num_columns());
+      for (size_t c = 0; c < chunk.num_columns(); ++c) row.push_back(chunk.column(c).GetValue(r));
+      rows_.push_back(std::move(row));
+    }
+    return Status();
+  }
+  std::vector<Row> Take() { return std::move(rows_); }
+
+ private:
+  std::vector<Row> rows_;
+};
+
 void SortRows(std::vector<Row>& rows, const std::vector<sql::SortKey>& keys) {
   std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
     for (const sql::SortKey& k : keys) {
@@ -76,13 +115,24 @@ Result<QueryResult> RunAdhocQuery(const sql::PlanNode& plan, DataflowContext con
                                   const std::atomic<bool>* cancel) {
   Finish finish = Peel(plan);
   std::unique_ptr<stream::StateStore> store = stream::NewMemoryStateStore();
-  stream::Pipeline pipeline(stream::PipelineOptions{0, std::chrono::hours(24)}, *store);
+  stream::PipelineOptions po;
+  po.checkpoint_interval = std::chrono::hours(24);
+  po.state_memory_bytes = stream::kUnlimitedStateMemory;  // a private, in-memory store
+  stream::Pipeline pipeline(po, *store);
   context.next_state_id = 1;
   context.end_state_id = 0xFFFFFFF0u;
   ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(*finish.rest, context, pipeline));
-  auto* sink = pipeline.Add(
-      std::make_unique<stream::MaterializedView>(context.next_state_id, dataflow.types));
-  pipeline.Connect(dataflow.output, sink);
+  // The result: a multiset when operators retract, else the rows as they come.
+  stream::MaterializedView* sink = nullptr;
+  RowCollector* collector = nullptr;
+  if (InsertsOnly(*finish.rest)) {
+    collector = pipeline.Add(std::make_unique<RowCollector>(dataflow.types));
+    pipeline.Connect(dataflow.output, collector);
+  } else {
+    sink = pipeline.Add(
+        std::make_unique<stream::MaterializedView>(context.next_state_id, dataflow.types));
+    pipeline.Connect(dataflow.output, sink);
+  }
   RETURN_IF_ERROR(pipeline.Restore());
   // Read every source up to the end it has now: a snapshot of each, not of all together.
   while (true) {
@@ -94,7 +144,12 @@ Result<QueryResult> RunAdhocQuery(const sql::PlanNode& plan, DataflowContext con
     for (const stream::Source* source : dataflow.sources) caught_up &= source->CaughtUp();
     if (caught_up) break;
   }
-  ASSIGN_OR_RETURN(std::vector<Row> rows, sink->Snapshot());
+  std::vector<Row> rows;
+  if (collector != nullptr) {
+    rows = collector->Take();
+  } else {
+    ASSIGN_OR_RETURN(rows, sink->Snapshot());
+  }
   std::vector<sql::Type> types = dataflow.types;
   for (auto it = finish.post.rbegin(); it != finish.post.rend(); ++it) {
     const sql::PlanNode& node = **it;

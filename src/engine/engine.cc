@@ -118,6 +118,8 @@ struct Engine::Impl {
   // has (DROP), deleting their state.
   void Reconcile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(ddl_mu);
   Status DeleteViewState(uint32_t oid);
+  // EXPLAIN CREATE MATERIALIZED VIEW: appends the compiled dataflow's operators to `result`.
+  Status ExplainDataflow(const sql::Statement& inner, sql::StatementResult& result);
   // Compiles `plan` into a throwaway pipeline: the errors a view would fail with.
   Status CheckCompiles(const sql::PlanNode& plan);
   ViewRunner* FindRunner(const std::string& name);
@@ -209,6 +211,7 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   // epoch's batch on the view's thread) is what produce-to-view p99 latency is made of, and
   // it scales with the epoch's changes. Catching up on history keeps the interval above.
   po.live_checkpoint_interval = std::min(options.checkpoint_interval, kLiveCheckpointInterval);
+  po.state_memory_bytes = options.state_memory_bytes;
   // A view's thread does not stall on the state store's fsync (produce-to-view latency);
   // the sync's end wakes it to complete the epoch. Set once the runner exists: a background
   // sync starts only after Start.
@@ -318,6 +321,32 @@ void Engine::Impl::Reconcile() {
   }
 }
 
+Status Engine::Impl::ExplainDataflow(const sql::Statement& inner, sql::StatementResult& result) {
+  const auto* create = inner.As<sql::CreateViewStatement>();
+  if (create == nullptr || !create->materialized) return Status();
+  sql::PlanOptions plan_options;
+  plan_options.materialized_view = true;
+  ASSIGN_OR_RETURN(sql::PlanPtr plan,
+                   sql::PlanQuery(*create->query, inner, *options.catalog, plan_options));
+  std::unique_ptr<stream::StateStore> scratch = stream::NewMemoryStateStore();
+  stream::Pipeline pipeline(stream::PipelineOptions{}, *scratch);
+  CountingErrorSink errors;
+  DataflowContext context;
+  context.log = options.log;
+  context.catalog = options.catalog;
+  context.errors = &errors;
+  context.schemas = options.schemas;
+  context.next_state_id = 1;
+  context.end_state_id = kViewIdSpan - 2;
+  ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(*plan, context, pipeline));
+  pipeline.Connect(dataflow.output,
+                   pipeline.Add(std::make_unique<stream::MaterializedView>(0, dataflow.types)));
+  result.rows.push_back({std::string()});
+  result.rows.push_back({std::string("Dataflow (operators in the order they run):")});
+  for (std::string& line : pipeline.Describe()) result.rows.push_back({"  " + line});
+  return Status();
+}
+
 Status Engine::Impl::CheckCompiles(const sql::PlanNode& plan) {
   std::unique_ptr<stream::StateStore> scratch = stream::NewMemoryStateStore();
   stream::Pipeline pipeline(stream::PipelineOptions{}, *scratch);
@@ -410,6 +439,10 @@ Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
   }
   Result<sql::StatementResult> result = impl_->ddl->Execute(statement);
   if (impl_->options.run_views) impl_->Reconcile();
+  if (const auto* explain = statement.As<sql::ExplainStatement>();
+      explain != nullptr && result.ok()) {
+    RETURN_IF_ERROR(impl_->ExplainDataflow(*explain->statement, *result));
+  }
   return result;
 }
 

@@ -56,6 +56,9 @@ struct EngineOptions {
   // (tests; nothing survives the engine).
   std::string state_dir;
   std::chrono::milliseconds checkpoint_interval{1000};
+  // Each view's in-memory state budget; state beyond it lives in RocksDB and is read back on
+  // demand (stream/state_cache.h).
+  size_t state_memory_bytes = size_t{1} << 30;
   // Start the catalog's materialized views in Open (false: views exist but do not run,
   // e.g. for `oxbow` commands that only inspect).
   bool run_views = true;

@@ -66,6 +66,7 @@ class Operator {
 
   // Sends this operator's output to `downstream`'s input `port`.
   void AddOutput(Operator* downstream, int port) { outputs_.emplace_back(downstream, port); }
+  const std::vector<std::pair<Operator*, int>>& outputs() const { return outputs_; }
 
  protected:
   // Pushes `chunk` to every output (nothing when it has no rows).

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "fmt/format.h"
 #include "stream/row_codec.h"
 
 namespace oxbow::stream {
@@ -17,6 +18,26 @@ Pipeline::Pipeline(PipelineOptions options, StateStore& store)
 
 Pipeline::~Pipeline() {
   if (sync_thread_.joinable()) sync_thread_.join();
+}
+
+std::vector<std::string> Pipeline::Describe() const {
+  std::vector<std::string> lines;
+  auto index = [&](const Operator* op) {
+    for (size_t i = 0; i < operators_.size(); ++i) {
+      if (operators_[i].get() == op) return i + 1;
+    }
+    return size_t{0};
+  };
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    std::string line = fmt::format("#{} {}", i + 1, operators_[i]->name());
+    std::vector<std::string> to;
+    for (const auto& [op, port] : operators_[i]->outputs()) {
+      to.push_back(fmt::format("#{}{}", index(op), port == 1 ? " (right)" : ""));
+    }
+    if (!to.empty()) line += fmt::format(" -> {}", fmt::join(to, ", "));
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 Status Pipeline::Restore() {

@@ -105,6 +105,10 @@ class Pipeline {
   // Returns the sync's error. Nothing to do without one.
   Status WaitForSync() { return FinishSync(/*wait=*/true); }
 
+  // The DAG for EXPLAIN: one line per operator in the order added, with where its output
+  // goes ("#3 HashAggregate -> #4", "-> #5 (right)" for a join's second input).
+  std::vector<std::string> Describe() const;
+
   // Epochs committed so far (restored from the store).
   uint64_t epoch() const { return epoch_; }
   // Checkpoints taken early because dirty state exceeded the memory budget.
