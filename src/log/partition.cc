@@ -462,6 +462,8 @@ Result<AppendResult> Partition::WriteLocked(MutableByteView record_set, Timestam
   }
   unflushed_messages_ += records;
   unflushed_bytes_ += static_cast<int64_t>(record_set.size());
+  bytes_in_.fetch_add(record_set.size(), std::memory_order_relaxed);
+  records_in_.fetch_add(static_cast<uint64_t>(records), std::memory_order_relaxed);
   if (unflushed_since_ms_ < 0) unflushed_since_ms_ = now.value();
   bool needs_sync = (cfg.flush_messages > 0 && unflushed_messages_ >= cfg.flush_messages) ||
                     (cfg.flush_bytes > 0 && unflushed_bytes_ >= cfg.flush_bytes);
@@ -616,6 +618,27 @@ Result<ReadResult> Partition::ReadAt(const std::shared_ptr<Segment>& seg, const 
   uint64_t end = std::min(limit, loc.position + want);
   return ReadResult{FileSlice{seg->file(), loc.position, end - loc.position}, hw,
                     log_start_offset()};
+}
+
+Result<uint64_t> CountRecords(const FileSlice& slice) {
+  uint64_t records = 0;
+  uint64_t end = slice.position + slice.size;
+  uint8_t buf[kBatchHeaderSize];
+  for (uint64_t pos = slice.position; pos + kBatchHeaderSize <= end;) {
+    ASSIGN_OR_RETURN(size_t n, slice.file->ReadAt(pos, MutableByteView(buf, sizeof(buf))));
+    if (n < sizeof(buf)) break;
+    ASSIGN_OR_RETURN(BatchHeader h, ParseBatchHeader(ByteView(buf, sizeof(buf))));
+    if (pos + h.size_bytes() > end) break;
+    records += static_cast<uint64_t>(std::max(h.record_count, 0));
+    pos += h.size_bytes();
+  }
+  return records;
+}
+
+PartitionTraffic Partition::traffic() const {
+  return PartitionTraffic{
+      bytes_in_.load(std::memory_order_relaxed), records_in_.load(std::memory_order_relaxed),
+      bytes_out_.load(std::memory_order_relaxed), records_out_.load(std::memory_order_relaxed)};
 }
 
 Result<ReadResult> Partition::Read(Offset offset, uint64_t max_bytes) const {

@@ -66,6 +66,19 @@ struct ReadResult {
   Offset log_start_offset;
 };
 
+// A partition's traffic since it was opened (this process), for the metrics endpoint.
+struct PartitionTraffic {
+  uint64_t bytes_in = 0;     // record-set bytes appended (duplicates of retries excluded)
+  uint64_t records_in = 0;   // records appended
+  uint64_t bytes_out = 0;    // bytes handed to consumers (CountRead)
+  uint64_t records_out = 0;  // records in the whole batches handed to consumers
+};
+
+// The records in the whole batches of `slice` (a partial last batch, as a max_bytes limit
+// may leave, is not counted): one header read per batch. Errors: the file's, DataLoss for a
+// malformed header.
+Result<uint64_t> CountRecords(const FileSlice& slice);
+
 struct RetentionResult {
   size_t segments_deleted = 0;
   uint64_t bytes_deleted = 0;
@@ -175,6 +188,14 @@ class Partition {
   const RecoveryReport& recovery_report() const { return recovery_; }
   // The idempotent producers known to this partition (for tests and metrics).
   size_t producer_count();
+  // Traffic counters (relaxed atomics: cheap, each counter exact, the four not a snapshot).
+  PartitionTraffic traffic() const;
+  // Counts a read served to a consumer (the Kafka Fetch path): `bytes` sent, holding
+  // `records` records. Reads for other purposes (the SQL engine, compaction) are not counted.
+  void CountRead(uint64_t bytes, uint64_t records) const {
+    bytes_out_.fetch_add(bytes, std::memory_order_relaxed);
+    records_out_.fetch_add(records, std::memory_order_relaxed);
+  }
 
   // Called (on the appending thread, without locks held) after every append has become
   // visible, e.g. to wake Fetch requests waiting for data. Set once, before appends start.
@@ -293,6 +314,10 @@ class Partition {
   std::atomic<int64_t> log_start_offset_{0};
   RecoveryReport recovery_;
   AppendObserver append_observer_;
+  std::atomic<uint64_t> bytes_in_{0};
+  std::atomic<uint64_t> records_in_{0};
+  mutable std::atomic<uint64_t> bytes_out_{0};
+  mutable std::atomic<uint64_t> records_out_{0};
 };
 
 }  // namespace oxbow::log

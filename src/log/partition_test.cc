@@ -94,6 +94,33 @@ TEST_F(PartitionTest, EmptyLog) {
   EXPECT_FALSE(t->has_value());
 }
 
+TEST_F(PartitionTest, TrafficCountsAppendsAndCountedReads) {
+  auto p = Open();
+  ByteBuffer a = testing::BuildBatch(Values(3, kNow));
+  ByteBuffer b = testing::BuildBatch(Values(2, kNow));
+  ASSERT_TRUE(testing::AppendCopy(*p, a.view(), kNow).ok());
+  ASSERT_TRUE(testing::AppendCopy(*p, b.view(), kNow).ok());
+  EXPECT_EQ(p->traffic().records_in, 5u);
+  EXPECT_EQ(p->traffic().bytes_in, a.size() + b.size());
+  EXPECT_EQ(p->traffic().records_out, 0u);
+
+  auto whole = p->Read(Offset(0), 1 << 20);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  auto n = CountRecords(whole->slice);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 5u);
+  // A limit that cuts the second batch: only the first, whole, batch counts.
+  auto cut = p->Read(Offset(0), a.size() + 10);
+  ASSERT_TRUE(cut.ok()) << cut.status();
+  n = CountRecords(cut->slice);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 3u);
+
+  p->CountRead(whole->slice.size, 5);
+  EXPECT_EQ(p->traffic().bytes_out, whole->slice.size);
+  EXPECT_EQ(p->traffic().records_out, 5u);
+}
+
 TEST_F(PartitionTest, OffsetsAreConsecutiveAcrossBatchesOfARecordSet) {
   auto p = Open();
   std::vector<TestRecord> a = {Rec("k1", "v1", 1000), Rec(std::nullopt, "v2", 1001)};

@@ -54,10 +54,12 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
     // Watch before the first read, so an append right after it still wakes us.
     ctx_.notifier->Watch(&waiter, watched);
     FetchResponse resp;
+    std::vector<ServedRead> served;
     while (true) {
       int64_t bytes = 0;
       bool errors = false;
-      resp = co_await rc.blocking->Run([&] { return Read(req, &bytes, &errors); });
+      served.clear();
+      resp = co_await rc.blocking->Run([&] { return Read(req, &bytes, &errors, &served); });
       if (bytes >= req.min_bytes || errors || std::chrono::steady_clock::now() >= deadline) break;
       co_await asio::co_spawn(strand, WaitForAppend(&waiter, deadline), asio::use_awaitable);
       if (std::chrono::steady_clock::now() >= deadline && !waiter.notified()) {
@@ -68,6 +70,8 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
       co_await asio::co_spawn(strand, ResetNotified(&waiter), asio::use_awaitable);
     }
     ctx_.notifier->Unwatch(&waiter);
+    // Only the reads of the answer sent count as traffic (a long poll may read several times).
+    for (const ServedRead& r : served) r.partition->CountRead(r.bytes, r.records);
     co_return resp;
   }
 
@@ -77,7 +81,15 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
     co_return;
   }
 
-  FetchResponse Read(const FetchRequest& req, int64_t* total, bool* errors) {
+  // What one read gave a partition's consumer, for the partition's traffic counters.
+  struct ServedRead {
+    std::shared_ptr<log::Partition> partition;
+    uint64_t bytes = 0;
+    uint64_t records = 0;
+  };
+
+  FetchResponse Read(const FetchRequest& req, int64_t* total, bool* errors,
+                     std::vector<ServedRead>* served) {
     FetchResponse resp;
     int64_t budget = req.max_bytes;
     bool first_batch_given = false;
@@ -88,7 +100,7 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
         PartitionData pd;
         pd.partition_index = p.partition;
         pd.aborted_transactions.emplace();
-        ReadPartition(t.topic, p, budget, first_batch_given, pd);
+        ReadPartition(t.topic, p, budget, first_batch_given, pd, served);
         if (pd.error_code != Code(ErrorCode::kNone)) *errors = true;
         if (pd.records) {
           int64_t n = static_cast<int64_t>(pd.records->size());
@@ -104,7 +116,8 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
   }
 
   void ReadPartition(const std::string& topic, const FetchRequest::FetchTopic::FetchPartition& p,
-                     int64_t budget, bool first_batch_given, PartitionData& pd) {
+                     int64_t budget, bool first_batch_given, PartitionData& pd,
+                     std::vector<ServedRead>* served) {
     Result<std::shared_ptr<log::Partition>> part =
         ctx_.log->GetPartition(topic, PartitionId(p.partition));
     if (!part.ok()) {
@@ -132,6 +145,9 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
     pd.last_stable_offset = pd.high_watermark;
     pd.log_start_offset = r->log_start_offset.value();
     if (s.size == 0) return;
+    // Metrics only: a header it cannot read counts no records (the client sees the error).
+    Result<uint64_t> records = log::CountRecords(s);
+    served->push_back(ServedRead{*part, s.size, records.ok() ? *records : 0});
     // A slice cut by the limit may end inside a batch; clients drop a partial last batch,
     // but if there is no whole batch at all they could not progress, so the log always
     // returns the first batch whole. The connection sends the range from the segment file

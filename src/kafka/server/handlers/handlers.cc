@@ -5,7 +5,8 @@
 
 namespace oxbow::kafka {
 
-void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
+std::shared_ptr<groups::GroupCoordinator> AddAllHandlers(HandlerRegistry& registry,
+                                                         HandlerDeps deps) {
   HandlerContext ctx;
   ctx.log = deps.log;
   ctx.options = deps.options;
@@ -54,6 +55,7 @@ void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps) {
   registry.Add(MakeAlterConfigsHandler(ctx));
   registry.Add(MakeCreatePartitionsHandler(ctx));
   registry.Add(MakeInitProducerIdHandler(ctx));
+  return ctx.groups;
 }
 
 }  // namespace oxbow::kafka

@@ -3,6 +3,9 @@
 // One handler per API key, one per file in this folder (STYLE.md).
 #pragma once
 
+#include <memory>
+
+#include "kafka/groups/group_coordinator.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/record_validator.h"
 #include "kafka/server/kafka_server_options.h"
@@ -23,7 +26,9 @@ struct HandlerDeps {
   RecordValidator* validator = nullptr;
 };
 
-// Adds one handler per supported API key to `registry`.
-void AddAllHandlers(HandlerRegistry& registry, HandlerDeps deps);
+// Adds one handler per supported API key to `registry`. Returns the group coordinator the
+// group handlers share, for readers of consumer groups' lag (the admin API's metrics).
+std::shared_ptr<groups::GroupCoordinator> AddAllHandlers(HandlerRegistry& registry,
+                                                         HandlerDeps deps);
 
 }  // namespace oxbow::kafka
