@@ -393,14 +393,21 @@ Status Engine::Impl::WaitForView(const std::string& name, const std::atomic<bool
 
 bool Engine::Handles(const sql::Statement& statement) {
   return sql::DdlExecutor::Handles(statement) || statement.As<sql::SelectStatement>() != nullptr ||
-         statement.As<sql::InsertStatement>() != nullptr;
+         statement.As<sql::InsertStatement>() != nullptr ||
+         statement.As<sql::ShowProgressStatement>() != nullptr;
 }
 
 Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
-  if (statement.As<sql::SelectStatement>() != nullptr) {
-    ASSIGN_OR_RETURN(QueryResult q, Query(statement));
+  const bool progress = statement.As<sql::ShowProgressStatement>() != nullptr;
+  if (progress || statement.As<sql::SelectStatement>() != nullptr) {
+    QueryResult q;
+    if (progress) {
+      q = Progress();
+    } else {
+      ASSIGN_OR_RETURN(q, Query(statement));
+    }
     sql::StatementResult result;
-    result.command_tag = fmt::format("SELECT {}", q.rows.size());
+    result.command_tag = progress ? "SHOW" : fmt::format("SELECT {}", q.rows.size());
     result.column_names = q.column_names;
     for (const std::vector<sql::Value>& row : q.rows) {
       std::vector<std::optional<std::string>> text;
@@ -610,6 +617,33 @@ std::vector<ViewStatus> Engine::Views() const {
             [](const ViewStatus& a, const ViewStatus& b) { return a.name < b.name; });
   return out;
 }
+
+QueryResult Engine::Progress() const {
+  QueryResult out;
+  out.column_names = {"view",       "topic",   "partition",         "offset",
+                      "end_offset", "percent", "events_per_second", "eta_seconds"};
+  out.column_types = {sql::Type::Text(),    sql::Type::Text(),   sql::Type::Int32(),
+                      sql::Type::Int64(),   sql::Type::Int64(),  sql::Type::Float64(),
+                      sql::Type::Float64(), sql::Type::Float64()};
+  for (const ViewStatus& view : Views()) {
+    // The view reads its partitions in turn, so its whole lag drains at its whole rate.
+    sql::Value eta =
+        view.lag == 0 ? sql::Value::Float64(0)
+        : view.events_per_second > 0
+            ? sql::Value::Float64(static_cast<double>(view.lag) / view.events_per_second)
+            : sql::Value::Null(sql::Type::Float64());
+    for (const SourceProgress& p : view.sources) {
+      double percent = p.end <= 0 ? 100.0 : 100.0 * static_cast<double>(p.offset) / p.end;
+      out.rows.push_back({sql::Value::Text(view.name), sql::Value::Text(p.topic),
+                          sql::Value::Int32(p.partition), sql::Value::Int64(p.offset),
+                          sql::Value::Int64(p.end), sql::Value::Float64(percent),
+                          sql::Value::Float64(view.events_per_second), eta});
+    }
+  }
+  return out;
+}
+
+std::map<std::string, uint64_t> Engine::DeadLetterCounts() const { return impl_->dlq->Counts(); }
 
 Result<uint64_t> Engine::Insert(const sql::Statement& statement) {
   CountingErrorSink errors;

@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +91,14 @@ struct QueryOptions {
   std::vector<sql::Value> params;
 };
 
+// How far a view has read one of its source partitions.
+struct SourceProgress {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;  // the next offset the view reads
+  int64_t end = 0;     // the partition's high watermark when the status was taken
+};
+
 struct ViewStatus {
   std::string name;
   enum class State : uint8_t { kRunning, kFailed, kStopped } state = State::kRunning;
@@ -98,6 +107,15 @@ struct ViewStatus {
   uint64_t records_in = 0;  // records consumed since the engine started
   // Sum over the view's source partitions of (high watermark − next offset to read).
   uint64_t lag = 0;
+  // Records consumed per second, measured over windows of about a second (decaying towards
+  // 0 while the view is idle).
+  double events_per_second = 0;
+  // The last checkpoint committed since the engine started: how long it took (barrier to
+  // durable) and when it committed (ms since the Unix epoch; -1: none yet).
+  double checkpoint_duration_seconds = 0;
+  int64_t last_checkpoint_unix_ms = -1;
+  // Every source partition (empty for a view that failed to start).
+  std::vector<SourceProgress> sources;
 };
 
 class Engine {
@@ -144,6 +162,17 @@ class Engine {
 
   // Every materialized view's status, sorted by name.
   std::vector<ViewStatus> Views() const;
+
+  // SHOW PROGRESS: a row per view and source partition — view, topic, partition, offset
+  // (next to read), end_offset (high watermark), percent (offset / end, 100 for an empty
+  // partition), events_per_second (the view's), eta_seconds (the view's lag over its rate;
+  // 0 when caught up, NULL when it lags with no rate yet). Views that failed to start have
+  // no rows.
+  QueryResult Progress() const;
+
+  // Records the views' sources could not decode, sent to dead-letter topics since the
+  // engine started, by source topic.
+  std::map<std::string, uint64_t> DeadLetterCounts() const;
 
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "io/file.h"
 #include "sql/catalog_topic.h"
@@ -137,6 +138,39 @@ TEST_F(EngineTest, ViewReadsHistoryThenLiveAndResumesAfterRestart) {
   EXPECT_THAT(View("per_user"), ElementsAre("1 | 2", "2 | 2"));
   Produce("clicks", {{std::nullopt, R"({"user_id": 3, "url": "/e"})"}});
   EXPECT_THAT(View("per_user"), ElementsAre("1 | 2", "2 | 2", "3 | 1"));
+}
+
+TEST_F(EngineTest, ShowProgressAndViewStatusReportSourcesAndCheckpoints) {
+  Ok("CREATE TABLE clicks (user_id bigint, url text)");
+  Produce("clicks", {{std::nullopt, R"({"user_id": 1, "url": "/a"})"},
+                     {std::nullopt, R"({"user_id": 2, "url": "/b"})"}});
+  Ok("CREATE MATERIALIZED VIEW n AS SELECT count(*) AS c FROM clicks");
+  EXPECT_THAT(View("n"), ElementsAre("2"));
+  std::vector<std::string> rows = Query("SHOW PROGRESS");
+  ASSERT_EQ(rows.size(), 1u);
+  // view | topic | partition | offset | end_offset | percent | events/s | eta (caught up: 0)
+  EXPECT_THAT(rows[0], ::testing::StartsWith("n | clicks | 0 | 2 | 2 | 100 | "));
+  EXPECT_THAT(rows[0], ::testing::EndsWith(" | 0"));
+  Result<sql::StatementResult> r = Run("SHOW PROGRESS");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->command_tag, "SHOW");
+  EXPECT_THAT(r->column_names, ElementsAre("view", "topic", "partition", "offset", "end_offset",
+                                           "percent", "events_per_second", "eta_seconds"));
+
+  // The 20 ms checkpoint interval has passed once the view consumed: a checkpoint follows.
+  std::vector<ViewStatus> views;
+  for (int i = 0; i < 500; ++i) {
+    views = engine_->Views();
+    if (!views.empty() && views[0].last_checkpoint_unix_ms >= 0) break;
+    Produce("clicks", {{std::nullopt, R"({"user_id": 3, "url": "/c"})"}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_GE(views[0].last_checkpoint_unix_ms, 0);
+  EXPECT_GE(views[0].checkpoint_duration_seconds, 0);
+  ASSERT_EQ(views[0].sources.size(), 1u);
+  EXPECT_EQ(views[0].sources[0].topic, "clicks");
+  EXPECT_EQ(views[0].sources[0].partition, 0);
 }
 
 TEST_F(EngineTest, ChangelogJoinAndViewOnView) {

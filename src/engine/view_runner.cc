@@ -65,6 +65,21 @@ void ViewRunner::PublishProgress() {
     for (size_t i = 0; i < p.size(); ++i) p[i] = source->next_offset(i).value();
   }
   epoch_ = pipeline_->epoch();
+  checkpoint_duration_ = pipeline_->last_checkpoint_duration();
+  last_checkpoint_unix_ms_ = pipeline_->last_checkpoint_unix_ms();
+}
+
+void ViewRunner::CountRecords(size_t n) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  records_in_ += n;
+  rate_window_records_ += n;
+  std::chrono::duration<double> window = now - rate_window_start_;
+  if (window.count() >= 1.0) {
+    rate_ = static_cast<double>(rate_window_records_) / window.count();
+    rate_window_records_ = 0;
+    rate_window_start_ = now;
+  }
 }
 
 void ViewRunner::Run() {
@@ -81,10 +96,7 @@ void ViewRunner::Run() {
       break;
     }
     PublishProgress();
-    {
-      std::lock_guard lock(mu_);
-      records_in_ += *n;
-    }
+    CountRecords(*n);
     progress_cv_.notify_all();
     if (*n > 0) continue;
     std::unique_lock lock(mu_);
@@ -153,11 +165,22 @@ ViewStatus ViewRunner::status() const {
   s.error = error_.ok() ? "" : std::string(error_.message());
   s.epoch = epoch_;
   s.records_in = records_in_;
+  // An idle runner counts nothing, so a window older than two seconds has ended without
+  // being closed: its rate so far (decaying) is the truth, not the last closed window's.
+  std::chrono::duration<double> window = std::chrono::steady_clock::now() - rate_window_start_;
+  s.events_per_second = window.count() >= 2.0 || !running_
+                            ? static_cast<double>(rate_window_records_) / window.count()
+                            : rate_;
+  s.checkpoint_duration_seconds = std::chrono::duration<double>(checkpoint_duration_).count();
+  s.last_checkpoint_unix_ms = last_checkpoint_unix_ms_;
   for (size_t src = 0; src < dataflow_.sources.size(); ++src) {
     const stream::Source* source = dataflow_.sources[src];
     for (size_t i = 0; i < progress_[src].size(); ++i) {
-      int64_t end = source->partition(i).high_watermark().value();
+      const log::Partition& partition = source->partition(i);
+      int64_t end = partition.high_watermark().value();
       if (end > progress_[src][i]) s.lag += static_cast<uint64_t>(end - progress_[src][i]);
+      s.sources.push_back(
+          SourceProgress{partition.topic(), partition.id().value(), progress_[src][i], end});
     }
   }
   return s;

@@ -69,8 +69,10 @@ class ViewRunner {
 
  private:
   void Run();
-  // Publishes the sources' next offsets (after a Step).
+  // Publishes the sources' next offsets and the checkpoint figures (after a Step).
   void PublishProgress();
+  // Counts records consumed, for records_in and the rate.
+  void CountRecords(size_t n);
 
   const std::string name_;
   const uint32_t oid_;
@@ -93,6 +95,13 @@ class ViewRunner {
   std::vector<std::vector<int64_t>> progress_;
   uint64_t records_in_ = 0;
   uint64_t epoch_ = 0;
+  // Events per second: records counted over the window that started at rate_window_start_;
+  // rate_ is the last full window's (about a second) rate.
+  std::chrono::steady_clock::time_point rate_window_start_ = std::chrono::steady_clock::now();
+  uint64_t rate_window_records_ = 0;
+  double rate_ = 0;
+  std::chrono::nanoseconds checkpoint_duration_{0};
+  int64_t last_checkpoint_unix_ms_ = -1;
 };
 
 }  // namespace oxbow::engine

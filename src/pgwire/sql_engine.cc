@@ -286,7 +286,7 @@ Result<StatementDescription> SqlSession::DescribeStatement(const SqlStatement& s
     return d;
   }
   if (st.As<sql::ShowObjectsStatement>() || st.As<sql::ShowCreateStatement>() ||
-      st.As<sql::DescribeStatement>() ||
+      st.As<sql::DescribeStatement>() || st.As<sql::ShowProgressStatement>() ||
       (st.As<sql::ExplainStatement>() && engine_ != nullptr && sql::DdlExecutor::Handles(st))) {
     // These only read the catalog: running them is how their columns are known.
     ASSIGN_OR_RETURN(sql::StatementResult result, RunDdl(st));

@@ -1,7 +1,7 @@
 // The parser's driver: validate the text, tokenize it once, split it into statements at
 // top-level semicolons, bound each statement's nesting, then hand each one either to the
-// extension grammar (DESCRIBE, SHOW MATERIALIZED VIEWS, SHOW CREATE) or to libpg_query and
-// the converter.
+// extension grammar (DESCRIBE, SHOW MATERIALIZED VIEWS, SHOW CREATE, SHOW PROGRESS) or to
+// libpg_query and the converter.
 //
 // Why split ourselves: libpg_query's pg_query_split_with_scanner silently drops statements
 // that do not start with a keyword (`DESCRIBE t; SELECT 1` comes back as one statement),
@@ -108,6 +108,11 @@ class ExtensionParser {
     if (Is(0, pg_query::SHOW) && Is(1, pg_query::CREATE)) {
       pos_ = 2;
       return ShowCreate();
+    }
+    if (Is(0, pg_query::SHOW) && IsWord(1, "progress")) {
+      pos_ = 2;
+      RETURN_IF_ERROR(ExpectEnd());
+      return StatementBody(ShowProgressStatement{});
     }
     return std::nullopt;
   }

@@ -106,6 +106,16 @@ TEST(ParserExtensionTest, DescribeAndShowStatements) {
   EXPECT_EQ((*r)[7].As<ShowObjectsStatement>()->object_type, ObjectType::kView);
 }
 
+TEST(ParserExtensionTest, ShowProgress) {
+  Result<std::vector<Statement>> r = ParseStatements("SHOW PROGRESS; show progress");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_NE((*r)[0].As<ShowProgressStatement>(), nullptr);
+  EXPECT_NE((*r)[1].As<ShowProgressStatement>(), nullptr);
+  EXPECT_EQ((*r)[0].CommandName(), "SHOW");
+  EXPECT_EQ(ErrorOf("SHOW PROGRESS x").message, "syntax error at or near \"x\"");
+}
+
 TEST(ParserExtensionTest, ExtensionSyntaxErrorsLookLikePostgres) {
   EXPECT_EQ(ErrorOf("DESCRIBE"),
             (SqlErrorInfo{"42601", "syntax error at end of input", "", "", 9}));

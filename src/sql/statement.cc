@@ -46,6 +46,7 @@ std::string_view Statement::CommandName() const {
     std::string_view operator()(const ExplainStatement&) { return "EXPLAIN"; }
     std::string_view operator()(const SetVariableStatement&) { return "SET"; }
     std::string_view operator()(const ShowVariableStatement&) { return "SHOW"; }
+    std::string_view operator()(const ShowProgressStatement&) { return "SHOW"; }
     std::string_view operator()(const ResetVariableStatement&) { return "RESET"; }
     std::string_view operator()(const TransactionStatement& s) {
       switch (s.kind) {

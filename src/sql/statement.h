@@ -7,14 +7,16 @@
 //   INSERT INTO name [(cols)] VALUES (…), … | query
 //   DROP TABLE|VIEW|MATERIALIZED VIEW [IF EXISTS] name, … [CASCADE|RESTRICT]
 //   SHOW TABLES | SHOW VIEWS | SHOW MATERIALIZED VIEWS | SHOW CREATE TABLE|VIEW|… name
+//   SHOW PROGRESS
 //   DESCRIBE name
 //   EXPLAIN query | EXPLAIN CREATE MATERIALIZED VIEW …
 //   SET [SESSION|LOCAL] name TO|= value | SHOW name | SHOW ALL | RESET name | RESET ALL
 //   BEGIN | START TRANSACTION | COMMIT | END | ROLLBACK | ABORT
 //   query (SELECT, VALUES, UNION, WITH …)
 //
-// DESCRIBE, SHOW MATERIALIZED VIEWS and SHOW CREATE are not PostgreSQL grammar; the parser
-// recognizes them before libpg_query (as Materialize and RisingWave accept them).
+// DESCRIBE, SHOW MATERIALIZED VIEWS, SHOW CREATE and SHOW PROGRESS are not PostgreSQL
+// grammar; the parser recognizes them before libpg_query (as Materialize and RisingWave
+// accept them).
 //
 // Names are single identifiers (a `public.` qualifier is accepted and dropped). Locations
 // are byte offsets into Statement::source (see ast.h). Thread safety: immutable values.
@@ -97,6 +99,9 @@ struct ShowObjectsStatement {
   ObjectType object_type = ObjectType::kTable;
 };
 
+// SHOW PROGRESS: how far each materialized view has read its sources (the engine answers).
+struct ShowProgressStatement {};
+
 struct ShowCreateStatement {
   ObjectType object_type = ObjectType::kTable;
   NameRef name;
@@ -151,7 +156,7 @@ using StatementBody =
     std::variant<SelectStatement, InsertStatement, CreateTableStatement, CreateViewStatement,
                  DropStatement, ShowObjectsStatement, ShowCreateStatement, DescribeStatement,
                  ExplainStatement, SetVariableStatement, ShowVariableStatement,
-                 ResetVariableStatement, TransactionStatement>;
+                 ResetVariableStatement, TransactionStatement, ShowProgressStatement>;
 
 struct Statement {
   StatementBody body;

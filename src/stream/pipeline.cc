@@ -61,8 +61,19 @@ Status Pipeline::Restore() {
   return Status();
 }
 
+namespace {
+
+int64_t UnixNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 Status Pipeline::Checkpoint() {
   RETURN_IF_ERROR(FinishSync(/*wait=*/true));
+  auto started = std::chrono::steady_clock::now();
   std::unique_ptr<StateWriteBatch> batch = store_.NewBatch();
   for (auto& op : operators_) RETURN_IF_ERROR(op->Checkpoint(*batch));
   std::string value;
@@ -70,6 +81,8 @@ Status Pipeline::Checkpoint() {
   batch->Put(options_.id, kEpochKey, value);
   RETURN_IF_ERROR(store_.Commit(*batch));
   ++epoch_;
+  last_checkpoint_duration_ = std::chrono::steady_clock::now() - started;
+  last_checkpoint_unix_ms_ = UnixNowMs();
   for (auto& op : operators_) RETURN_IF_ERROR(op->AfterCommit());
   consumed_since_checkpoint_ = 0;
   last_checkpoint_ = std::chrono::steady_clock::now();
@@ -78,6 +91,7 @@ Status Pipeline::Checkpoint() {
 
 Status Pipeline::CheckpointInBackground() {
   RETURN_IF_ERROR(FinishSync(/*wait=*/true));
+  background_started_ = std::chrono::steady_clock::now();
   std::unique_ptr<StateWriteBatch> batch = store_.NewBatch();
   for (auto& op : operators_) RETURN_IF_ERROR(op->Checkpoint(*batch));
   std::string value;
@@ -87,7 +101,9 @@ Status Pipeline::CheckpointInBackground() {
   std::promise<Status> done;
   sync_done_ = done.get_future();
   sync_thread_ = std::thread([this, done = std::move(done)]() mutable {
-    done.set_value(store_.Sync());
+    Status synced = store_.Sync();
+    background_synced_ = std::chrono::steady_clock::now();
+    done.set_value(std::move(synced));
     if (options_.on_synced) options_.on_synced();
   });
   consumed_since_checkpoint_ = 0;
@@ -104,6 +120,8 @@ Status Pipeline::FinishSync(bool wait) {
   sync_thread_.join();
   RETURN_IF_ERROR(synced);
   ++epoch_;
+  last_checkpoint_duration_ = background_synced_ - background_started_;
+  last_checkpoint_unix_ms_ = UnixNowMs();
   for (auto& op : operators_) RETURN_IF_ERROR(op->AfterCommit());
   return Status();
 }

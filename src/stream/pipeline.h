@@ -113,6 +113,11 @@ class Pipeline {
   uint64_t epoch() const { return epoch_; }
   // Checkpoints taken early because dirty state exceeded the memory budget.
   uint64_t memory_checkpoints() const { return memory_checkpoints_; }
+  // The last checkpoint this pipeline committed (not one restored): how long it took, from
+  // the barrier until its epoch was durable (a background sync included), and when (system
+  // clock, ms since the epoch; -1 before the first). For metrics.
+  std::chrono::nanoseconds last_checkpoint_duration() const { return last_checkpoint_duration_; }
+  int64_t last_checkpoint_unix_ms() const { return last_checkpoint_unix_ms_; }
 
  private:
   // Whether Step checkpoints now (the intervals above).
@@ -131,6 +136,12 @@ class Pipeline {
   uint64_t epoch_ = 0;
   uint64_t memory_checkpoints_ = 0;
   std::chrono::steady_clock::time_point last_checkpoint_;
+  std::chrono::nanoseconds last_checkpoint_duration_{0};
+  int64_t last_checkpoint_unix_ms_ = -1;
+  // When the background checkpoint in flight started, and when its sync ended (written by
+  // the sync thread before it fulfils sync_done_, read after get()).
+  std::chrono::steady_clock::time_point background_started_;
+  std::chrono::steady_clock::time_point background_synced_;
   // The background sync in flight, if any.
   std::future<Status> sync_done_;
   std::thread sync_thread_;
