@@ -52,6 +52,9 @@ constexpr SettingDef kServerSettings[] = {
      "address the REST proxy listens on, HOST:PORT; empty: no REST proxy"},
     {"schema-registry-listener", "", SettingKind::kString,
      "address the schema registry listens on, HOST:PORT; empty: no schema registry"},
+    {"admin-listener", "", SettingKind::kString,
+     "address the admin API (status, health, Prometheus metrics) listens on, HOST:PORT; "
+     "empty: no admin API"},
     {"pg-listener", "", SettingKind::kString,
      "address the PostgreSQL wire protocol server listens on, HOST:PORT; empty: none"},
     {"pg-auth", "", SettingKind::kString,
@@ -355,6 +358,13 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
       config.schema_registry.listen_host = listener.host;
       config.schema_registry.listen_port = listener.port;
     }
+  } else if (flag == "admin-listener") {
+    config.admin.enabled = !v.empty();
+    if (config.admin.enabled) {
+      ASSIGN_OR_RETURN(net::HostPort listener, ParseListener(v, raw.where));
+      config.admin.listen_host = listener.host;
+      config.admin.listen_port = listener.port;
+    }
   } else if (flag == "pg-listener") {
     config.pgwire.enabled = !v.empty();
     if (config.pgwire.enabled) {
@@ -485,6 +495,9 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "schema-registry-listener") {
     return net::FormatHostPort(schema_registry.listen_host, schema_registry.listen_port);
   }
+  admin::AdminOptions admin;
+  if (def.flag == "admin-listener")
+    return net::FormatHostPort(admin.listen_host, admin.listen_port);
   pgwire::PgServerOptions pg;
   if (def.flag == "pg-listener") return net::FormatHostPort(pg.listen_host, pg.listen_port);
   if (def.flag == "pg-auth") return std::string(pgwire::AuthMethodName(pg.auth.remote));

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "admin/admin_options.h"
 #include "base/status.h"
 #include "http/rest_proxy_options.h"
 #include "kafka/server/kafka_server_options.h"
@@ -64,6 +65,9 @@ struct ServerConfig {
   http::RestProxyOptions rest;
   // The schema registry: listener (disabled by an empty --schema-registry-listener).
   registry::SchemaRegistryServerOptions schema_registry;
+  // The admin API (status, health, metrics): listener (disabled by an empty
+  // --admin-listener).
+  admin::AdminOptions admin;
   // The PostgreSQL wire protocol server: listener (disabled by an empty --pg-listener) and
   // authentication (--pg-auth, --pg-local-auth, --pg-users).
   pgwire::PgServerOptions pgwire;

@@ -183,6 +183,26 @@ TEST_F(ConfigTest, KafkaSettings) {
               HasSubstr("key 'auto_create_topics' (line 1): expected a boolean, got a string"));
 }
 
+TEST_F(ConfigTest, AdminListener) {
+  Result<ServerConfig> c = Load({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->admin.enabled);
+  EXPECT_EQ(c->admin.listen_host, "0.0.0.0");
+  EXPECT_EQ(c->admin.listen_port, 9644);
+  c = Load({"--admin-listener", "127.0.0.1:19644"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->admin.listen_host, "127.0.0.1");
+  EXPECT_EQ(c->admin.listen_port, 19644);
+  c = Load({}, {{"OXBOW_ADMIN_LISTENER", "[::1]:0"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->admin.listen_host, "::1");
+  EXPECT_EQ(c->admin.listen_port, 0);
+  c = Load({"--config", WriteToml("admin_listener = \"\"\n")});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->admin.enabled);
+  EXPECT_THAT(Error({"--admin-listener", "9644"}), HasSubstr("9644"));
+}
+
 TEST_F(ConfigTest, RestProxyListenerAndWhatItSharesWithTheKafkaApi) {
   Result<ServerConfig> c = Load({});
   ASSERT_TRUE(c.ok()) << c.status();

@@ -3,9 +3,11 @@
 // Today the server is the log with its background maintenance (interval fsync, time-based
 // rolling, retention, compaction) and the Kafka API, the REST proxy and the schema registry
 // in front of it; the other services join here as they arrive. Start-up order: open
-// (recover) the log, start maintenance, start the schema registry (which first replays its
+// (recover) the log, start maintenance, the admin API (health probes answer "not ready"
+// until everything below has started), start the schema registry (which first replays its
 // _schemas topic), then the Kafka API and the REST proxy, which use it (Avro over REST,
-// schema validation: schema_services.h). Shutdown order, the reverse: stop the REST proxy
+// schema validation: schema_services.h). Shutdown order, the reverse (the admin API says
+// "not ready" first and stops last, before the log closes): stop the REST proxy
 // and the Kafka API (no more requests; appends in progress finish), the schema registry,
 // LogManager::Close() (stops maintenance, fsyncs and closes every segment), release the
 // data-directory lock.
@@ -19,6 +21,8 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "admin/admin_server.h"
+#include "admin/progress_report.h"
 #include "base/logging.h"
 #include "fmt/format.h"
 #include "http/rest_proxy_server.h"
@@ -91,10 +95,12 @@ void WatchForSecondSignal(ShutdownSignals& signals, const std::atomic<bool>& don
 // it (LogManager's destructor), as on any other start-up failure.
 Result<std::unique_ptr<kafka::KafkaServer>> StartKafka(const ServerConfig& config,
                                                        log::LogManager& log,
-                                                       kafka::RecordValidator* validator) {
+                                                       kafka::RecordValidator* validator,
+                                                       admin::AdminService& admin) {
   auto server = std::make_unique<kafka::KafkaServer>(config.kafka, log, kafka::HandlerRegistry());
   // The handlers read the server's options, whose advertised address Start() completes.
-  kafka::AddAllHandlers(server->registry(), {&log, &server->options(), validator});
+  admin.AttachGroups(
+      kafka::AddAllHandlers(server->registry(), {&log, &server->options(), validator}));
   RETURN_IF_ERROR(server->Start());
   const kafka::KafkaServerOptions& o = server->options();
   OXBOW_LOG_INFO("Kafka API listening on {} (advertised {})",
@@ -163,6 +169,40 @@ Result<std::unique_ptr<SqlService>> StartSql(const ServerConfig& config, log::Lo
   return service;
 }
 
+// Starts the admin API, unless --admin-listener is empty (then null).
+Result<std::unique_ptr<admin::AdminServer>> StartAdmin(const ServerConfig& config,
+                                                       admin::AdminService& service) {
+  if (!config.admin.enabled) {
+    OXBOW_LOG_INFO("admin API: off (--admin-listener is empty)");
+    return std::unique_ptr<admin::AdminServer>();
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<admin::AdminServer> server,
+                   admin::AdminServer::Start(config.admin, service));
+  std::string listener = net::FormatHostPort(config.admin.listen_host, server->bound_port());
+  service.AddService({"admin", listener});
+  OXBOW_LOG_INFO("admin API listening on {}", listener);
+  return server;
+}
+
+// Tells the admin API what started where (its /v1/status lists them).
+void RegisterServices(const ServerConfig& config, admin::AdminService& admin,
+                      const kafka::KafkaServer& kafka, const http::RestProxyServer* rest,
+                      const registry::SchemaRegistryServer* registry, const SqlService& sql) {
+  admin.AddService({"log", ""});
+  admin.AddService({"kafka", net::FormatHostPort(kafka.options().listen_host, kafka.bound_port())});
+  if (rest != nullptr) {
+    admin.AddService({"rest", net::FormatHostPort(config.rest.listen_host, rest->bound_port())});
+  }
+  if (registry != nullptr) {
+    admin.AddService({"schema-registry", net::FormatHostPort(config.schema_registry.listen_host,
+                                                             registry->bound_port())});
+  }
+  admin.AddService({"sql", ""});
+  if (config.pgwire.enabled) {
+    admin.AddService({"pgwire", net::FormatHostPort(config.pgwire.listen_host, sql.pg_port())});
+  }
+}
+
 Status Serve(const CommandContext& ctx) {
   // Before any thread starts (see signals.h).
   ASSIGN_OR_RETURN(std::unique_ptr<ShutdownSignals> signals, ShutdownSignals::Install());
@@ -185,12 +225,16 @@ Status Serve(const CommandContext& ctx) {
   log->StartBackground();
   OXBOW_LOG_INFO("services: log maintenance (every {} ms; retention and compaction every {} ms)",
                  config.log.maintenance_interval_ms, config.log.cleanup_interval_ms);
+  // First, so that health probes answer while the other services start (not ready yet).
+  admin::AdminService admin_service(OXBOW_VERSION, *log);
+  ASSIGN_OR_RETURN(std::unique_ptr<admin::AdminServer> admin_server,
+                   StartAdmin(config, admin_service));
   ASSIGN_OR_RETURN(std::unique_ptr<registry::SchemaRegistryServer> schema_registry,
                    StartSchemaRegistry(config, *log));
   std::unique_ptr<SchemaServices> schemas;
   if (schema_registry) schemas = std::make_unique<SchemaServices>(schema_registry->registry());
   ASSIGN_OR_RETURN(std::unique_ptr<kafka::KafkaServer> kafka,
-                   StartKafka(config, *log, schemas.get()));
+                   StartKafka(config, *log, schemas.get(), admin_service));
   ASSIGN_OR_RETURN(std::unique_ptr<http::RestProxyServer> rest,
                    StartRestProxy(config, *log, schemas.get()));
   ASSIGN_OR_RETURN(std::unique_ptr<SqlService> sql, StartSql(config, *log, schemas.get()));
@@ -198,13 +242,23 @@ Status Serve(const CommandContext& ctx) {
   if (config.demo) {
     ASSIGN_OR_RETURN(demo, Demo::Start(*log, sql->engine(), schemas.get()));
   }
+  admin_service.AttachEngine(&sql->engine());
+  RegisterServices(config, admin_service, *kafka, rest.get(), schema_registry.get(), *sql);
+  admin::ProgressOptions progress_options;
+  progress_options.redraw = ::isatty(STDERR_FILENO) == 1;
+  admin::ProgressReporter progress(progress_options, [&sql] { return sql->engine().Views(); });
+  progress.Start();
+  admin_service.SetReady(true);
   OXBOW_LOG_INFO("ready; stop with SIGINT (Ctrl-C) or SIGTERM");
 
   ASSIGN_OR_RETURN(int sig, signals->Wait(-1));
   OXBOW_LOG_INFO("received {}; shutting down (send it again to exit immediately)", SignalName(sig));
   std::atomic<bool> done{false};
   std::thread watcher([&] { WatchForSecondSignal(*signals, done); });
+  admin_service.SetReady(false);
   demo.reset();
+  progress.Stop();
+  admin_service.DetachEngine();
   sql->Stop();
   sql.reset();
   OXBOW_LOG_INFO("pgwire and the SQL engine stopped (views checkpointed)");
@@ -222,6 +276,12 @@ Status Serve(const CommandContext& ctx) {
     schema_registry.reset();
     OXBOW_LOG_INFO("schema registry stopped");
   }
+  if (admin_server) {
+    admin_server->Stop();
+    admin_server.reset();
+    OXBOW_LOG_INFO("admin API stopped");
+  }
+  admin_service.AttachGroups(nullptr);  // the coordinator must go before the log
   Status closed = log->Close();
   log.reset();  // releases the data-directory lock
   done.store(true);
@@ -242,7 +302,8 @@ void AddServeCommand(CLI::App& root, CommandContext& ctx) {
       "background maintenance (flushing, rolling, retention, compaction), the Kafka API "
       "(--kafka-listener, default 0.0.0.0:9092), the REST proxy (--rest-listener, default "
       "0.0.0.0:8082), the schema registry (--schema-registry-listener, default 0.0.0.0:8081) and "
-      "the PostgreSQL wire protocol server (--pg-listener, default 0.0.0.0:6875).",
+      "the PostgreSQL wire protocol server (--pg-listener, default 0.0.0.0:6875) and the admin API "
+      "(--admin-listener, default 0.0.0.0:9644: status, health, Prometheus metrics).",
       [&ctx] { return Serve(ctx); });
   cmd->footer(
       "Exit status: 0 after a clean shutdown; 1 if the data directory cannot be opened (e.g. "

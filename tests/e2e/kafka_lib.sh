@@ -4,9 +4,10 @@
 #                          no OXBOW_* setting from the caller's environment, stdin closed
 #   start_server [ARGS..]  oxbow serve on $LISTENER (default 127.0.0.1:0) over $WORK/data,
 #                          its REST proxy on $REST_LISTENER and its schema registry on
-#                          $REGISTRY_LISTENER, pgwire on $PG_LISTENER (default 127.0.0.1:0
-#                          all); sets SERVER_PID, BROKER (host:port), REST, REGISTRY and PG
-#                          (host:port, when they run) once the server logs that it is ready
+#                          $REGISTRY_LISTENER, pgwire on $PG_LISTENER, the admin API on
+#                          $ADMIN_LISTENER (default 127.0.0.1:0 all); sets SERVER_PID,
+#                          BROKER (host:port), REST, REGISTRY, PG and ADMIN (host:port, when
+#                          they run) once the server logs that it is ready
 #   free_port              prints a TCP port free on 127.0.0.1 right now
 #   stop_server            SIGTERM, and the server must exit 0
 #   track_pid PID          a background process killed at exit
@@ -46,7 +47,8 @@ start_server() {
   "$OXBOW" serve --data-dir "$WORK/data" --kafka-listener "${LISTENER:-127.0.0.1:0}" \
     --rest-listener "${REST_LISTENER-127.0.0.1:0}" \
     --schema-registry-listener "${REGISTRY_LISTENER-127.0.0.1:0}" \
-    --pg-listener "${PG_LISTENER-127.0.0.1:0}" "$@" >"$WORK/serve.log" 2>&1 &
+    --pg-listener "${PG_LISTENER-127.0.0.1:0}" --admin-listener "${ADMIN_LISTENER-127.0.0.1:0}" \
+    "$@" >"$WORK/serve.log" 2>&1 &
   SERVER_PID=$!
   # Polls the server's log for its ready line: the event itself, with a 10 s limit.
   for _ in $(seq 1 200); do
@@ -62,6 +64,8 @@ start_server() {
   REGISTRY=$({ grep -oE 'schema registry listening on [0-9.]+:[0-9]+' "$WORK/serve.log" ||
     true; } | tail -1 | awk '{print $NF}')
   PG=$({ grep -oE 'pgwire listening on [0-9.]+:[0-9]+' "$WORK/serve.log" || true; } |
+    tail -1 | awk '{print $NF}')
+  ADMIN=$({ grep -oE 'admin API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" || true; } |
     tail -1 | awk '{print $NF}')
 }
 
