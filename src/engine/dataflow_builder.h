@@ -50,6 +50,12 @@ struct DataflowContext {
   // Ad-hoc queries: the current rows of a materialized view. Null in a view's pipeline,
   // where a materialized view read is compiled from its plan.
   std::function<Result<std::vector<std::vector<sql::Value>>>(const std::string& view)> view_rows;
+  // Ad-hoc queries: the rows of a materialized view whose key (its columns `relation_key`)
+  // equals `key`, from the view's index; nullopt when the view has no such index (view_rows
+  // is used then). A query whose filter fixes every key column with `=` uses this.
+  std::function<Result<std::optional<std::vector<std::vector<sql::Value>>>>(
+      const std::string& view, const std::vector<sql::Value>& key)>
+      view_lookup;
   // Writer schemas of Avro tables; null: Avro tables cannot be read.
   stream::SchemaLookup* schemas = nullptr;
   // An ad-hoc query over a snapshot: a temporal (stream–table) join meets the table as it is

@@ -233,6 +233,8 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   stream::MaterializedView* sink = pipeline->Add(
       std::make_unique<stream::MaterializedView>(base + kViewIdSpan - 1, dataflow.types));
   pipeline->Connect(dataflow.output, sink);
+  // Point queries by the view's key read an index instead of scanning the view.
+  if (!plan->key.empty()) sink->IndexBy(plan->key);
   const sql::ViewDefinition& view = *object.view();
   ASSIGN_OR_RETURN(std::optional<stream::OutputFormat> format,
                    OutputFormatOf(view, !plan->key.empty()));
@@ -476,6 +478,22 @@ Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOp
     if (real_time_recency) RETURN_IF_ERROR(impl_->WaitForView(name, cancel));
     ASSIGN_OR_RETURN(QueryResult view, ReadView(name));
     return std::move(view.rows);
+  };
+  context.view_lookup = [this, cancel, real_time_recency](const std::string& name,
+                                                          const std::vector<sql::Value>& key)
+      -> Result<std::optional<std::vector<std::vector<sql::Value>>>> {
+    using Rows = std::optional<std::vector<std::vector<sql::Value>>>;
+    std::shared_ptr<ViewRunner> runner;
+    {
+      absl::MutexLock lock(&impl_->ddl_mu);
+      auto it = impl_->owned.find(name);
+      if (it == impl_->owned.end()) return Rows();  // view_rows reports why
+      runner = it->second;
+    }
+    if (!runner->sink().indexed() || !runner->error().ok()) return Rows();
+    if (real_time_recency) RETURN_IF_ERROR(impl_->WaitForView(name, cancel));
+    ASSIGN_OR_RETURN(std::vector<std::vector<sql::Value>> rows, runner->sink().Lookup(key));
+    return Rows(std::move(rows));
   };
   ASSIGN_OR_RETURN(QueryResult result, RunAdhocQuery(*plan, std::move(context), cancel));
   result.notices = errors.Notices();

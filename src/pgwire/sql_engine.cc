@@ -36,16 +36,19 @@ class MaterializedRows : public RowStream {
   }
   std::string CommandTag(uint64_t rows) const override {
     // SELECT and SHOW-like commands carry a row count; the others do not.
-    if (command_ == "SELECT") return fmt::format("SELECT {}", rows);
+    if (command_ == "SELECT" || command_ == "COPY") return fmt::format("{} {}", command_, rows);
     return command_;
   }
   std::vector<std::pair<std::string, std::string>> notices() const override { return notices_; }
+  std::optional<int16_t> CopyOutColumns() const override { return copy_columns_; }
+  void set_copy_columns(int16_t n) { copy_columns_ = n; }
 
  private:
   std::string command_;
   std::vector<std::vector<Value>> rows_;
   size_t next_ = 0;
   std::vector<std::pair<std::string, std::string>> notices_;
+  std::optional<int16_t> copy_columns_;
 };
 
 // SUBSCRIBE's rows: changes as they happen, until the client cancels or the view stops.
@@ -113,6 +116,9 @@ class SqlStatement : public PreparedStatement {
 
   const sql::Statement& statement() const { return *statement_; }
   Special special() const { return special_; }
+  // COPY (query) TO STDOUT: the query's rows go out as COPY text.
+  bool copy() const { return copy_; }
+  void set_copy() { copy_ = true; }
   const std::optional<SubscribeStatement>& subscribe() const { return subscribe_; }
   void set_subscribe(SubscribeStatement s) { subscribe_ = std::move(s); }
   // The declared type of parameter i, or nullopt when unspecified.
@@ -123,6 +129,7 @@ class SqlStatement : public PreparedStatement {
   std::optional<sql::Statement> statement_;
   Special special_;
   std::optional<SubscribeStatement> subscribe_;
+  bool copy_ = false;
   std::vector<uint32_t> param_oids_;
   std::optional<StatementDescription> description_;
 };
@@ -144,6 +151,18 @@ class SqlSession : public Session {
       auto statement =
           std::make_unique<SqlStatement>(*this, std::nullopt, Special::kSubscribe, param_types);
       statement->set_subscribe(std::move(*subscribe));
+      out.push_back(std::move(statement));
+      return out;
+    }
+    if (std::optional<std::string_view> inner = CopyToStdoutQuery(sql)) {
+      ASSIGN_OR_RETURN(std::vector<sql::Statement> statements, sql::ParseStatements(*inner));
+      if (statements.size() != 1 || statements[0].As<sql::SelectStatement>() == nullptr) {
+        return sql::SqlError(sql::sqlstate::kFeatureNotSupported,
+                             "COPY (…) TO STDOUT supports one SELECT or SUBSCRIBE");
+      }
+      auto statement = std::make_unique<SqlStatement>(*this, std::move(statements[0]),
+                                                      Special::kNone, param_types);
+      statement->set_copy();
       out.push_back(std::move(statement));
       return out;
     }
@@ -250,6 +269,14 @@ std::vector<ColumnDescription> TextColumns(const std::vector<std::string>& names
 
 Result<StatementDescription> SqlSession::DescribeStatement(const SqlStatement& s) {
   StatementDescription d;
+  if (s.copy()) {
+    // COPY answers with CopyOutResponse, not RowDescription; the query is checked here.
+    if (const auto* select = s.statement().As<sql::SelectStatement>();
+        select != nullptr && catalog_ != nullptr) {
+      RETURN_IF_ERROR(sql::PlanQuery(*select->query, s.statement(), *catalog_).status());
+    }
+    return d;
+  }
   if (s.special() == Special::kSubscribe) {
     if (engine_ == nullptr) {
       return sql::SqlError(sql::sqlstate::kFeatureNotSupported,
@@ -439,7 +466,10 @@ Result<std::unique_ptr<RowStream>> SqlSession::Execute(PreparedStatement& prepar
     ASSIGN_OR_RETURN(engine::QueryResult result, engine_->Query(st, options));
     std::vector<std::pair<std::string, std::string>> notices;
     for (std::string& n : result.notices) notices.emplace_back(std::move(n), "");
-    return std::make_unique<MaterializedRows>("SELECT", std::move(result.rows), std::move(notices));
+    auto rows = std::make_unique<MaterializedRows>(s.copy() ? "COPY" : "SELECT",
+                                                   std::move(result.rows), std::move(notices));
+    if (s.copy()) rows->set_copy_columns(static_cast<int16_t>(result.column_names.size()));
+    return rows;
   }
   if (engine_ != nullptr && engine::Engine::Handles(st)) {
     ASSIGN_OR_RETURN(sql::StatementResult result, RunDdl(st));

@@ -95,4 +95,28 @@ Result<std::optional<SubscribeStatement>> ParseSubscribe(std::string_view sql) {
   return std::optional<SubscribeStatement>(std::move(out));
 }
 
+std::optional<std::string_view> CopyToStdoutQuery(std::string_view sql) {
+  auto space = [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); };
+  while (!sql.empty() && (space(sql.back()) || sql.back() == ';')) sql.remove_suffix(1);
+  while (!sql.empty() && space(sql.front())) sql.remove_prefix(1);
+  if (sql.size() < 4 || absl::AsciiStrToLower(std::string(sql.substr(0, 4))) != "copy") {
+    return std::nullopt;
+  }
+  size_t open = sql.find('(');
+  if (open == std::string_view::npos) return std::nullopt;
+  for (size_t i = 4; i < open; ++i) {
+    if (!space(sql[i])) return std::nullopt;
+  }
+  // The text ends with `) TO STDOUT`.
+  std::string lower = absl::AsciiStrToLower(std::string(sql));
+  if (lower.size() < 6 || lower.substr(lower.size() - 6) != "stdout") return std::nullopt;
+  size_t end = lower.size() - 6;
+  while (end > 0 && space(lower[end - 1])) --end;
+  if (end < 2 || lower.substr(end - 2, 2) != "to") return std::nullopt;
+  end -= 2;
+  while (end > 0 && space(lower[end - 1])) --end;
+  if (end == 0 || lower[end - 1] != ')' || end - 1 <= open) return std::nullopt;
+  return sql.substr(open + 1, end - 1 - open - 1);
+}
+
 }  // namespace oxbow::pgwire

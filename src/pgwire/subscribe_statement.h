@@ -22,4 +22,8 @@ struct SubscribeStatement {
 // nullopt when `sql` is not a SUBSCRIBE; 42601 for a SUBSCRIBE that does not parse.
 Result<std::optional<SubscribeStatement>> ParseSubscribe(std::string_view sql);
 
+// `COPY (query) TO STDOUT`: the query's text, or nullopt when `sql` is not of that form.
+// (COPY of a table, COPY FROM and options other than the text format are not supported.)
+std::optional<std::string_view> CopyToStdoutQuery(std::string_view sql);
+
 }  // namespace oxbow::pgwire

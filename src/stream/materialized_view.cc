@@ -55,6 +55,11 @@ Status MaterializedView::Process(int, const sql::Chunk& chunk) {
     if (*found < 0) {
       return absl::InternalError("MaterializedView: a row was deleted that it never held");
     }
+    if (indexed()) {
+      std::string key;
+      EncodeKey(chunk, index_columns_, r, &key);
+      IndexRow(key, encoded[r], sql::RowWeight(chunk.op(r)));
+    }
   }
   if (!listeners_.empty() && chunk.num_rows() > 0) {
     std::erase_if(listeners_, [&](const Listener& l) { return !l(chunk); });
@@ -93,7 +98,62 @@ Status MaterializedView::AfterCommit() {
 Status MaterializedView::Restore(StateStore& store) {
   absl::MutexLock lock(&mu_);
   store_ = &store;
-  return RestoreSingleRows(store, id_, rows_, DecodeCount);
+  RETURN_IF_ERROR(RestoreSingleRows(store, id_, rows_, DecodeCount));
+  index_.clear();
+  if (!indexed()) return Status();
+  return ForEachRow([&](std::string_view row, int64_t n) -> Status {
+    IndexRow(IndexKeyOf(row), row, n);
+    return Status();
+  });
+}
+
+void MaterializedView::IndexBy(std::vector<int> key_columns) {
+  index_columns_ = std::move(key_columns);
+}
+
+std::string MaterializedView::IndexKeyOf(std::string_view row) const {
+  // The row's key cells, encoded as EncodeKey encodes them (normalized numerics). The row
+  // was encoded by EncodeRow from a chunk of output_types(): it decodes.
+  std::vector<sql::Value> values = DecodeRowValues(row, output_types()).value();
+  sql::ChunkBuilder builder(output_types());
+  builder.AppendRow(values);
+  sql::Chunk chunk = builder.Finish();
+  std::string key;
+  EncodeKey(chunk, index_columns_, 0, &key);
+  return key;
+}
+
+void MaterializedView::IndexRow(const std::string& key, std::string_view row, int64_t weight) {
+  auto& rows = index_[key];
+  int64_t& n = rows[std::string(row)];
+  n += weight;
+  if (n <= 0) rows.erase(std::string(row));
+  if (rows.empty()) index_.erase(key);
+}
+
+Result<std::vector<std::vector<sql::Value>>> MaterializedView::Lookup(
+    const std::vector<sql::Value>& key) const {
+  if (!indexed() || key.size() != index_columns_.size()) {
+    return absl::FailedPreconditionError("MaterializedView: Lookup without a matching index");
+  }
+  std::vector<sql::Type> types;
+  for (int c : index_columns_) types.push_back(output_types()[c]);
+  sql::ChunkBuilder builder(types);
+  builder.AppendRow(key);
+  sql::Chunk chunk = builder.Finish();
+  std::vector<int> all(key.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  std::string encoded;
+  EncodeKey(chunk, all, 0, &encoded);
+  std::vector<std::vector<sql::Value>> out;
+  absl::MutexLock lock(&mu_);
+  auto it = index_.find(encoded);
+  if (it == index_.end()) return out;
+  for (const auto& [row, n] : it->second) {
+    ASSIGN_OR_RETURN(std::vector<sql::Value> values, DecodeRowValues(row, output_types()));
+    for (int64_t i = 0; i < n; ++i) out.push_back(values);
+  }
+  return out;
 }
 
 Status MaterializedView::ForEachRow(

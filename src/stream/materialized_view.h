@@ -51,6 +51,16 @@ class MaterializedView final : public Operator {
   using Listener = std::function<bool(const sql::Chunk& chunk)>;
   Result<std::vector<std::vector<sql::Value>>> SnapshotAndSubscribe(Listener listener);
 
+  // Point queries: keeps an index from the values of `key_columns` (EncodeKey's encoding) to
+  // the rows holding them, so Lookup answers without a scan. Call before Restore. The index
+  // lives in memory whatever the state budget (a key and a row per distinct row): meant for
+  // views with a key, whose point queries it serves.
+  void IndexBy(std::vector<int> key_columns);
+  bool indexed() const { return !index_columns_.empty(); }
+  // The rows (repeated by multiplicity) whose key columns equal `key` (one Value per key
+  // column, of the columns' types). Requires IndexBy. Thread-safe.
+  Result<std::vector<std::vector<sql::Value>>> Lookup(const std::vector<sql::Value>& key) const;
+
  private:
   // fn(row key, multiplicity) for every row of the view. Requires mu_.
   Status ForEachRow(const std::function<Status(std::string_view, int64_t)>& fn) const
@@ -61,6 +71,14 @@ class MaterializedView final : public Operator {
   StateCache<int64_t> rows_ ABSL_GUARDED_BY(mu_);
   StateStore* store_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::vector<Listener> listeners_ ABSL_GUARDED_BY(mu_);
+  // IndexBy: key encoding → row encoding → multiplicity (> 0).
+  std::vector<int> index_columns_;
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>> index_
+      ABSL_GUARDED_BY(mu_);
+  void IndexRow(const std::string& key, std::string_view row, int64_t weight)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The index key of an encoded row.
+  std::string IndexKeyOf(std::string_view row) const;
 };
 
 }  // namespace oxbow::stream
