@@ -77,6 +77,7 @@ void ViewRunner::CountRecords(size_t n) {
   std::chrono::duration<double> window = now - rate_window_start_;
   if (window.count() >= 1.0) {
     rate_ = static_cast<double>(rate_window_records_) / window.count();
+    rate_measured_ = true;
     rate_window_records_ = 0;
     rate_window_start_ = now;
   }
@@ -167,10 +168,12 @@ ViewStatus ViewRunner::status() const {
   s.records_in = records_in_;
   // An idle runner counts nothing, so a window older than two seconds has ended without
   // being closed: its rate so far (decaying) is the truth, not the last closed window's.
+  // Before the first window closes, the open one's rate so far is all there is.
   std::chrono::duration<double> window = std::chrono::steady_clock::now() - rate_window_start_;
-  s.events_per_second = window.count() >= 2.0 || !running_
-                            ? static_cast<double>(rate_window_records_) / window.count()
-                            : rate_;
+  s.events_per_second =
+      window.count() >= 2.0 || !running_ || !rate_measured_
+          ? static_cast<double>(rate_window_records_) / std::max(window.count(), 1e-3)
+          : rate_;
   s.checkpoint_duration_seconds = std::chrono::duration<double>(checkpoint_duration_).count();
   s.last_checkpoint_unix_ms = last_checkpoint_unix_ms_;
   for (size_t src = 0; src < dataflow_.sources.size(); ++src) {

@@ -100,6 +100,7 @@ class ViewRunner {
   std::chrono::steady_clock::time_point rate_window_start_ = std::chrono::steady_clock::now();
   uint64_t rate_window_records_ = 0;
   double rate_ = 0;
+  bool rate_measured_ = false;  // a window has closed
   std::chrono::nanoseconds checkpoint_duration_{0};
   int64_t last_checkpoint_unix_ms_ = -1;
 };
