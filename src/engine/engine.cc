@@ -118,6 +118,15 @@ struct Engine::Impl {
   // has (DROP), deleting their state.
   void Reconcile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(ddl_mu);
   Status DeleteViewState(uint32_t oid);
+  // A dataflow context over this engine's log, catalog and schemas, reporting to `errors`.
+  DataflowContext Context(stream::ErrorSink* errors) const {
+    DataflowContext context;
+    context.log = options.log;
+    context.catalog = options.catalog;
+    context.errors = errors;
+    context.schemas = options.schemas;
+    return context;
+  }
   // EXPLAIN CREATE MATERIALIZED VIEW: appends the compiled dataflow's operators to `result`.
   Status ExplainDataflow(const sql::Statement& inner, sql::StatementResult& result);
   // Compiles `plan` into a throwaway pipeline: the errors a view would fail with.
@@ -222,11 +231,7 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   };
   auto pipeline = std::make_unique<stream::Pipeline>(po, *store);
   auto errors = std::make_unique<stream::DeadLetterErrorSink>(*dlq);
-  DataflowContext context;
-  context.log = options.log;
-  context.catalog = options.catalog;
-  context.errors = errors.get();
-  context.schemas = options.schemas;
+  DataflowContext context = Context(errors.get());
   context.next_state_id = base + 1;
   context.end_state_id = base + kViewIdSpan - 2;
   ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(*plan, context, *pipeline));
@@ -333,11 +338,7 @@ Status Engine::Impl::ExplainDataflow(const sql::Statement& inner, sql::Statement
   std::unique_ptr<stream::StateStore> scratch = stream::NewMemoryStateStore();
   stream::Pipeline pipeline(stream::PipelineOptions{}, *scratch);
   CountingErrorSink errors;
-  DataflowContext context;
-  context.log = options.log;
-  context.catalog = options.catalog;
-  context.errors = &errors;
-  context.schemas = options.schemas;
+  DataflowContext context = Context(&errors);
   context.next_state_id = 1;
   context.end_state_id = kViewIdSpan - 2;
   ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(*plan, context, pipeline));
@@ -353,11 +354,7 @@ Status Engine::Impl::CheckCompiles(const sql::PlanNode& plan) {
   std::unique_ptr<stream::StateStore> scratch = stream::NewMemoryStateStore();
   stream::Pipeline pipeline(stream::PipelineOptions{}, *scratch);
   CountingErrorSink errors;
-  DataflowContext context;
-  context.log = options.log;
-  context.catalog = options.catalog;
-  context.errors = &errors;
-  context.schemas = options.schemas;
+  DataflowContext context = Context(&errors);
   context.next_state_id = 1;
   context.end_state_id = kViewIdSpan - 1;
   return BuildDataflow(plan, context, pipeline).status();
@@ -467,11 +464,7 @@ Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOp
   ASSIGN_OR_RETURN(sql::PlanPtr plan, sql::PlanQuery(*select->query, statement,
                                                      *impl_->options.catalog, plan_options));
   CountingErrorSink errors;
-  DataflowContext context;
-  context.log = impl_->options.log;
-  context.catalog = impl_->options.catalog;
-  context.errors = &errors;
-  context.schemas = impl_->options.schemas;
+  DataflowContext context = impl_->Context(&errors);
   context.bounded = true;
   context.view_rows = [this, cancel, real_time_recency](
                           const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
@@ -665,11 +658,7 @@ std::map<std::string, uint64_t> Engine::DeadLetterCounts() const { return impl_-
 
 Result<uint64_t> Engine::Insert(const sql::Statement& statement) {
   CountingErrorSink errors;
-  DataflowContext context;
-  context.log = impl_->options.log;
-  context.catalog = impl_->options.catalog;
-  context.errors = &errors;
-  context.schemas = impl_->options.schemas;
+  DataflowContext context = impl_->Context(&errors);
   context.bounded = true;
   context.view_rows =
       [this](const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
