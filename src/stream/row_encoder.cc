@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "sql/types/datetime.h"
+#include "sql/types/jsonb.h"
 #include "sql/types/text_format.h"
 
 namespace oxbow::stream {
@@ -40,7 +41,7 @@ void AppendJsonTimestamp(std::string& out, int64_t micros, bool with_time_zone) 
 void AppendQuotedText(std::string& out, auto append) {
   std::string text;
   append(text);
-  AppendJsonString(out, text);
+  sql::AppendJsonString(out, text);
 }
 
 // One non-NULL value given by its type and accessors (shared by Values and columns).
@@ -84,7 +85,7 @@ void AppendJson(std::string& out, const sql::Type& type, const Cell& cell) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kUnknown:
-      AppendJsonString(out, cell.String());
+      sql::AppendJsonString(out, cell.String());
       return;
   }
 }
@@ -124,45 +125,6 @@ struct ColumnCell {
 
 }  // namespace
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    switch (ch) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[(ch >> 4) & 15]);
-          out.push_back(kHex[ch & 15]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 void AppendJsonValue(std::string& out, const sql::Value& value) {
   if (value.is_null()) return out.append("null"), void();
   AppendJson(out, value.type(), ValueCell{value});
@@ -176,7 +138,7 @@ void AppendJsonCell(std::string& out, const sql::ColumnVector& column, size_t ro
 RowJsonEncoder::RowJsonEncoder(std::vector<SourceColumn> columns) : columns_(std::move(columns)) {
   for (const SourceColumn& c : columns_) {
     std::string prefix;
-    AppendJsonString(prefix, c.name);
+    sql::AppendJsonString(prefix, c.name);
     prefix.push_back(':');
     member_prefixes_.push_back(std::move(prefix));
   }

@@ -67,7 +67,5 @@ class RowJsonEncoder {
 // The JSON of one value (as in the table above) and of one cell of a column.
 void AppendJsonValue(std::string& out, const sql::Value& value);
 void AppendJsonCell(std::string& out, const sql::ColumnVector& column, size_t row);
-// `s` as a JSON string literal, quotes included, escaped as PostgreSQL's escape_json.
-void AppendJsonString(std::string& out, std::string_view s);
 
 }  // namespace oxbow::stream

@@ -280,6 +280,25 @@ class Parser {
   size_t i_ = 0;
 };
 
+std::optional<std::string> Render(const JsonValue* v, bool as_text) {
+  if (v == nullptr) return std::nullopt;
+  if (as_text) {
+    if (v->kind == JsonValue::Kind::kNull) return std::nullopt;
+    if (v->kind == JsonValue::Kind::kString) return v->text;
+  }
+  return ToJsonText(*v);
+}
+
+const JsonValue* Element(const JsonValue& v, int64_t index) {
+  if (v.kind != JsonValue::Kind::kArray) return nullptr;
+  int64_t n = static_cast<int64_t>(v.elements.size());
+  if (index < 0) index += n;
+  if (index < 0 || index >= n) return nullptr;
+  return &v.elements[index];
+}
+
+}  // namespace
+
 void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {
@@ -315,25 +334,6 @@ void AppendJsonString(std::string& out, std::string_view s) {
   }
   out.push_back('"');
 }
-
-std::optional<std::string> Render(const JsonValue* v, bool as_text) {
-  if (v == nullptr) return std::nullopt;
-  if (as_text) {
-    if (v->kind == JsonValue::Kind::kNull) return std::nullopt;
-    if (v->kind == JsonValue::Kind::kString) return v->text;
-  }
-  return ToJsonText(*v);
-}
-
-const JsonValue* Element(const JsonValue& v, int64_t index) {
-  if (v.kind != JsonValue::Kind::kArray) return nullptr;
-  int64_t n = static_cast<int64_t>(v.elements.size());
-  if (index < 0) index += n;
-  if (index < 0 || index >= n) return nullptr;
-  return &v.elements[index];
-}
-
-}  // namespace
 
 const JsonValue* JsonValue::Find(std::string_view key) const {
   if (kind != Kind::kObject) return nullptr;

@@ -46,6 +46,9 @@ struct JsonMember {
 Result<JsonValue> ParseJson(std::string_view text);
 // Canonical jsonb text of a value.
 void AppendJson(std::string& out, const JsonValue& v);
+// `s` as a JSON string literal, quotes included, escaped as PostgreSQL's escape_json does
+// (\" \\ \b \f \n \r \t, \u00XX for other control characters, other bytes as they are).
+void AppendJsonString(std::string& out, std::string_view s);
 std::string ToJsonText(const JsonValue& v);
 // Text input of jsonb: parse + canonicalize.
 Result<std::string> CanonicalJsonb(std::string_view text);
