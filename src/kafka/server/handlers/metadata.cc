@@ -3,6 +3,7 @@
 // this broker. Unknown topics are created when both the server (auto.create.topics) and
 // the request (v4+ allow_auto_topic_creation) allow it, as Kafka does.
 #include "base/logging.h"
+#include "kafka/groups/offset_store.h"
 #include "kafka/server/handlers/factories.h"
 #include "kafka/server/handlers/message_handler.h"
 #include "log/topic_config.h"
@@ -50,7 +51,9 @@ class MetadataHandler final : public MessageHandler<MetadataRequest, MetadataRes
                                                    const BrokerAddress& self) {
     MetadataResponse::MetadataResponseTopic t;
     t.name = name;
-    t.is_internal = false;
+    // As Kafka marks its group offsets topic: clients that exclude internal topics
+    // (exclude.internal.topics, regex subscriptions) leave it alone.
+    t.is_internal = name == groups::kOffsetsTopic;
     if (!log::ValidateTopicName(name).ok()) {
       t.error_code = Code(ErrorCode::kInvalidTopicException);
       return t;
