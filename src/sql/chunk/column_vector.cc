@@ -9,8 +9,9 @@ namespace oxbow::sql {
 std::string_view StringArena::Copy(std::string_view s) {
   if (s.empty()) return {};
   if (s.size() > remaining_) {
-    size_t size = std::max(kBlockSize, s.size());
-    blocks_.push_back(std::make_unique<char[]>(size));
+    size_t size = std::max(next_block_size_, s.size());
+    next_block_size_ = std::min(next_block_size_ * 2, kBlockSize);
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
     cursor_ = blocks_.back().get();
     remaining_ = size;
   }

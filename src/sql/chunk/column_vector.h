@@ -31,8 +31,12 @@ class StringArena {
   size_t bytes_used() const { return used_; }
 
  private:
+  // Blocks double from kFirstBlockSize to kBlockSize, so a vector of a few rows (a decoded
+  // state row, a constant) does not pay for a 64 KiB block; their bytes are not zeroed.
+  static constexpr size_t kFirstBlockSize = 256;
   static constexpr size_t kBlockSize = 64 * 1024;
   std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t next_block_size_ = kFirstBlockSize;
   char* cursor_ = nullptr;
   size_t remaining_ = 0;
   size_t used_ = 0;
