@@ -319,8 +319,17 @@ class Builder {
     if (join.left_keys.empty()) {
       return NotSupported("a join without an equality condition (a cross join)");
     }
-    ASSIGN_OR_RETURN(Side left, JoinSide(*node.inputs[0], join.left_keys));
-    ASSIGN_OR_RETURN(Side right, JoinSide(*node.inputs[1], join.right_keys));
+    // A temporal join compiles its table side first: the pipeline polls sources in the order
+    // they were added, so table changes already in the log are read before the events that
+    // came after them (an event produced after its user row meets that row).
+    Side left, right;
+    if (join.temporal && !context_.bounded) {
+      ASSIGN_OR_RETURN(right, JoinSide(*node.inputs[1], join.right_keys));
+      ASSIGN_OR_RETURN(left, JoinSide(*node.inputs[0], join.left_keys));
+    } else {
+      ASSIGN_OR_RETURN(left, JoinSide(*node.inputs[0], join.left_keys));
+      ASSIGN_OR_RETURN(right, JoinSide(*node.inputs[1], join.right_keys));
+    }
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
     stream::JoinType type =
         join.kind == sql::JoinKind::kLeft ? stream::JoinType::kLeftOuter : stream::JoinType::kInner;

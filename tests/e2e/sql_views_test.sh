@@ -49,6 +49,9 @@ produce users <<'IN'
 {"id":1}|{"id":1,"tier":"gold"}
 {"id":2}|{"id":2,"tier":"silver"}
 IN
+# Clicks meet the user rows the view has read when they arrive (a stream–table join): the
+# view reads its table's topic before its stream's, and this waits until it has.
+q "SELECT count(*) FROM clicks_per_tier" && expect_out 0
 produce clicks <<'IN'
 |{"user_id":1,"url":"/a"}
 |{"user_id":2,"url":"/b"}
