@@ -91,14 +91,17 @@ void SortRows(std::vector<Row>& rows, const std::vector<sql::SortKey>& keys) {
   });
 }
 
-Result<std::vector<Row>> ProjectRows(const std::vector<Row>& rows,
-                                     const std::vector<sql::Type>& types,
-                                     const sql::ProjectOp& project) {
+}  // namespace
+
+Result<std::vector<std::vector<sql::Value>>> EvaluateOverRows(
+    const std::vector<std::vector<sql::Value>>& rows, const std::vector<sql::Type>& types,
+    const std::vector<sql::ExprPtr>& exprs) {
+  using Row = std::vector<sql::Value>;
   sql::ChunkBuilder builder(types);
   for (const Row& row : rows) builder.AppendRow(row);
   sql::Chunk chunk = builder.Finish();
   std::vector<sql::ColumnVector> columns;
-  for (const sql::ExprPtr& e : project.exprs) {
+  for (const sql::ExprPtr& e : exprs) {
     ASSIGN_OR_RETURN(sql::ColumnVector c, sql::Evaluate(*e, chunk));
     columns.push_back(std::move(c));
   }
@@ -108,8 +111,6 @@ Result<std::vector<Row>> ProjectRows(const std::vector<Row>& rows,
   }
   return out;
 }
-
-}  // namespace
 
 Result<QueryResult> RunAdhocQuery(const sql::PlanNode& plan, DataflowContext context,
                                   const std::atomic<bool>* cancel) {
@@ -156,7 +157,7 @@ Result<QueryResult> RunAdhocQuery(const sql::PlanNode& plan, DataflowContext con
     if (const auto* sort = node.As<sql::SortOp>()) {
       SortRows(rows, sort->keys);
     } else if (const auto* project = node.As<sql::ProjectOp>()) {
-      ASSIGN_OR_RETURN(rows, ProjectRows(rows, types, *project));
+      ASSIGN_OR_RETURN(rows, EvaluateOverRows(rows, types, project->exprs));
     } else if (const auto* limit = node.As<sql::LimitOp>()) {
       size_t offset = std::min<size_t>(rows.size(), static_cast<size_t>(limit->offset));
       rows.erase(rows.begin(), rows.begin() + offset);

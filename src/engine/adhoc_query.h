@@ -22,4 +22,10 @@ namespace oxbow::engine {
 Result<QueryResult> RunAdhocQuery(const sql::PlanNode& plan, DataflowContext context,
                                   const std::atomic<bool>* cancel);
 
+// `exprs` evaluated over `rows` (values of `types`): one row of results per row. Errors: the
+// expressions' (22003, 22012, …).
+Result<std::vector<std::vector<sql::Value>>> EvaluateOverRows(
+    const std::vector<std::vector<sql::Value>>& rows, const std::vector<sql::Type>& types,
+    const std::vector<sql::ExprPtr>& exprs);
+
 }  // namespace oxbow::engine

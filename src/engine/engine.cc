@@ -452,19 +452,9 @@ Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
   return result;
 }
 
-Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOptions& options) {
-  const std::atomic<bool>* cancel = options.cancel;
-  const bool real_time_recency = options.real_time_recency;
-  const auto* select = statement.As<sql::SelectStatement>();
-  if (select == nullptr) {
-    return absl::InvalidArgumentError("engine: Query needs a SELECT statement");
-  }
-  sql::PlanOptions plan_options;
-  plan_options.params = options.params;
-  ASSIGN_OR_RETURN(sql::PlanPtr plan, sql::PlanQuery(*select->query, statement,
-                                                     *impl_->options.catalog, plan_options));
-  CountingErrorSink errors;
-  DataflowContext context = impl_->Context(&errors);
+DataflowContext Engine::AdhocContext(stream::ErrorSink* errors, const std::atomic<bool>* cancel,
+                                     bool real_time_recency) {
+  DataflowContext context = impl_->Context(errors);
   context.bounded = true;
   context.view_rows = [this, cancel, real_time_recency](
                           const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
@@ -488,6 +478,22 @@ Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOp
     ASSIGN_OR_RETURN(std::vector<std::vector<sql::Value>> rows, runner->sink().Lookup(key));
     return Rows(std::move(rows));
   };
+  return context;
+}
+
+Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOptions& options) {
+  const std::atomic<bool>* cancel = options.cancel;
+  const bool real_time_recency = options.real_time_recency;
+  const auto* select = statement.As<sql::SelectStatement>();
+  if (select == nullptr) {
+    return absl::InvalidArgumentError("engine: Query needs a SELECT statement");
+  }
+  sql::PlanOptions plan_options;
+  plan_options.params = options.params;
+  ASSIGN_OR_RETURN(sql::PlanPtr plan, sql::PlanQuery(*select->query, statement,
+                                                     *impl_->options.catalog, plan_options));
+  CountingErrorSink errors;
+  DataflowContext context = AdhocContext(&errors, cancel, real_time_recency);
   ASSIGN_OR_RETURN(QueryResult result, RunAdhocQuery(*plan, std::move(context), cancel));
   result.notices = errors.Notices();
   return result;
@@ -658,14 +664,8 @@ std::map<std::string, uint64_t> Engine::DeadLetterCounts() const { return impl_-
 
 Result<uint64_t> Engine::Insert(const sql::Statement& statement) {
   CountingErrorSink errors;
-  DataflowContext context = impl_->Context(&errors);
-  context.bounded = true;
-  context.view_rows =
-      [this](const std::string& name) -> Result<std::vector<std::vector<sql::Value>>> {
-    ASSIGN_OR_RETURN(QueryResult view, ReadView(name));
-    return std::move(view.rows);
-  };
-  return ExecuteInsert(statement, std::move(context));
+  return ExecuteInsert(statement,
+                       AdhocContext(&errors, /*cancel=*/nullptr, /*real_time_recency=*/false));
 }
 
 }  // namespace oxbow::engine

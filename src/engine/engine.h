@@ -45,9 +45,12 @@
 #include "sql/ddl.h"
 #include "sql/statement.h"
 #include "sql/types/value.h"
+#include "stream/error_sink.h"
 #include "stream/schema_lookup.h"
 
 namespace oxbow::engine {
+
+struct DataflowContext;  // dataflow_builder.h
 
 struct EngineOptions {
   // Both outlive the engine.
@@ -180,6 +183,10 @@ class Engine {
  private:
   struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);
+  // The context of an ad-hoc statement (SELECT, INSERT … SELECT): a bounded snapshot whose
+  // materialized views are read (or looked up by key) from the running views.
+  DataflowContext AdhocContext(stream::ErrorSink* errors, const std::atomic<bool>* cancel,
+                               bool real_time_recency);
   std::unique_ptr<Impl> impl_;
 };
 

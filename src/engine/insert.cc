@@ -81,19 +81,7 @@ Result<std::vector<Row>> SelectRows(const sql::Statement& s, const sql::Query& q
   ASSIGN_OR_RETURN(QueryResult result, RunAdhocQuery(*plan, std::move(context), nullptr));
   std::vector<sql::Type> types;
   for (const sql::PlanColumn& c : plan->schema) types.push_back(c.type);
-  sql::ChunkBuilder builder(types);
-  for (const Row& row : result.rows) builder.AppendRow(row);
-  sql::Chunk chunk = builder.Finish();
-  std::vector<sql::ColumnVector> columns;
-  for (const sql::ExprPtr& e : casts) {
-    ASSIGN_OR_RETURN(sql::ColumnVector c, sql::Evaluate(*e, chunk));
-    columns.push_back(std::move(c));
-  }
-  std::vector<Row> rows(result.rows.size());
-  for (size_t r = 0; r < rows.size(); ++r) {
-    for (const sql::ColumnVector& c : columns) rows[r].push_back(c.GetValue(r));
-  }
-  return rows;
+  return EvaluateOverRows(result.rows, types, casts);
 }
 
 }  // namespace

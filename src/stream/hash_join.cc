@@ -12,22 +12,15 @@ std::vector<sql::Type> Concat(std::vector<sql::Type> a, const std::vector<sql::T
 }
 
 std::string StoreKey(int side, std::string_view key, std::string_view row) {
-  std::string out(1, static_cast<char>(side));
-  PutVarint(key.size(), &out);
-  out.append(key);
-  out.append(row);
+  std::string out = GroupedRowKey(key, row);
+  out.insert(out.begin(), static_cast<char>(side));
   return out;
 }
 
-// Splits a stored key (side, key length, key, row) into key and row.
+// Splits a stored key (side, then GroupedRowKey) into key and row.
 bool SplitStoreKey(std::string_view store_key, std::string_view* key, std::string_view* row) {
-  uint64_t n = 0;
   if (store_key.empty() || store_key.front() > 1) return false;
-  store_key.remove_prefix(1);
-  if (!GetVarint(&store_key, &n) || n > store_key.size()) return false;
-  *key = store_key.substr(0, n);
-  *row = store_key.substr(n);
-  return true;
+  return SplitGroupedRowKey(store_key.substr(1), key, row);
 }
 
 size_t RowsBytes(const absl::flat_hash_map<std::string, int64_t>& rows) {

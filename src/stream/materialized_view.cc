@@ -70,13 +70,8 @@ Status MaterializedView::Process(int, const sql::Chunk& chunk) {
 
 Result<std::vector<std::vector<sql::Value>>> MaterializedView::SnapshotAndSubscribe(
     Listener listener) {
-  std::vector<std::vector<sql::Value>> out;
   absl::MutexLock lock(&mu_);
-  RETURN_IF_ERROR(ForEachRow([&](std::string_view key, int64_t n) -> Status {
-    ASSIGN_OR_RETURN(std::vector<sql::Value> row, DecodeRowValues(key, output_types()));
-    for (int64_t i = 0; i < n; ++i) out.push_back(row);
-    return Status();
-  }));
+  ASSIGN_OR_RETURN(std::vector<std::vector<sql::Value>> out, SnapshotLocked());
   listeners_.push_back(std::move(listener));
   return out;
 }
@@ -176,8 +171,12 @@ Status MaterializedView::ForEachRow(
 }
 
 Result<std::vector<std::vector<sql::Value>>> MaterializedView::Snapshot() const {
-  std::vector<std::vector<sql::Value>> out;
   absl::MutexLock lock(&mu_);
+  return SnapshotLocked();
+}
+
+Result<std::vector<std::vector<sql::Value>>> MaterializedView::SnapshotLocked() const {
+  std::vector<std::vector<sql::Value>> out;
   RETURN_IF_ERROR(ForEachRow([&](std::string_view key, int64_t n) -> Status {
     ASSIGN_OR_RETURN(std::vector<sql::Value> row, DecodeRowValues(key, output_types()));
     for (int64_t i = 0; i < n; ++i) out.push_back(row);

@@ -62,6 +62,9 @@ class MaterializedView final : public Operator {
   Result<std::vector<std::vector<sql::Value>>> Lookup(const std::vector<sql::Value>& key) const;
 
  private:
+  // Every row, repeated by its multiplicity (Snapshot under the lock).
+  Result<std::vector<std::vector<sql::Value>>> SnapshotLocked() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // fn(row key, multiplicity) for every row of the view. Requires mu_.
   Status ForEachRow(const std::function<Status(std::string_view, int64_t)>& fn) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -205,4 +205,20 @@ Result<std::vector<sql::Value>> DecodeRowValues(std::string_view in,
   return values;
 }
 
+std::string GroupedRowKey(std::string_view key, std::string_view row) {
+  std::string out;
+  PutVarint(key.size(), &out);
+  out.append(key);
+  out.append(row);
+  return out;
+}
+
+bool SplitGroupedRowKey(std::string_view store_key, std::string_view* key, std::string_view* row) {
+  uint64_t n = 0;
+  if (!GetVarint(&store_key, &n) || n > store_key.size()) return false;
+  *key = store_key.substr(0, n);
+  *row = store_key.substr(n);
+  return true;
+}
+
 }  // namespace oxbow::stream

@@ -42,6 +42,12 @@ Result<std::vector<sql::Value>> DecodeRowValues(std::string_view in,
 // Varint helpers for state values.
 void PutVarint(uint64_t v, std::string* out);
 bool GetVarint(std::string_view* in, uint64_t* v);
+
+// The state key of a row kept under a grouping key (a join key, a Top-N partition): varint
+// key length, key, row — one grouping key's rows are one prefix range. SplitGroupedRowKey is
+// its inverse (false for a malformed key).
+std::string GroupedRowKey(std::string_view key, std::string_view row);
+bool SplitGroupedRowKey(std::string_view store_key, std::string_view* key, std::string_view* row);
 void PutSigned(int64_t v, std::string* out);
 bool GetSigned(std::string_view* in, int64_t* v);
 

@@ -18,22 +18,6 @@ bool HasNull(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row) 
   return false;
 }
 
-std::string StoreKey(std::string_view key, std::string_view row) {
-  std::string out;
-  PutVarint(key.size(), &out);
-  out.append(key);
-  out.append(row);
-  return out;
-}
-
-bool SplitStoreKey(std::string_view store_key, std::string_view* key, std::string_view* row) {
-  uint64_t n = 0;
-  if (!GetVarint(&store_key, &n) || n > store_key.size()) return false;
-  *key = store_key.substr(0, n);
-  *row = store_key.substr(n);
-  return true;
-}
-
 }  // namespace
 
 StreamTableJoin::StreamTableJoin(StateId id, JoinType type, std::vector<sql::Type> stream_types,
@@ -49,7 +33,7 @@ StreamTableJoin::StreamTableJoin(StateId id, JoinType type, std::vector<sql::Typ
       table_(
           [this](StateStore& store, std::string_view key) -> Result<std::optional<Rows>> {
             Rows rows;
-            RETURN_IF_ERROR(store.Scan(id_, StoreKey(key, ""),
+            RETURN_IF_ERROR(store.Scan(id_, GroupedRowKey(key, ""),
                                        [&](std::string_view store_key, std::string_view value) {
                                          return AddStoredRow(rows, store_key, value);
                                        }));
@@ -67,7 +51,7 @@ Status StreamTableJoin::AddStoredRow(Rows& rows, std::string_view store_key,
                                      std::string_view value) const {
   std::string_view key, row;
   uint64_t n = 0;
-  if (!SplitStoreKey(store_key, &key, &row) || !GetVarint(&value, &n) || n == 0) {
+  if (!SplitGroupedRowKey(store_key, &key, &row) || !GetVarint(&value, &n) || n == 0) {
     return absl::DataLossError(fmt::format("{}: malformed state", name()));
   }
   rows[std::string(row)] = static_cast<int64_t>(n);
@@ -141,7 +125,7 @@ Status StreamTableJoin::ProcessTable(const sql::Chunk& chunk) {
           fmt::format("{}: the table deleted a row it does not hold", name()));
     }
     if (n == 0) rows.erase(row);  // an empty entry stays until its deletes are committed
-    dirty_.insert(StoreKey(key, row));
+    dirty_.insert(GroupedRowKey(key, row));
   }
   table_.Trim();
   return Status();
@@ -151,7 +135,7 @@ Status StreamTableJoin::Checkpoint(StateWriteBatch& batch) {
   std::string value;
   for (const std::string& store_key : TakeSortedKeys(dirty_)) {
     std::string_view key, row;
-    SplitStoreKey(store_key, &key, &row);
+    SplitGroupedRowKey(store_key, &key, &row);
     int64_t n = 0;
     if (const Rows* rows = table_.Resident(key); rows != nullptr) {  // dirty: in memory
       auto r = rows->find(absl::string_view(row.data(), row.size()));
@@ -180,7 +164,7 @@ Status StreamTableJoin::Restore(StateStore& store) {
       store, id_, "", table_,
       [](std::string_view store_key, std::string_view* key) {
         std::string_view row;
-        return SplitStoreKey(store_key, key, &row);
+        return SplitGroupedRowKey(store_key, key, &row);
       },
       [] { return Rows(); },
       [&](Rows& rows, std::string_view store_key, std::string_view value) {

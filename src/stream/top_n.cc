@@ -13,22 +13,6 @@ std::vector<sql::Type> WithRank(std::vector<sql::Type> types, bool emit_rank) {
   return types;
 }
 
-std::string StoreKey(std::string_view key, std::string_view row) {
-  std::string out;
-  PutVarint(key.size(), &out);
-  out.append(key);
-  out.append(row);
-  return out;
-}
-
-bool SplitStoreKey(std::string_view store_key, std::string_view* key, std::string_view* row) {
-  uint64_t n = 0;
-  if (!GetVarint(&store_key, &n) || n > store_key.size()) return false;
-  *key = store_key.substr(0, n);
-  *row = store_key.substr(n);
-  return true;
-}
-
 }  // namespace
 
 bool TopN::EntryLess::operator()(const Entry& a, const Entry& b) const {
@@ -59,7 +43,7 @@ TopN::TopN(StateId id, std::vector<sql::Type> types, std::vector<int> partition_
       partitions_(
           [this](StateStore& store, std::string_view key) -> Result<std::optional<Partition>> {
             Partition p(EntryLess{&order_});
-            RETURN_IF_ERROR(store.Scan(id_, StoreKey(key, ""),
+            RETURN_IF_ERROR(store.Scan(id_, GroupedRowKey(key, ""),
                                        [&](std::string_view store_key, std::string_view value) {
                                          return AddStoredRow(p, store_key, value);
                                        }));
@@ -75,7 +59,7 @@ TopN::TopN(StateId id, std::vector<sql::Type> types, std::vector<int> partition_
 Status TopN::AddStoredRow(Partition& p, std::string_view store_key, std::string_view value) const {
   std::string_view key, row;
   uint64_t count = 0;
-  if (!SplitStoreKey(store_key, &key, &row) || !GetVarint(&value, &count) || count == 0 ||
+  if (!SplitGroupedRowKey(store_key, &key, &row) || !GetVarint(&value, &count) || count == 0 ||
       !DecodeRowValues(row, input_types_).ok()) {
     return absl::DataLossError(fmt::format("{}: malformed state", name()));
   }
@@ -111,7 +95,7 @@ Status TopN::Apply(const std::string& key, Entry entry, int64_t weight) {
     found = partitions_.Insert(key, Partition(EntryLess{&order_}));
   }
   Partition& p = *found;
-  dirty_.insert(StoreKey(key, entry.row));
+  dirty_.insert(GroupedRowKey(key, entry.row));
   auto it = p.find(entry);
   if (it == p.end()) {
     if (weight < 0) {
@@ -181,7 +165,7 @@ Status TopN::Checkpoint(StateWriteBatch& batch) {
   std::string value;
   for (const std::string& store_key : TakeSortedKeys(dirty_)) {
     std::string_view key, row;
-    SplitStoreKey(store_key, &key, &row);
+    SplitGroupedRowKey(store_key, &key, &row);
     int64_t count = 0;
     if (const Partition* p = partitions_.Resident(key); p != nullptr) {  // dirty: in memory
       auto it = p->find(MakeEntry(std::string(row)));
@@ -210,7 +194,7 @@ Status TopN::Restore(StateStore& store) {
       store, id_, "", partitions_,
       [](std::string_view store_key, std::string_view* key) {
         std::string_view row;
-        return SplitStoreKey(store_key, key, &row);
+        return SplitGroupedRowKey(store_key, key, &row);
       },
       [this] { return Partition(EntryLess{&order_}); },
       [&](Partition& p, std::string_view store_key, std::string_view value) {
