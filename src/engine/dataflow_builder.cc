@@ -411,7 +411,7 @@ class Builder {
   }
 
   Result<Operator*> BuildOp(const PlanNode&, const sql::WindowTvfOp&) {
-    return NotSupported("TUMBLE/HOP/SESSION windows");
+    return NotSupported("a TUMBLE/HOP/SESSION window (event-time windows)");
   }
   Result<Operator*> BuildOp(const PlanNode&, const sql::SortOp&) {
     return NotSupported("ORDER BY inside a subquery");

@@ -501,9 +501,12 @@ Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOp
 
 Result<QueryResult> Engine::ReadView(const std::string& name) {
   sql::CatalogObjectPtr object = impl_->options.catalog->Find(name);
-  if (object == nullptr || object->type != sql::ObjectType::kMaterializedView) {
+  if (object == nullptr) {
     return sql::SqlError(sql::sqlstate::kUndefinedTable,
                          fmt::format("materialized view \"{}\" does not exist", name));
+  }
+  if (object->type != sql::ObjectType::kMaterializedView) {
+    return sql::WrongObjectType(name, sql::ObjectType::kMaterializedView, object->type);
   }
   QueryResult result;
   for (const sql::CatalogColumn& c : object->view()->columns) {

@@ -319,6 +319,7 @@ TEST_F(EngineTest, SubscribeStreamsTheContentThenEveryChangeInOrder) {
   Ok("DROP MATERIALIZED VIEW sums");
   EXPECT_EQ(sql::SqlStateOf((*sub)->Next(&cancel).status()), "55000");
   EXPECT_EQ(sql::SqlStateOf(engine_->Subscribe("sums").status()), "42P01");
+  EXPECT_EQ(sql::SqlStateOf(engine_->Subscribe("s").status()), "42809");  // a table
 }
 
 }  // namespace
