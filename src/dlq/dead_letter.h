@@ -10,6 +10,9 @@
 //   oxbow.dlq.source.offset     its offset, decimal ("-1": not known)
 //   oxbow.dlq.error.class       a short machine-readable class ("decode", "type", "late", ...)
 //   oxbow.dlq.error.message     the error, for people (at most kMaxDeadLetterMessageBytes)
+//   oxbow.dlq.view              the materialized view that could not use the record, when one
+//                               did (each view reading a topic reports its own: a record late
+//                               for two windowed views is two letters)
 // followed by the original record's own headers. The record's timestamp is the original's.
 #pragma once
 
@@ -30,6 +33,7 @@ inline constexpr std::string_view kHeaderSourcePartition = "oxbow.dlq.source.par
 inline constexpr std::string_view kHeaderSourceOffset = "oxbow.dlq.source.offset";
 inline constexpr std::string_view kHeaderErrorClass = "oxbow.dlq.error.class";
 inline constexpr std::string_view kHeaderErrorMessage = "oxbow.dlq.error.message";
+inline constexpr std::string_view kHeaderView = "oxbow.dlq.view";
 
 // Longer messages are cut there (at a UTF-8 character boundary) and end in "...".
 inline constexpr size_t kMaxDeadLetterMessageBytes = 4096;
@@ -46,6 +50,7 @@ struct DeadLetter {
   int64_t source_offset = -1;
   std::string error_class;
   std::string error_message;
+  std::string view;                  // empty: not reported by a view
   std::optional<std::string> key;    // the original bytes; nullopt: a null key
   std::optional<std::string> value;  // nullopt: a null value
   std::vector<std::pair<std::string, std::optional<std::string>>> headers;  // the original's

@@ -120,6 +120,7 @@ Status DeadLetterQueue::Append(std::span<const DeadLetter> letters) {
           {kHeaderErrorClass, AsBytes(l->error_class)},
           {kHeaderErrorMessage, AsBytes(Clip(l->error_message, clipped))},
       };
+      if (!l->view.empty()) headers.push_back({kHeaderView, AsBytes(l->view)});
       size_t size = 512 + (l->key ? l->key->size() : 0) + (l->value ? l->value->size() : 0);
       for (const auto& [k, v] : l->headers) {
         headers.push_back({k, v ? std::optional<ByteView>(AsBytes(*v)) : std::nullopt});

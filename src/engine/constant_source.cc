@@ -18,6 +18,8 @@ Result<size_t> ConstantSource::Poll() {
   sql::ChunkBuilder builder(output_types());
   for (const std::vector<sql::Value>& row : rows_) builder.AppendRow(row);
   RETURN_IF_ERROR(Emit(builder.Finish()));
+  // Nothing will follow: constant rows hold no window open.
+  RETURN_IF_ERROR(EmitWatermark(stream::kFinalWatermark));
   // Counts as consumed even with no rows, so the pipeline checkpoints the flag.
   return std::max<size_t>(rows_.size(), 1);
 }
@@ -33,6 +35,10 @@ Status ConstantSource::Restore(stream::StateStore& store) {
   emitted_ = emitted.has_value();
   dirty_ = false;
   return Status();
+}
+
+Status ConstantSource::Start() {
+  return emitted_ ? EmitWatermark(stream::kFinalWatermark) : Status();
 }
 
 }  // namespace oxbow::engine

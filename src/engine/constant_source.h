@@ -22,6 +22,8 @@ class ConstantSource final : public stream::SourceOperator {
 
   Result<size_t> Poll() override;
   bool CaughtUp() const override { return emitted_; }
+  // Once the rows are out, the final watermark (also after a restore).
+  Status Start() override;
   Status Checkpoint(stream::StateWriteBatch& batch) override;
   Status Restore(stream::StateStore& store) override;
 

@@ -1,6 +1,7 @@
 #include "engine/dataflow_builder.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "engine/constant_source.h"
@@ -15,6 +16,7 @@
 #include "stream/stateless_operators.h"
 #include "stream/stream_table_join.h"
 #include "stream/top_n.h"
+#include "stream/window_assign.h"
 
 namespace oxbow::engine {
 namespace {
@@ -40,6 +42,25 @@ int ColumnOf(const sql::Expr& expr) {
   return expr.kind == sql::Expr::Kind::kColumnRef ? expr.column : -1;
 }
 
+// A duration option (watermark_delay, …) in microseconds; `fallback` when absent.
+Result<int64_t> DurationOption(const std::map<std::string, std::string>& options,
+                               const std::string& name, int64_t fallback) {
+  auto it = options.find(name);
+  if (it == options.end()) return fallback;
+  ASSIGN_OR_RETURN(sql::Interval i, sql::ParseInterval(it->second));
+  return static_cast<int64_t>(i.Span());
+}
+
+// A window length in microseconds: months have no fixed length.
+Result<int64_t> WindowMicros(const sql::Interval& i) {
+  if (i.months != 0) {
+    return sql::WithHint(sql::SqlError(sql::sqlstate::kFeatureNotSupported,
+                                       "windows measured in months or years are not supported"),
+                         "Give the length in days, hours, minutes or seconds.");
+  }
+  return static_cast<int64_t>(i.Span());
+}
+
 bool References(const sql::Expr& expr, int column) {
   std::vector<int> columns;
   sql::CollectColumns(expr, columns);
@@ -53,10 +74,136 @@ class Builder {
 
   // Compiles `node`; returns the operator emitting its rows.
   Result<Operator*> Build(const PlanNode& node) {
-    return std::visit([&](const auto& op) { return BuildOp(node, op); }, node.op);
+    ASSIGN_OR_RETURN(Operator * op,
+                     std::visit([&](const auto& o) { return BuildOp(node, o); }, node.op));
+    bounds_[&node] = DeriveBounds(node);
+    return op;
   }
 
+  // Before Build: finds the scans whose column is the time of a window, so that their
+  // sources track that column's event time and drop late rows. Errors: a window over a
+  // column other than its table's declared event time.
+  Status FindEventTimeColumns(const PlanNode& node) {
+    for (const sql::PlanPtr& in : node.inputs) RETURN_IF_ERROR(FindEventTimeColumns(*in));
+    if (const auto* w = node.As<sql::WindowTvfOp>()) {
+      RETURN_IF_ERROR(TraceEventTime(*node.inputs[0], w->time_column));
+    }
+    return Status();
+  }
+
+  const Bounds& BoundsOf(const PlanNode& node) { return bounds_[&node]; }
+
  private:
+  // `column` of `node` as a column of a table scan below it, through filters and plain
+  // column projections; recorded in event_time_columns_. Anything else (a join, an
+  // aggregate, a materialized view's rows) ends the trace: the window then has no event
+  // time of its own, and its state cannot expire.
+  Status TraceEventTime(const PlanNode& node, int column) {
+    if (node.As<sql::FilterOp>() != nullptr) return TraceEventTime(*node.inputs[0], column);
+    if (const auto* p = node.As<sql::ProjectOp>()) {
+      int c = ColumnOf(*p->exprs[column]);
+      return c < 0 ? Status() : TraceEventTime(*node.inputs[0], c);
+    }
+    const auto* scan = node.As<sql::ScanOp>();
+    if (scan == nullptr || scan->source == sql::ScanOp::Source::kMaterializedView) {
+      return Status();
+    }
+    int relation_column = scan->columns[column];
+    const std::string& name = scan->relation_columns[relation_column].name;
+    if (sql::CatalogObjectPtr object = context_.catalog->Find(scan->relation);
+        object != nullptr && object->table() != nullptr) {
+      const auto& options = object->table()->options;
+      if (auto it = options.find("event_time"); it != options.end() && it->second != name) {
+        return sql::WithHint(
+            sql::SqlError(sql::sqlstate::kFeatureNotSupported,
+                          fmt::format("a window over column \"{}\" of table \"{}\", whose event "
+                                      "time is column \"{}\"",
+                                      name, scan->relation, it->second)),
+            "Windows use the table's event time: window over the event_time column.");
+      }
+    }
+    auto [it, inserted] = event_time_columns_.emplace(&node, relation_column);
+    if (!inserted && it->second != relation_column) {
+      return sql::SqlError(
+          sql::sqlstate::kFeatureNotSupported,
+          fmt::format("windows over two different time columns of table \"{}\"", scan->relation));
+    }
+    return Status();
+  }
+
+  // Which output columns of `node` the watermark bounds (state_expiry.h), from its inputs'.
+  Bounds DeriveBounds(const PlanNode& node) {
+    Bounds out(node.schema.size());
+    auto input = [&](size_t i) -> const Bounds& { return bounds_[node.inputs[i].get()]; };
+    if (const auto* scan = node.As<sql::ScanOp>()) {
+      const Bounds& relation = scan_relation_bounds_;
+      for (size_t i = 0; i < scan->columns.size() && i < out.size(); ++i) {
+        if (size_t(scan->columns[i]) < relation.size()) out[i] = relation[scan->columns[i]];
+      }
+    } else if (node.As<sql::FilterOp>() != nullptr || node.As<sql::DistinctOp>() != nullptr) {
+      out = input(0);
+    } else if (const auto* p = node.As<sql::ProjectOp>()) {
+      for (size_t i = 0; i < p->exprs.size(); ++i) {
+        if (int c = ColumnOf(*p->exprs[i]); c >= 0) out[i] = input(0)[c];
+      }
+    } else if (const auto* a = node.As<sql::AggregateOp>()) {
+      for (size_t i = 0; i < a->group_keys.size(); ++i) out[i] = input(0)[a->group_keys[i]];
+    } else if (const auto* t = node.As<sql::TopNOp>()) {
+      for (int c : t->partition_by) out[c] = input(0)[c];
+    } else if (const auto* w = node.As<sql::WindowTvfOp>()) {
+      const Bounds& in = input(0);
+      std::copy(in.begin(), in.end(), out.begin());
+      if (std::optional<int64_t> d = in[w->time_column]) {
+        // Every row has time ≥ W + d and lies in [start, end): end > time.
+        out[in.size() + 1] = *d + 1;
+        Result<int64_t> size = WindowMicros(w->size);
+        if (w->window != sql::WindowKind::kSession && size.ok()) {
+          out[in.size()] = *d + 1 - *size;
+        }
+      }
+    } else if (node.As<sql::UnionAllOp>() != nullptr) {
+      out = input(0);
+      for (size_t i = 1; i < node.inputs.size(); ++i) {
+        for (size_t c = 0; c < out.size(); ++c) {
+          if (!out[c] || !input(i)[c]) {
+            out[c].reset();
+          } else {
+            out[c] = std::min(*out[c], *input(i)[c]);
+          }
+        }
+      }
+    } else if (const auto* j = node.As<sql::JoinOp>()) {
+      const Bounds& left = input(0);
+      const Bounds& right = input(1);
+      if (j->temporal) {
+        // Output rows come from stream events only (the table side never retracts them).
+        std::copy(left.begin(), left.end(), out.begin());
+      } else {
+        // A row of either side meets only rows with the same key: a key column bounded on
+        // both sides stays bounded.
+        for (size_t k = 0; k < j->left_keys.size(); ++k) {
+          int l = ColumnOf(*j->left_keys[k]), r = ColumnOf(*j->right_keys[k]);
+          if (l < 0 || r < 0 || !left[l] || !right[r]) continue;
+          int64_t d = std::min(*left[l], *right[r]);
+          out[l] = d;
+          out[left.size() + r] = d;
+        }
+      }
+    }
+    return out;
+  }
+
+  // The best column of `bounds` to expire state by, among `candidates` (positions into
+  // `bounds`): the one with the largest offset (the tightest bound). -1 if none.
+  static int ExpiryColumn(const Bounds& bounds, const std::vector<int>& candidates) {
+    int best = -1;
+    for (int c : candidates) {
+      if (!bounds[c]) continue;
+      if (best < 0 || *bounds[c] > *bounds[best]) best = c;
+    }
+    return best;
+  }
+
   Result<stream::StateId> NextStateId() {
     if (context_.next_state_id >= context_.end_state_id) {
       return sql::SqlError(sql::sqlstate::kProgramLimitExceeded,
@@ -87,11 +234,13 @@ class Builder {
   Result<Operator*> BuildOp(const PlanNode& node, const sql::ScanOp& scan) {
     Operator* out = nullptr;
     std::vector<sql::Type> relation_types = TypesOf(scan.relation_columns);
+    Bounds relation(relation_types.size());
     if (scan.source == sql::ScanOp::Source::kMaterializedView) {
-      ASSIGN_OR_RETURN(out, BuildViewRead(scan, relation_types));
+      ASSIGN_OR_RETURN(out, BuildViewRead(scan, relation_types, relation));
     } else {
-      ASSIGN_OR_RETURN(out, BuildTopicRead(scan, relation_types));
+      ASSIGN_OR_RETURN(out, BuildTopicRead(node, scan, relation_types, relation));
     }
+    scan_relation_bounds_ = std::move(relation);  // read by DeriveBounds right after
     out = Select(out, relation_types, scan.columns);
     if (scan.filter != nullptr) {
       Operator* filter =
@@ -102,8 +251,8 @@ class Builder {
     return out;
   }
 
-  Result<Operator*> BuildTopicRead(const sql::ScanOp& scan,
-                                   const std::vector<sql::Type>& relation_types) {
+  Result<Operator*> BuildTopicRead(const PlanNode& node, const sql::ScanOp& scan,
+                                   const std::vector<sql::Type>& relation_types, Bounds& bounds) {
     if (scan.format == sql::TableFormat::kAvro && context_.schemas == nullptr) {
       return sql::SqlError(sql::sqlstate::kObjectNotInPrerequisiteState,
                            fmt::format("table \"{}\" is in Avro format, and the schema registry "
@@ -141,6 +290,11 @@ class Builder {
         break;
     }
     options.schemas = context_.schemas;
+    RETURN_IF_ERROR(SetEventTime(node, scan, options.event_time));
+    if (options.event_time.drop_late) {
+      // Late rows are dropped: every row from here on has event time ≥ the watermark.
+      bounds[options.event_time.column] = 0;
+    }
     stream::Source* source = Add(std::make_unique<stream::Source>(std::move(options)));
     out_.sources.push_back(source);
     if (std::find(out_.topics.begin(), out_.topics.end(), scan.topic) == out_.topics.end()) {
@@ -154,8 +308,33 @@ class Builder {
     return table;
   }
 
+  // The event time of a scan's source: the table's event_time column, else the column a
+  // window uses (drop_late then), else record timestamps; delays from the table's options.
+  Status SetEventTime(const PlanNode& node, const sql::ScanOp& scan, stream::EventTimeOptions& et) {
+    std::map<std::string, std::string> options;
+    if (sql::CatalogObjectPtr object = context_.catalog->Find(scan.relation);
+        object != nullptr && object->table() != nullptr) {
+      options = object->table()->options;
+    }
+    if (auto it = options.find("event_time"); it != options.end()) {
+      for (size_t i = 0; i < scan.relation_columns.size(); ++i) {
+        if (scan.relation_columns[i].name == it->second) et.column = static_cast<int>(i);
+      }
+    }
+    if (auto it = event_time_columns_.find(&node); it != event_time_columns_.end()) {
+      et.column = it->second;
+      // An ad-hoc query reads a bounded snapshot: nothing is late in it.
+      et.drop_late = !context_.bounded;
+    }
+    ASSIGN_OR_RETURN(et.delay_us, DurationOption(options, "watermark_delay", 0));
+    ASSIGN_OR_RETURN(et.allowed_lateness_us, DurationOption(options, "allowed_lateness", 0));
+    ASSIGN_OR_RETURN(int64_t idle, DurationOption(options, "idle_timeout", 10'000'000));
+    et.idle_timeout = std::chrono::milliseconds(idle / 1000);
+    return Status();
+  }
+
   Result<Operator*> BuildViewRead(const sql::ScanOp& scan,
-                                  const std::vector<sql::Type>& relation_types) {
+                                  const std::vector<sql::Type>& relation_types, Bounds& bounds) {
     if (context_.view_rows) {
       std::optional<std::vector<std::vector<sql::Value>>> found;
       if (std::optional<std::vector<sql::Value>> key = KeyFixedByFilter(scan);
@@ -184,7 +363,11 @@ class Builder {
           fmt::format("materialized view \"{}\" no longer has the columns it was created with",
                       scan.relation));
     }
-    return Build(*plan);
+    RETURN_IF_ERROR(FindEventTimeColumns(*plan));
+    ASSIGN_OR_RETURN(Operator * out, Build(*plan));
+    bounds = bounds_[plan.get()];
+    bounds_.erase(plan.get());  // the plan dies here; its address may be reused
+    return out;
   }
 
   // The values of the relation's key columns when the scan's filter fixes each with
@@ -272,10 +455,20 @@ class Builder {
       calls.push_back(stream::AggregateCall{c.function, c.args, c.filter});
     }
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
-    Operator* op = Add(std::make_unique<stream::HashAggregate>(
-        id, TypesOf(node.inputs[0]->schema), aggregate.group_keys, std::move(calls)));
-    Connect(input, op);
-    return op;
+    auto op = std::make_unique<stream::HashAggregate>(id, TypesOf(node.inputs[0]->schema),
+                                                      aggregate.group_keys, std::move(calls));
+    // Grouped by a window: a group is final once the watermark closed its window.
+    const Bounds& in = BoundsOf(*node.inputs[0]);
+    std::vector<int> positions;
+    for (size_t i = 0; i < aggregate.group_keys.size(); ++i) positions.push_back(int(i));
+    Bounds by_position;
+    for (int k : aggregate.group_keys) by_position.push_back(in[k]);
+    if (int p = ExpiryColumn(by_position, positions); p >= 0) {
+      op->set_expiry(stream::StateExpiry{p, *by_position[p]});
+    }
+    Operator* raw = Add(std::move(op));
+    Connect(input, raw);
+    return raw;
   }
 
   // A join side's key columns: plain columns as they are; other key expressions are
@@ -410,8 +603,25 @@ class Builder {
     return pad;
   }
 
-  Result<Operator*> BuildOp(const PlanNode&, const sql::WindowTvfOp&) {
-    return NotSupported("a TUMBLE/HOP/SESSION window (event-time windows)");
+  Result<Operator*> BuildOp(const PlanNode& node, const sql::WindowTvfOp& window) {
+    if (window.window == sql::WindowKind::kSession) {
+      return NotSupported("a SESSION window");
+    }
+    stream::WindowSpec spec;
+    spec.time_column = window.time_column;
+    ASSIGN_OR_RETURN(spec.size_us, WindowMicros(window.size));
+    if (window.window == sql::WindowKind::kHop) {
+      ASSIGN_OR_RETURN(spec.slide_us, WindowMicros(window.slide));
+      if (spec.size_us % spec.slide_us != 0) {
+        return sql::SqlError(sql::sqlstate::kInvalidParameterValue,
+                             "the size of a HOP window must be a multiple of its slide");
+      }
+    }
+    ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
+    Operator* op =
+        Add(std::make_unique<stream::WindowAssign>(TypesOf(node.inputs[0]->schema), spec));
+    Connect(input, op);
+    return op;
   }
   Result<Operator*> BuildOp(const PlanNode&, const sql::SortOp&) {
     return NotSupported("ORDER BY inside a subquery");
@@ -425,6 +635,12 @@ class Builder {
   DataflowContext& context_;
   stream::Pipeline& pipeline_;
   Dataflow& out_;
+  // Per compiled node: the output columns the watermark bounds.
+  std::map<const PlanNode*, Bounds> bounds_;
+  // The relation-level bounds of the scan being compiled (BuildOp(ScanOp) → DeriveBounds).
+  Bounds scan_relation_bounds_;
+  // Scan nodes whose source's event time is a window's time column (relation column).
+  std::map<const PlanNode*, int> event_time_columns_;
   // Whether the Top-N compiled next must compute row numbers (only a Project above it that
   // does not read them says no).
   bool rank_needed_ = true;
@@ -436,8 +652,10 @@ Result<Dataflow> BuildDataflow(const sql::PlanNode& plan, DataflowContext& conte
                                stream::Pipeline& pipeline) {
   Dataflow dataflow;
   Builder builder(context, pipeline, dataflow);
+  RETURN_IF_ERROR(builder.FindEventTimeColumns(plan));
   ASSIGN_OR_RETURN(dataflow.output, builder.Build(plan));
   dataflow.types = TypesOf(plan.schema);
+  dataflow.bounds = builder.BoundsOf(plan);
   return dataflow;
 }
 

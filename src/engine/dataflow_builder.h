@@ -16,7 +16,14 @@
 //   TopN                     TopN, with the row number only when something reads it (a
 //                            rank turns one insert into updates of the rows below it)
 //
-// Not compiled (0A000 with the construct named): windows (TUMBLE/HOP/SESSION), Sort and
+//   WindowTVF                WindowAssign (TUMBLE, HOP)
+//
+// Event time: a window's time column, traced down to a table's column, becomes that table
+// source's event time with late rows dropped (it must be the table's declared event_time
+// if it has one); other sources track the table's event_time or the record timestamps
+// without dropping anything. Aggregates grouped by a window end expire closed windows.
+//
+// Not compiled (0A000 with the construct named): SESSION windows, Sort and
 // Limit anywhere but at the top of an ad-hoc query (the caller strips those), a LEFT JOIN
 // with non-equality conditions in ON; Avro sources without a schema registry are 55000.
 //
@@ -28,6 +35,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,10 +71,18 @@ struct DataflowContext {
   bool bounded = false;
 };
 
+// Per column of a plan node's output: whether the watermark bounds it, and how (an offset d:
+// once the output watermark reached W, no change with a value below W + d follows; see
+// stream/state_expiry.h). A window's end is bounded (d = 1 µs over its time column's), so
+// are group and join keys made of bounded columns; state keyed by them can expire.
+using Bounds = std::vector<std::optional<int64_t>>;
+
 struct Dataflow {
   // Emits the plan's rows (connect a sink to it).
   stream::Operator* output = nullptr;
   std::vector<sql::Type> types;
+  // The output columns the watermark bounds (emit = 'on_window_close' holds rows by one).
+  Bounds bounds;
   // The topic sources, for progress and lag.
   std::vector<stream::Source*> sources;
   // The topics read, for wake-ups.

@@ -20,6 +20,7 @@
 #include "stream/materialized_view.h"
 #include "stream/output_topic_sink.h"
 #include "stream/state_store.h"
+#include "stream/window_close_buffer.h"
 
 namespace oxbow::engine {
 namespace {
@@ -85,6 +86,26 @@ Result<std::optional<stream::OutputFormat>> OutputFormatOf(const sql::ViewDefini
   return std::optional(stream::OutputFormat::kUpsert);
 }
 
+// emit = 'on_window_close': the output column whose value says when a row is final — a
+// column the watermark bounds, window_end if there is one. Errors: 22023 for a view without
+// one (no window, or its end not selected).
+Result<stream::StateExpiry> WindowColumnOf(const sql::PlanNode& plan, const Dataflow& dataflow) {
+  int best = -1;
+  for (size_t i = 0; i < dataflow.bounds.size(); ++i) {
+    if (!dataflow.bounds[i]) continue;
+    if (best < 0 || plan.schema[i].name == "window_end") best = static_cast<int>(i);
+  }
+  if (best < 0) {
+    return sql::WithHint(
+        sql::SqlError(sql::sqlstate::kInvalidParameterValue,
+                      "emit = 'on_window_close' needs a view over event-time windows whose "
+                      "rows carry the window's end"),
+        "Group by window_start and window_end of a TUMBLE or HOP window over "
+        "the table's event time, and select window_end.");
+  }
+  return stream::StateExpiry{best, *dataflow.bounds[best]};
+}
+
 }  // namespace
 
 // The log's append observer outlives the engine (observers cannot be removed): it reaches the
@@ -130,7 +151,8 @@ struct Engine::Impl {
   // EXPLAIN CREATE MATERIALIZED VIEW: appends the compiled dataflow's operators to `result`.
   Status ExplainDataflow(const sql::Statement& inner, sql::StatementResult& result);
   // Compiles `plan` into a throwaway pipeline: the errors a view would fail with.
-  Status CheckCompiles(const sql::PlanNode& plan);
+  Status CheckCompiles(const sql::PlanNode& plan,
+                       const std::map<std::string, std::string>& view_options);
   ViewRunner* FindRunner(const std::string& name);
   // Waits until view `name` has read its sources up to their ends now (real-time recency).
   // 57014 when `cancel` is set meanwhile; 55000 when the view failed or is not running.
@@ -230,17 +252,29 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
     if (ViewRunner* r = wake->load()) r->Wake();
   };
   auto pipeline = std::make_unique<stream::Pipeline>(po, *store);
-  auto errors = std::make_unique<stream::DeadLetterErrorSink>(*dlq);
+  auto errors = std::make_unique<stream::DeadLetterErrorSink>(*dlq, object.name);
   DataflowContext context = Context(errors.get());
   context.next_state_id = base + 1;
   context.end_state_id = base + kViewIdSpan - 2;
   ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(*plan, context, *pipeline));
+  const sql::ViewDefinition& view = *object.view();
+  if (auto emit = view.options.find("emit");
+      emit != view.options.end() && emit->second == "on_window_close") {
+    ASSIGN_OR_RETURN(stream::StateExpiry window, WindowColumnOf(*plan, dataflow));
+    if (context.next_state_id >= context.end_state_id) {
+      return sql::SqlError(sql::sqlstate::kProgramLimitExceeded,
+                           "the query has too many stateful operators");
+    }
+    stream::Operator* buffer = pipeline->Add(std::make_unique<stream::WindowCloseBuffer>(
+        context.next_state_id++, dataflow.types, window));
+    pipeline->Connect(dataflow.output, buffer);
+    dataflow.output = buffer;
+  }
   stream::MaterializedView* sink = pipeline->Add(
       std::make_unique<stream::MaterializedView>(base + kViewIdSpan - 1, dataflow.types));
   pipeline->Connect(dataflow.output, sink);
   // Point queries by the view's key read an index instead of scanning the view.
   if (!plan->key.empty()) sink->IndexBy(plan->key);
-  const sql::ViewDefinition& view = *object.view();
   ASSIGN_OR_RETURN(std::optional<stream::OutputFormat> format,
                    OutputFormatOf(view, !plan->key.empty()));
   if (format) {
@@ -309,10 +343,19 @@ void Engine::Impl::Reconcile() {
     }
   }
   {
-    absl::MutexLock lock(&hub->mu);
-    for (auto it = failed.begin(); it != failed.end();) {
-      it = options.catalog->Find(it->first) == nullptr ? failed.erase(it) : std::next(it);
+    // The catalog is asked without hub->mu held: the catalog appends to its topic under its
+    // own lock, and appends take hub->mu (the append observer), so the other order deadlocks.
+    std::vector<std::string> failed_names;
+    {
+      absl::MutexLock lock(&hub->mu);
+      for (const auto& [name, status] : failed) failed_names.push_back(name);
     }
+    std::vector<std::string> dropped;
+    for (const std::string& name : failed_names) {
+      if (options.catalog->Find(name) == nullptr) dropped.push_back(name);
+    }
+    absl::MutexLock lock(&hub->mu);
+    for (const std::string& name : dropped) failed.erase(name);
   }
   for (const sql::CatalogObjectPtr& view : views) {
     if (owned.contains(view->name)) continue;
@@ -350,14 +393,20 @@ Status Engine::Impl::ExplainDataflow(const sql::Statement& inner, sql::Statement
   return Status();
 }
 
-Status Engine::Impl::CheckCompiles(const sql::PlanNode& plan) {
+Status Engine::Impl::CheckCompiles(const sql::PlanNode& plan,
+                                   const std::map<std::string, std::string>& view_options) {
   std::unique_ptr<stream::StateStore> scratch = stream::NewMemoryStateStore();
   stream::Pipeline pipeline(stream::PipelineOptions{}, *scratch);
   CountingErrorSink errors;
   DataflowContext context = Context(&errors);
   context.next_state_id = 1;
   context.end_state_id = kViewIdSpan - 1;
-  return BuildDataflow(plan, context, pipeline).status();
+  ASSIGN_OR_RETURN(Dataflow dataflow, BuildDataflow(plan, context, pipeline));
+  if (auto emit = view_options.find("emit");
+      emit != view_options.end() && emit->second == "on_window_close") {
+    RETURN_IF_ERROR(WindowColumnOf(plan, dataflow).status());
+  }
+  return Status();
 }
 
 ViewRunner* Engine::Impl::FindRunner(const std::string& name) {
@@ -433,13 +482,14 @@ Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
     Result<sql::PlanPtr> plan =
         sql::PlanQuery(*create->query, statement, *impl_->options.catalog, options);
     if (plan.ok()) {
-      RETURN_IF_ERROR(impl_->CheckCompiles(**plan));
       // The output topic's format must suit the view (the options themselves are checked by
       // the DDL executor).
       sql::ViewDefinition view;
       for (const sql::WithOption& o : create->options) {
-        view.options[o.name] = o.name == "format" ? absl::AsciiStrToLower(o.value) : o.value;
+        view.options[o.name] =
+            o.name == "format" || o.name == "emit" ? absl::AsciiStrToLower(o.value) : o.value;
       }
+      RETURN_IF_ERROR(impl_->CheckCompiles(**plan, view.options));
       RETURN_IF_ERROR(OutputFormatOf(view, !(*plan)->key.empty()).status());
     }
   }

@@ -225,8 +225,11 @@ TEST_F(EngineTest, DropStopsTheViewAndForgetsItsState) {
 TEST_F(EngineTest, WhatCannotRunIsRefusedWithASqlState) {
   Ok("CREATE TABLE s (x integer, ts timestamptz)");
   EXPECT_EQ(ErrState("CREATE MATERIALIZED VIEW w AS SELECT window_start, count(*) FROM "
-                     "TUMBLE(s, ts, INTERVAL '1 minute') GROUP BY window_start"),
+                     "SESSION(s, ts, INTERVAL '1 minute') GROUP BY window_start"),
             "0A000");
+  EXPECT_EQ(ErrState("CREATE MATERIALIZED VIEW w WITH (emit = 'on_window_close') AS "
+                     "SELECT count(*) FROM s"),
+            "22023");
   EXPECT_EQ(ErrState("CREATE MATERIALIZED VIEW v AS SELECT * FROM nope"), "42P01");
   EXPECT_TRUE(catalog_->Find("w") == nullptr);
 }

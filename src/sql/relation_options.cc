@@ -69,18 +69,20 @@ Status CheckEventTime(const Statement& s, const WithOption& o,
       o.location);
 }
 
-Status CheckWatermarkDelay(const Statement& s, const WithOption& o) {
+// watermark_delay, allowed_lateness, idle_timeout: a duration.
+Status CheckDuration(const Statement& s, const WithOption& o) {
   Result<Interval> delay = ParseInterval(o.value);
   if (!delay.ok()) {
-    return OptionError(s, o,
-                       fmt::format("invalid value for parameter \"watermark_delay\": {}",
-                                   delay.status().message()));
+    return OptionError(
+        s, o,
+        fmt::format("invalid value for parameter \"{}\": {}", o.name, delay.status().message()));
   }
   if (delay->months != 0 || delay->Span() < 0) {
     return OptionError(s, o,
-                       "invalid value for parameter \"watermark_delay\": it must be a "
-                       "non-negative interval without months or years",
-                       "For example watermark_delay = '5 seconds'.");
+                       fmt::format("invalid value for parameter \"{}\": it must be a "
+                                   "non-negative interval without months or years",
+                                   o.name),
+                       fmt::format("For example {} = '5 seconds'.", o.name));
   }
   return absl::OkStatus();
 }
@@ -119,11 +121,14 @@ Result<TableOptions> ValidateTableOptions(const Statement& s, const CreateTableS
     } else if (o.name == "event_time") {
       RETURN_IF_ERROR(CheckEventTime(s, o, columns));
       out.others[o.name] = o.value;
-    } else if (o.name == "watermark_delay") {
-      RETURN_IF_ERROR(CheckWatermarkDelay(s, o));
+    } else if (o.name == "watermark_delay" || o.name == "allowed_lateness" ||
+               o.name == "idle_timeout") {
+      RETURN_IF_ERROR(CheckDuration(s, o));
       out.others[o.name] = o.value;
     } else {
-      return Unrecognized(s, o, "topic, format, partitions, event_time and watermark_delay");
+      return Unrecognized(s, o,
+                          "topic, format, partitions, event_time, watermark_delay, "
+                          "allowed_lateness and idle_timeout");
     }
   }
   const WithOption* partitions = FindOption(create.options, "partitions");

@@ -8,8 +8,12 @@
 //     format = 'json' | 'avro' | 'debezium_json'   how records are encoded (default json)
 //     partitions = n            partitions of the topic CREATE TABLE creates (1..10000)
 //     event_time = 'column'     a timestamp/timestamptz column carrying event time
-//     watermark_delay = 'interval'   how late events may be (needs event_time; >= 0, no
-//                               months or years)
+//     watermark_delay = 'interval'   how far behind the newest event time the watermark
+//                               follows (needs event_time; >= 0, no months or years)
+//     allowed_lateness = 'interval'  how far behind the watermark events still update their
+//                               windows (later ones go to the DLQ as late; default 0)
+//     idle_timeout = 'interval'  how long a partition without new records holds the
+//                               watermark back (default 10 seconds)
 //   )
 //   CREATE MATERIALIZED VIEW … WITH (
 //     output_topic = 'name'     also write the view's changes to this topic
@@ -35,7 +39,8 @@ struct TableOptions {
   std::optional<std::string> topic;
   TableFormat format = TableFormat::kJson;
   int32_t partitions = 0;  // 0: the log's default
-  // event_time and watermark_delay, as written (stored in TableDefinition::options).
+  // event_time, watermark_delay, allowed_lateness, idle_timeout, as written (stored in
+  // TableDefinition::options).
   std::map<std::string, std::string> others;
 };
 

@@ -9,6 +9,7 @@ Status DeadLetterErrorSink::Report(RecordError error) {
   l.source_offset = error.offset.value();
   l.error_class = std::move(error.error_class);
   l.error_message = std::move(error.reason);
+  l.view = view_;
   l.key = std::move(error.key);
   l.value = std::move(error.value);
   l.headers = std::move(error.headers);

@@ -30,7 +30,9 @@ namespace oxbow::stream {
 class DeadLetterErrorSink final : public ErrorSink {
  public:
   // `queue` must outlive the sink (one queue per server, shared by every pipeline).
-  explicit DeadLetterErrorSink(dlq::DeadLetterQueue& queue) : queue_(queue) {}
+  // `view`: the materialized view whose sources report here (the letters' oxbow.dlq.view).
+  explicit DeadLetterErrorSink(dlq::DeadLetterQueue& queue, std::string view = "")
+      : queue_(queue), view_(std::move(view)) {}
 
   Status Report(RecordError error) override;
   // Errors: the queue's (InvalidArgument for a source topic too long to have a .dlq, the
@@ -44,6 +46,7 @@ class DeadLetterErrorSink final : public ErrorSink {
 
  private:
   dlq::DeadLetterQueue& queue_;
+  std::string view_;
   std::vector<dlq::DeadLetter> pending_;  // pipeline thread only
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, uint64_t> counts_ ABSL_GUARDED_BY(mu_);

@@ -86,6 +86,10 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
     key.clear();
     EncodeKey(chunk, group_columns_, row, &key);
     ASSIGN_OR_RETURN(Group * found, groups_.Find(key));
+    if (found == nullptr && expiry_.enabled()) {
+      const sql::ColumnVector& time = chunk.column(group_columns_[expiry_.column]);
+      if (!time.IsNull(row)) expiry_index_.Add(time.Get<int64_t>(row), key);
+    }
     Group& g = found != nullptr ? *found : *groups_.Insert(key, NewGroup());
     if (g.last_chunk != seq) {
       g.last_chunk = seq;
@@ -158,11 +162,35 @@ Status HashAggregate::AfterCommit() {
 }
 
 Status HashAggregate::Restore(StateStore& store) {
-  return RestoreSingleRows(store, id_, groups_, [&](std::string_view value) -> Result<Group> {
-    Group g = NewGroup();
-    RETURN_IF_ERROR(Decode(value, g));
-    return g;
+  RETURN_IF_ERROR(
+      RestoreSingleRows(store, id_, groups_, [&](std::string_view value) -> Result<Group> {
+        Group g = NewGroup();
+        RETURN_IF_ERROR(Decode(value, g));
+        return g;
+      }));
+  return RestoreExpiryIndex(store);
+}
+
+Status HashAggregate::RestoreExpiryIndex(StateStore& store) {
+  expiry_index_.Clear();
+  if (!expiry_.enabled()) return Status();
+  std::vector<sql::Type> key_types;
+  for (int c : group_columns_) key_types.push_back(input_types_[c]);
+  return store.Scan(id_, "", [&](std::string_view key, std::string_view) -> Status {
+    ASSIGN_OR_RETURN(std::vector<sql::Value> cells, DecodeRowValues(key, key_types));
+    const sql::Value& time = cells[expiry_.column];
+    if (!time.is_null()) expiry_index_.Add(time.int_value(), key);
+    return Status();
   });
+}
+
+Status HashAggregate::WatermarkAdvanced(int64_t watermark) {
+  if (expiry_.enabled()) {
+    for (const std::string& key : expiry_index_.TakeBelow(expiry_.Bound(watermark))) {
+      groups_.Erase(key, NewGroup());
+    }
+  }
+  return EmitWatermark(watermark);
 }
 
 }  // namespace oxbow::stream

@@ -14,6 +14,9 @@
 // and each aggregate's saved state), written back for the groups changed in the epoch. The
 // groups in memory are a StateCache (state_cache.h): bounded by the memory budget, a group
 // not in memory is read from the store when a row reaches it.
+//
+// Windows (state_expiry.h): with an expiry on a group column (a window's end), a group whose
+// window the watermark closed is final: its state is dropped, its row stays in the output.
 #pragma once
 
 #include <memory>
@@ -23,6 +26,7 @@
 #include "sql/aggregate/aggregate.h"
 #include "stream/operator.h"
 #include "stream/state_cache.h"
+#include "stream/state_expiry.h"
 
 namespace oxbow::stream {
 
@@ -55,6 +59,8 @@ class HashAggregate final : public Operator {
   Status Start() override;
 
   Status AfterCommit() override;
+  // Expiry by the group column at position `expiry.column` of group_columns (state_expiry.h).
+  void set_expiry(StateExpiry expiry) { expiry_ = expiry; }
   int num_state_caches() const override { return 1; }
   void SetStateMemory(size_t bytes) override { groups_.set_budget(bytes); }
   bool StateOverBudget() const override { return groups_.over_budget(); }
@@ -76,6 +82,10 @@ class HashAggregate final : public Operator {
                    sql::RowOp op, std::vector<sql::ColumnVector>& out,
                    std::vector<sql::RowOp>& ops);
   std::vector<sql::Value> Results(const Group& g) const;
+  // Drops the groups the watermark closed, then forwards it.
+  Status WatermarkAdvanced(int64_t watermark) override;
+  // Re-indexes every stored group by its expiry time (Restore).
+  Status RestoreExpiryIndex(StateStore& store);
 
   StateId id_;
   std::vector<sql::Type> input_types_;
@@ -83,6 +93,8 @@ class HashAggregate final : public Operator {
   std::vector<AggregateCall> aggregates_;
   StateCache<Group> groups_;
   uint64_t chunk_seq_ = 0;
+  StateExpiry expiry_;
+  ExpiryIndex expiry_index_;
 };
 
 }  // namespace oxbow::stream

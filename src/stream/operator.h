@@ -9,10 +9,20 @@
 // into the epoch's write batch; Restore replaces the in-memory state by the store's last
 // committed checkpoint (state_store.h), loading what fits and reading the rest on demand.
 //
+// Event time (docs/design/dataflow.md "Event time"): sources also send watermarks
+// downstream, after their rows. A watermark W promises that no change with event time below W
+// will follow (the source drops rows later than that as late). An operator's input watermark
+// is the minimum over its inputs; when it advances, WatermarkAdvanced runs — stateful
+// operators drop the state of windows it closed — and by default the operator forwards it.
+// Watermarks are timestamps as sql::Value holds them (microseconds since 2000-01-01).
+//
 // Thread safety: an operator belongs to its pipeline's thread. Exceptions are noted (the
 // materialized view's snapshot).
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +32,11 @@
 #include "stream/state_store.h"
 
 namespace oxbow::stream {
+
+// No watermark yet: every event time may still come.
+inline constexpr int64_t kNoWatermark = std::numeric_limits<int64_t>::min();
+// The input has ended for good (constant rows): it holds nothing back.
+inline constexpr int64_t kFinalWatermark = std::numeric_limits<int64_t>::max();
 
 class Operator {
  public:
@@ -65,8 +80,28 @@ class Operator {
   virtual bool StateOverBudget() const { return false; }
 
   // Sends this operator's output to `downstream`'s input `port`.
-  void AddOutput(Operator* downstream, int port) { outputs_.emplace_back(downstream, port); }
+  void AddOutput(Operator* downstream, int port) {
+    outputs_.emplace_back(downstream, port);
+    output_slots_.push_back(downstream->AddInput(port));
+  }
   const std::vector<std::pair<Operator*, int>>& outputs() const { return outputs_; }
+
+  // Input number `slot` (in the order inputs were connected) has watermark `watermark`.
+  // Errors stop the pipeline, as Process's.
+  Status ReceiveWatermark(size_t slot, int64_t watermark) {
+    if (watermark <= inputs_[slot].watermark) return Status();
+    inputs_[slot].watermark = watermark;
+    int64_t low = kFinalWatermark;
+    for (const Input& in : inputs_) {
+      if (IgnoresWatermarkOf(in.port)) continue;
+      low = std::min(low, in.watermark);
+    }
+    if (low <= watermark_) return Status();
+    watermark_ = low;
+    return WatermarkAdvanced(low);
+  }
+  // The input watermark (the minimum over the inputs that count); kNoWatermark at first.
+  int64_t watermark() const { return watermark_; }
 
  protected:
   // Pushes `chunk` to every output (nothing when it has no rows).
@@ -75,11 +110,39 @@ class Operator {
     for (auto& [op, port] : outputs_) RETURN_IF_ERROR(op->Process(port, chunk));
     return Status();
   }
+  // Pushes a watermark to every output.
+  Status EmitWatermark(int64_t watermark) {
+    for (size_t i = 0; i < outputs_.size(); ++i) {
+      RETURN_IF_ERROR(outputs_[i].first->ReceiveWatermark(output_slots_[i], watermark));
+    }
+    return Status();
+  }
+  // The input watermark advanced to `watermark`: drop what it closed, emit what it
+  // finalized, then forward it (the default does only that).
+  virtual Status WatermarkAdvanced(int64_t watermark) { return EmitWatermark(watermark); }
+  // Whether input `port`'s watermark does not count (a temporal join's table side: a table
+  // has no event time that could hold the stream's windows open).
+  virtual bool IgnoresWatermarkOf(int port) const { return false; }
+  // Restore: the watermark the operator's state was checkpointed at (stateful operators that
+  // depend on it store it; the input watermarks start again from their sources').
+  void set_watermark(int64_t watermark) { watermark_ = watermark; }
 
  private:
+  struct Input {
+    int port = 0;
+    int64_t watermark = kNoWatermark;
+  };
+  size_t AddInput(int port) {
+    inputs_.push_back(Input{port});
+    return inputs_.size() - 1;
+  }
+
   std::string name_;
   std::vector<sql::Type> output_types_;
   std::vector<std::pair<Operator*, int>> outputs_;
+  std::vector<size_t> output_slots_;  // the input slot each output gave this operator
+  std::vector<Input> inputs_;
+  int64_t watermark_ = kNoWatermark;
 };
 
 // An operator without inputs that the pipeline polls: a topic's Source, constant rows.

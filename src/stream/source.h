@@ -15,6 +15,7 @@
 // so after a restore the source resumes exactly where the checkpointed state stops.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,23 @@
 #include "stream/schema_lookup.h"
 
 namespace oxbow::stream {
+
+// Event time and watermarks (docs/sql.md "Event time and windows"). A source's event time is
+// a timestamp column or, without one, the records' Kafka timestamps. Per partition it tracks
+// the highest event time read; the partition's watermark is that minus `delay`, and the
+// source's watermark is the minimum over its partitions — except partitions idle (read to
+// their end, nothing new) for `idle_timeout`, which stop holding it back. It never moves
+// back. Downstream, the source sends watermark − `allowed_lateness`: the point before which
+// no row will come anymore, because with `drop_late` rows whose event time is below it go
+// to the error sink as "late" instead of downstream (and rows without an event time, NULL,
+// as "type"). Without drop_late every row goes downstream and the watermark is only advice.
+struct EventTimeOptions {
+  int column = -1;  // a timestamp/timestamptz column of `columns`; -1: the record timestamp
+  int64_t delay_us = 0;
+  int64_t allowed_lateness_us = 0;
+  std::chrono::milliseconds idle_timeout{10'000};
+  bool drop_late = false;
+};
 
 struct SourceOptions {
   StateId id = 0;
@@ -41,6 +59,7 @@ struct SourceOptions {
   SchemaLookup* schemas = nullptr;
   // kAvro, optional: the schema the table reads with (RecordDecoderOptions).
   std::shared_ptr<const registry::AvroSchema> avro_reader_schema;
+  EventTimeOptions event_time;
 };
 
 class Source final : public SourceOperator {
@@ -57,6 +76,8 @@ class Source final : public SourceOperator {
   // Offsets are the state: see the header comment.
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
+  // Sends the restored watermark downstream (operators' input watermarks start empty).
+  Status Start() override;
 
   // The next offset to read of partition index `i` (of options.partitions).
   Offset next_offset(size_t i) const { return next_[i]; }
@@ -65,14 +86,43 @@ class Source final : public SourceOperator {
   // Whether every partition has been read up to its high watermark.
   bool CaughtUp() const override;
 
+  // The source's event-time watermark (before allowed lateness); kNoWatermark until every
+  // partition that counts has had a record.
+  int64_t event_watermark() const { return watermark_; }
+  // Rows dropped as late since the source was created (not restored: a counter for metrics).
+  uint64_t late_rows() const { return late_rows_; }
+
  private:
   Result<size_t> PollPartition(size_t i);
+  RecordError ErrorFor(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
+                       std::string reason) const;
   // Decodes one record into `builder` or reports it.
   Status AddRecord(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
                    sql::ChunkBuilder& builder);
 
+  // The watermark as partition `i`'s reading advanced to `event_time`: updates its maximum
+  // and returns the source's watermark with it (the others' as of the chunk's start, in
+  // `others`).
+  int64_t Advance(size_t i, int64_t event_time, int64_t others);
+  // The minimum watermark over the partitions other than `skip` that count (not idle), or
+  // kFinalWatermark when none does.
+  int64_t OthersWatermark(size_t skip, std::chrono::steady_clock::time_point now) const;
+  // Recomputes the source's watermark (e.g. a partition became idle) and sends it on if it
+  // advanced.
+  Status RefreshWatermark();
+  // Sends watermark − allowed lateness downstream if the watermark advanced.
+  Status PublishWatermark();
+
   SourceOptions options_;
   std::vector<Offset> next_;
+  // Per partition: the highest event time read (kNoWatermark: none) and when the partition
+  // last had a record or was behind its end (for idleness).
+  std::vector<int64_t> max_event_time_;
+  std::vector<std::chrono::steady_clock::time_point> last_active_;
+  int64_t watermark_ = kNoWatermark;
+  int64_t published_ = kNoWatermark;
+  int64_t others_ = kFinalWatermark;  // OthersWatermark of the partition being read
+  uint64_t late_rows_ = 0;
   size_t cursor_ = 0;
   std::unique_ptr<RecordDecoder> decoder_;
   DecodedRecord decoded_;

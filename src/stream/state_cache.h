@@ -135,6 +135,19 @@ class StateCache {
     MarkDirty(it->first, it->second);
     return &it->second.value;
   }
+  // Drops `key`'s state (resident or not, loaded or not): it becomes `empty` (a value EmptyFn
+  // accepts), dirty, and the next checkpoint deletes it from the store. For state a
+  // watermark expired, which is never read again.
+  void Erase(std::string_view key, V empty) {
+    auto it = map_.find(Key(key));
+    if (it == map_.end()) {
+      if (complete_ || store_ == nullptr) return;  // nothing stored either
+      it = map_.try_emplace(std::string(key)).first;
+    }
+    it->second.value = std::move(empty);
+    Charge(it->first, it->second);
+    MarkDirty(it->first, it->second);
+  }
   // Records that `key`'s (resident) value changed in this epoch.
   void MarkDirty(std::string_view key) {
     auto it = map_.find(Key(key));

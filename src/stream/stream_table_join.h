@@ -48,6 +48,8 @@ class StreamTableJoin final : public Operator {
   using Rows = absl::flat_hash_map<std::string, int64_t>;  // exact row → multiplicity
   Status AddStoredRow(Rows& rows, std::string_view store_key, std::string_view value) const;
 
+  // The table's changes are not events: only the stream's watermark passes through.
+  bool IgnoresWatermarkOf(int port) const override { return port == 1; }
   Status ProcessStream(const sql::Chunk& chunk);
   Status ProcessTable(const sql::Chunk& chunk);
 
