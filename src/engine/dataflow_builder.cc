@@ -13,6 +13,7 @@
 #include "stream/hash_aggregate.h"
 #include "stream/hash_join.h"
 #include "stream/keyed_operators.h"
+#include "stream/session_window.h"
 #include "stream/stateless_operators.h"
 #include "stream/stream_table_join.h"
 #include "stream/top_n.h"
@@ -449,6 +450,7 @@ class Builder {
   }
 
   Result<Operator*> BuildOp(const PlanNode& node, const sql::AggregateOp& aggregate) {
+    RETURN_IF_ERROR(FindSessionPartition(*node.inputs[0], aggregate.group_keys, {}));
     ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
     std::vector<stream::AggregateCall> calls;
     for (const sql::AggregateCall& c : aggregate.calls) {
@@ -469,6 +471,49 @@ class Builder {
     Operator* raw = Add(std::move(op));
     Connect(input, raw);
     return raw;
+  }
+
+  // Sessions are per group: the group keys of an aggregate over a SESSION window (through
+  // filters and projections) that are columns of the window's input partition its sessions
+  // (session_partitions_). `columns`: plain columns of `node`; `computed`: the columns that
+  // computed group keys read. A computed key over the window's input columns cannot partition
+  // sessions: 0A000.
+  Status FindSessionPartition(const PlanNode& node, const std::vector<int>& columns,
+                              const std::vector<int>& computed) {
+    if (node.As<sql::FilterOp>() != nullptr) {
+      return FindSessionPartition(*node.inputs[0], columns, computed);
+    }
+    if (const auto* p = node.As<sql::ProjectOp>()) {
+      std::vector<int> plain, reads;
+      for (int c : computed) sql::CollectColumns(*p->exprs[c], reads);
+      for (int c : columns) {
+        if (int below = ColumnOf(*p->exprs[c]); below >= 0) {
+          plain.push_back(below);
+        } else {
+          sql::CollectColumns(*p->exprs[c], reads);
+        }
+      }
+      return FindSessionPartition(*node.inputs[0], plain, reads);
+    }
+    const auto* w = node.As<sql::WindowTvfOp>();
+    if (w == nullptr || w->window != sql::WindowKind::kSession) return Status();
+    const int width = static_cast<int>(node.inputs[0]->schema.size());
+    for (int c : computed) {
+      if (c < width) {
+        return sql::WithHint(
+            NotSupported("grouping SESSION windows by an expression"),
+            "Sessions are per group: group by columns of the windowed table (compute the "
+            "expression in a subquery inside SESSION's table).");
+      }
+    }
+    std::vector<int> partition;
+    for (int c : columns) {
+      if (c < width && std::find(partition.begin(), partition.end(), c) == partition.end()) {
+        partition.push_back(c);  // window_start and window_end are the session itself
+      }
+    }
+    session_partitions_[&node] = std::move(partition);
+    return Status();
   }
 
   // A join side's key columns: plain columns as they are; other key expressions are
@@ -604,9 +649,7 @@ class Builder {
   }
 
   Result<Operator*> BuildOp(const PlanNode& node, const sql::WindowTvfOp& window) {
-    if (window.window == sql::WindowKind::kSession) {
-      return NotSupported("a SESSION window");
-    }
+    if (window.window == sql::WindowKind::kSession) return BuildSession(node, window);
     stream::WindowSpec spec;
     spec.time_column = window.time_column;
     ASSIGN_OR_RETURN(spec.size_us, WindowMicros(window.size));
@@ -620,6 +663,23 @@ class Builder {
     ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
     Operator* op =
         Add(std::make_unique<stream::WindowAssign>(TypesOf(node.inputs[0]->schema), spec));
+    Connect(input, op);
+    return op;
+  }
+  // SESSION: partitioned by the group keys of the aggregate above (FindSessionPartition);
+  // without one, the whole input is one sequence of sessions.
+  Result<Operator*> BuildSession(const PlanNode& node, const sql::WindowTvfOp& window) {
+    stream::SessionSpec spec;
+    spec.time_column = window.time_column;
+    ASSIGN_OR_RETURN(spec.gap_us, WindowMicros(window.size));
+    if (auto it = session_partitions_.find(&node); it != session_partitions_.end()) {
+      spec.partition_columns = it->second;
+    }
+    ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
+    spec.time_bound = BoundsOf(*node.inputs[0])[window.time_column];
+    ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
+    Operator* op = Add(std::make_unique<stream::SessionWindow>(id, TypesOf(node.inputs[0]->schema),
+                                                               std::move(spec)));
     Connect(input, op);
     return op;
   }
@@ -641,6 +701,8 @@ class Builder {
   Bounds scan_relation_bounds_;
   // Scan nodes whose source's event time is a window's time column (relation column).
   std::map<const PlanNode*, int> event_time_columns_;
+  // SESSION window nodes with the columns that partition their sessions.
+  std::map<const PlanNode*, std::vector<int>> session_partitions_;
   // Whether the Top-N compiled next must compute row numbers (only a Project above it that
   // does not read them says no).
   bool rank_needed_ = true;
