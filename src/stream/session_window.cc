@@ -214,6 +214,7 @@ Status SessionWindow::ProcessPartition(const std::string& key, const std::vector
     if (n == 0) at.erase(c.row);
     if (at.empty()) p->rows.erase(c.time);
   }
+  partitions_.Resize(key);  // dirty until the barrier: the budget must see its growth
 
   // Emit what changed per time: rows whose bounds moved go out and in again.
   static const Rows kNone;

@@ -25,7 +25,9 @@
 // (time big-endian with the sign flipped, so a partition's rows are stored in time order),
 // written back for the rows changed in the epoch. In memory a StateCache of partition → rows
 // by time, loaded and evicted as a whole. Cost per changed partition and chunk: O(log rows +
-// rows of the affected sessions).
+// rows of the affected sessions) — every row of a session that grows is retracted and
+// inserted again with the new end, so a session of n events costs O(n²) in all (measured:
+// ~60–80k events/s per core for 3-event sessions over 10k users, a no-op sink).
 #pragma once
 
 #include <cstdint>
