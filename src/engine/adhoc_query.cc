@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sql/expr/evaluator.h"
+#include "sql/expr/subquery.h"
 #include "sql/sql_error.h"
 #include "stream/materialized_view.h"
 #include "stream/state_store.h"
@@ -91,6 +92,24 @@ void SortRows(std::vector<Row>& rows, const std::vector<sql::SortKey>& keys) {
   });
 }
 
+// Runs the subqueries of the query's expressions as ad-hoc queries of their own, over the
+// same sources (each reads them as they are when it runs).
+class AdhocSubqueryRunner final : public sql::SubqueryRunner {
+ public:
+  AdhocSubqueryRunner(const DataflowContext& context, const std::atomic<bool>* cancel)
+      : context_(context), cancel_(cancel) {}
+  Result<std::vector<Row>> Run(const sql::PlanNode& plan,
+                               const std::vector<sql::Value>& outer) override {
+    sql::ScopedOuterValues values(&outer);
+    ASSIGN_OR_RETURN(QueryResult result, RunAdhocQuery(plan, context_, cancel_));
+    return std::move(result.rows);
+  }
+
+ private:
+  const DataflowContext& context_;
+  const std::atomic<bool>* cancel_;
+};
+
 }  // namespace
 
 Result<std::vector<std::vector<sql::Value>>> EvaluateOverRows(
@@ -114,6 +133,9 @@ Result<std::vector<std::vector<sql::Value>>> EvaluateOverRows(
 
 Result<QueryResult> RunAdhocQuery(const sql::PlanNode& plan, DataflowContext context,
                                   const std::atomic<bool>* cancel) {
+  const DataflowContext subquery_context = context;
+  AdhocSubqueryRunner runner(subquery_context, cancel);
+  sql::ScopedSubqueryRunner install(&runner);
   Finish finish = Peel(plan);
   std::unique_ptr<stream::StateStore> store = stream::NewMemoryStateStore();
   stream::PipelineOptions po;

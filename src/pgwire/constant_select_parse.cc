@@ -187,6 +187,8 @@ class Converter {
         return Unsupported("IS [NOT] TRUE/FALSE/UNKNOWN");
       case ExprKind::kIsDistinct:
         return Unsupported("IS [NOT] DISTINCT FROM");
+      case ExprKind::kSubLink:
+        return Unsupported("a subquery");
     }
     return Unsupported("this expression");
   }
@@ -218,15 +220,34 @@ std::string ColumnName(const sql::ParsedExpr& e) {
   }
 }
 
+// Whether `e` has a subquery or a cast to oid or a reg* type: those need the catalog, so the
+// binder (sql/binder.h) plans the SELECT instead.
+bool NeedsCatalog(const sql::ParsedExpr& e) {
+  if (e.kind == ExprKind::kSubLink) return true;
+  if (e.kind == ExprKind::kCast) {
+    const std::string& type = e.As<sql::Cast>().type.name;
+    if (type == "oid" || type.starts_with("reg")) return true;
+  }
+  bool found = false;
+  sql::ForEachChild(e, [&](const sql::ParsedExpr& child) { found = found || NeedsCatalog(child); });
+  return found;
+}
+
 }  // namespace
 
 bool IsConstantSelect(const sql::Statement& statement) {
   const auto* select = statement.As<sql::SelectStatement>();
   if (select == nullptr || !select->query) return false;
   const sql::Query& q = *select->query;
-  return q.kind == sql::QueryKind::kSelect && q.with.empty() && q.from.empty() && !q.where &&
-         q.group_by.empty() && !q.having && q.order_by.empty() && !q.limit && !q.offset &&
-         !q.distinct;
+  if (!(q.kind == sql::QueryKind::kSelect && q.with.empty() && q.from.empty() && !q.where &&
+        q.group_by.empty() && !q.having && q.order_by.empty() && !q.limit && !q.offset &&
+        !q.distinct)) {
+    return false;
+  }
+  for (const sql::SelectItem& item : q.select_list) {
+    if (NeedsCatalog(*item.expr)) return false;
+  }
+  return true;
 }
 
 Result<ConstSelect> ToConstSelect(const sql::Statement& statement) {

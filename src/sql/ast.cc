@@ -325,6 +325,13 @@ std::string ParsedExpr::ToString() const {
       return fmt::format("({} IS {}DISTINCT FROM {})", d.left->ToString(), d.negated ? "NOT " : "",
                          d.right->ToString());
     }
+    case ExprKind::kSubLink: {
+      const SubLink& l = As<SubLink>();
+      std::string_view prefix = l.link == SubLinkKind::kExists  ? "EXISTS "
+                                : l.link == SubLinkKind::kArray ? "ARRAY"
+                                                                : "";
+      return Cat(prefix, "(", l.query->ToString(), ")");
+    }
   }
   return "";
 }

@@ -74,6 +74,7 @@ enum class ExprKind : uint8_t {
   kNullTest,
   kBooleanTest,
   kIsDistinct,
+  kSubLink,
 };
 
 struct ParsedExpr {
@@ -283,6 +284,21 @@ struct IsDistinct : ParsedExpr {
 
 struct Query;
 
+enum class SubLinkKind : uint8_t {
+  kExpr,    // (SELECT x …): the one value of the one row, NULL for none
+  kExists,  // EXISTS (SELECT …)
+  kArray,   // ARRAY(SELECT x …)
+};
+
+// A subquery in an expression. It may name the columns of the query it is in (a correlated
+// subquery); the binder resolves those.
+struct SubLink : ParsedExpr {
+  static constexpr ExprKind kKind = ExprKind::kSubLink;
+  explicit SubLink(int loc) : ParsedExpr(kKind, loc) {}
+  SubLinkKind link = SubLinkKind::kExpr;
+  std::unique_ptr<Query> query;
+};
+
 // `AS name (col, …)` after a FROM item.
 struct Alias {
   std::string name;
@@ -396,5 +412,73 @@ struct Query {
   // SQL text of the query, normalized (see ParsedExpr::ToString).
   std::string ToString() const;
 };
+
+// Calls `fn` on each direct child expression of `expr` (not into window specs, nor into a
+// subquery: its expressions belong to its own query).
+template <typename Fn>
+void ForEachChild(const ParsedExpr& expr, Fn&& fn) {
+  auto visit = [&](const ParsedExprPtr& e) {
+    if (e) fn(*e);
+  };
+  switch (expr.kind) {
+    case ExprKind::kColumnRef:
+    case ExprKind::kStar:
+    case ExprKind::kConstant:
+    case ExprKind::kParam:
+      return;
+    case ExprKind::kOperator:
+      visit(expr.As<Operator>().left);
+      visit(expr.As<Operator>().right);
+      return;
+    case ExprKind::kBoolean:
+      for (const ParsedExprPtr& a : expr.As<BooleanExpr>().args) visit(a);
+      return;
+    case ExprKind::kFunctionCall: {
+      const FunctionCall& f = expr.As<FunctionCall>();
+      for (const ParsedExprPtr& a : f.args) visit(a);
+      visit(f.filter);
+      return;
+    }
+    case ExprKind::kCase: {
+      const CaseExpr& c = expr.As<CaseExpr>();
+      visit(c.operand);
+      for (const CaseWhen& w : c.whens) {
+        visit(w.condition);
+        visit(w.result);
+      }
+      visit(c.else_result);
+      return;
+    }
+    case ExprKind::kCast:
+      visit(expr.As<Cast>().expr);
+      return;
+    case ExprKind::kInList:
+      visit(expr.As<InList>().expr);
+      for (const ParsedExprPtr& a : expr.As<InList>().list) visit(a);
+      return;
+    case ExprKind::kBetween:
+      visit(expr.As<Between>().expr);
+      visit(expr.As<Between>().low);
+      visit(expr.As<Between>().high);
+      return;
+    case ExprKind::kLike:
+      visit(expr.As<Like>().expr);
+      visit(expr.As<Like>().pattern);
+      visit(expr.As<Like>().escape);
+      return;
+    case ExprKind::kNullTest:
+      visit(expr.As<NullTest>().expr);
+      return;
+    case ExprKind::kBooleanTest:
+      visit(expr.As<BooleanTest>().expr);
+      return;
+    case ExprKind::kIsDistinct:
+      visit(expr.As<IsDistinct>().left);
+      visit(expr.As<IsDistinct>().right);
+      return;
+    case ExprKind::kSubLink:  // its expressions belong to its own query
+      return;
+  }
+}
 
 }  // namespace oxbow::sql

@@ -923,6 +923,12 @@ Result<PlanPtr> PlanQuery(const Query& query, const Statement& statement, const 
                           const PlanOptions& options) {
   binder_internal::Binder binder(catalog, statement, options, 0);
   ASSIGN_OR_RETURN(PlanPtr plan, binder.BindQuery(query));
+  return binder_internal::FinishPlan(std::move(plan), statement, options);
+}
+
+namespace binder_internal {
+
+Result<PlanPtr> FinishPlan(PlanPtr plan, const Statement& statement, const PlanOptions& options) {
   plan = OptimizePlan(std::move(plan));
   // An ad-hoc query computes ROW_NUMBER() once over a snapshot: no bound needed (pgJDBC's
   // getColumns numbers columns so). A view keeps every rank up to date, so needs one.
@@ -947,6 +953,8 @@ Result<PlanPtr> PlanQuery(const Query& query, const Statement& statement, const 
   }
   return plan;
 }
+
+}  // namespace binder_internal
 
 Result<std::vector<std::vector<ExprPtr>>> BindInsertValues(
     const Query& values, const Statement& statement, const Catalog& catalog,

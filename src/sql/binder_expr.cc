@@ -30,7 +30,33 @@ bool IsTimeFunction(std::string_view name) {
 
 std::string Dotted(const std::vector<std::string>& names) { return absl::StrJoin(names, "."); }
 
-// Resolves a column reference in `scope`: its index.
+Result<ExprPtr> BindConstant(const Constant& c) {
+  switch (c.constant_kind) {
+    case ConstantKind::kNull:
+      return MakeConstant(Value::Null(Type::Unknown()));
+    case ConstantKind::kBoolean:
+      return MakeConstant(Value::Bool(c.boolean));
+    case ConstantKind::kInteger:
+      if (c.integer >= INT32_MIN && c.integer <= INT32_MAX) {
+        return MakeConstant(Value::Int32(static_cast<int32_t>(c.integer)));
+      }
+      return MakeConstant(Value::Int64(c.integer));
+    case ConstantKind::kNumeric: {
+      ASSIGN_OR_RETURN(Value v, ParseValue(Type::Numeric(), c.value));
+      return MakeConstant(std::move(v));
+    }
+    case ConstantKind::kString:
+      return MakeConstant(Value::String(Type::Unknown(), c.value));
+    case ConstantKind::kBitString:
+      break;
+  }
+  return SqlError(sqlstate::kFeatureNotSupported, "bit string constants are not supported");
+}
+
+ExprPtr BoolConstant(bool b) { return MakeConstant(Value::Bool(b)); }
+
+}  // namespace
+
 Result<int> ResolveColumn(const ColumnRef& ref, const Scope& scope) {
   if (ref.names.size() > 2) {
     return SqlError(sqlstate::kFeatureNotSupported,
@@ -67,33 +93,6 @@ Result<int> ResolveColumn(const ColumnRef& ref, const Scope& scope) {
   }
   return SqlError(sqlstate::kUndefinedColumn, fmt::format("column \"{}\" does not exist", name));
 }
-
-Result<ExprPtr> BindConstant(const Constant& c) {
-  switch (c.constant_kind) {
-    case ConstantKind::kNull:
-      return MakeConstant(Value::Null(Type::Unknown()));
-    case ConstantKind::kBoolean:
-      return MakeConstant(Value::Bool(c.boolean));
-    case ConstantKind::kInteger:
-      if (c.integer >= INT32_MIN && c.integer <= INT32_MAX) {
-        return MakeConstant(Value::Int32(static_cast<int32_t>(c.integer)));
-      }
-      return MakeConstant(Value::Int64(c.integer));
-    case ConstantKind::kNumeric: {
-      ASSIGN_OR_RETURN(Value v, ParseValue(Type::Numeric(), c.value));
-      return MakeConstant(std::move(v));
-    }
-    case ConstantKind::kString:
-      return MakeConstant(Value::String(Type::Unknown(), c.value));
-    case ConstantKind::kBitString:
-      break;
-  }
-  return SqlError(sqlstate::kFeatureNotSupported, "bit string constants are not supported");
-}
-
-ExprPtr BoolConstant(bool b) { return MakeConstant(Value::Bool(b)); }
-
-}  // namespace
 
 bool IsAggregateCall(const ParsedExpr& expr) {
   if (expr.kind != ExprKind::kFunctionCall) return false;
@@ -169,7 +168,10 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
     if (expr.kind == ExprKind::kColumnRef) {
       const ColumnRef& ref = expr.As<ColumnRef>();
       Result<int> column = ResolveColumn(ref, *ctx.grouping->from_scope);
-      if (!column.ok()) return at(column.status());
+      if (!column.ok()) {
+        if (std::optional<ExprPtr> outer = OuterColumn(ref)) return std::move(*outer);
+        return at(column.status());
+      }
       const ScopeColumn& c = ctx.grouping->from_scope->columns[*column];
       return at(SqlError(sqlstate::kGroupingError,
                          fmt::format("column \"{}.{}\" must appear in the GROUP BY clause or be "
@@ -181,7 +183,12 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
   switch (expr.kind) {
     case ExprKind::kColumnRef: {
       Result<int> column = ResolveColumn(expr.As<ColumnRef>(), *ctx.scope);
-      if (!column.ok()) return at(column.status());
+      if (!column.ok()) {
+        if (std::optional<ExprPtr> outer = OuterColumn(expr.As<ColumnRef>())) {
+          return std::move(*outer);
+        }
+        return at(column.status());
+      }
       return MakeColumnRef(*column, ctx.scope->columns[*column].type);
     }
     case ExprKind::kStar:
@@ -375,6 +382,8 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
       ASSIGN_OR_RETURN(ExprPtr test, positioned(MakeCoalesce(std::move(args))));
       return negate ? positioned(MakeNot(std::move(test))) : Result<ExprPtr>(std::move(test));
     }
+    case ExprKind::kSubLink:
+      return BindSubLink(expr.As<SubLink>(), ctx);
     case ExprKind::kIsDistinct: {
       const IsDistinct& d = expr.As<IsDistinct>();
       ASSIGN_OR_RETURN(ExprPtr l, bind(*d.left));

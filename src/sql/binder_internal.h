@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,19 @@ struct ExprContext {
   const Grouping* grouping = nullptr;
 };
 
+// What a subquery in an expression sees of the query it is in: names its own FROM does not
+// have resolve in `scope`, each distinct column becoming an outer reference (Expr kOuterRef
+// i reads columns[i] of the enclosing query's input).
+struct OuterScope {
+  const Scope* scope = nullptr;
+  std::vector<int> columns;
+};
+
+// The rewrites and checks of a bound query (PlanQuery's, also applied to subqueries):
+// pushdown, Top-N, pruning, constant folding; 0A000 for ROW_NUMBER() outside a Top-N filter
+// and joins without an equality.
+Result<PlanPtr> FinishPlan(PlanPtr plan, const Statement& statement, const PlanOptions& options);
+
 class Binder {
  public:
   Binder(const Catalog& catalog, const Statement& statement, const PlanOptions& options, int depth)
@@ -84,6 +98,13 @@ class Binder {
   // the search path says, unless a WITH query has the name), and its constant relation.
   bool IsSystemRelation(const TableName& t) const;
   Result<Relation> BindSystemTable(const TableName& t);
+  // (SELECT …) and EXISTS (SELECT …) in an expression (binder_subquery.cc): the subquery
+  // bound with `ctx`'s scope as its outer scope, as a kSubquery expression. 0A000 in a
+  // materialized view, for ARRAY(SELECT …), and for columns of a grouped query.
+  Result<ExprPtr> BindSubLink(const SubLink& link, const ExprContext& ctx);
+  // `ref` as an outer reference when this binder binds a subquery and the enclosing query
+  // has the column; nullopt otherwise.
+  std::optional<ExprPtr> OuterColumn(const ColumnRef& ref);
   // x::regclass / regtype / regnamespace / oid (a string constant → the oid, looked up now;
   // an integer → the name); nullopt for other types.
   Result<std::optional<ExprPtr>> BindCatalogCast(const Cast& cast, ExprPtr arg);
@@ -105,77 +126,18 @@ class Binder {
   const int depth_;
   // WITH queries in scope, innermost last.
   std::vector<std::map<std::string, const CommonTableExpr*>> ctes_;
+  // Set while binding a subquery in an expression.
+  OuterScope* outer_ = nullptr;
 };
+
+// The index of the column `ref` names in `scope`. Errors: 42703, 42702, 42P01, 0A000 for
+// more than two name parts.
+Result<int> ResolveColumn(const ColumnRef& ref, const Scope& scope);
 
 // PostgreSQL's name for an output column without an alias (FigureColname).
 std::string OutputName(const ParsedExpr& expr);
 
 // Whether `call` is an aggregate call (not a window function).
 bool IsAggregateCall(const ParsedExpr& expr);
-
-// Calls `fn` on each direct child expression of `expr` (not into window specs).
-template <typename Fn>
-void ForEachChild(const ParsedExpr& expr, Fn&& fn) {
-  auto visit = [&](const ParsedExprPtr& e) {
-    if (e) fn(*e);
-  };
-  switch (expr.kind) {
-    case ExprKind::kColumnRef:
-    case ExprKind::kStar:
-    case ExprKind::kConstant:
-    case ExprKind::kParam:
-      return;
-    case ExprKind::kOperator:
-      visit(expr.As<Operator>().left);
-      visit(expr.As<Operator>().right);
-      return;
-    case ExprKind::kBoolean:
-      for (const ParsedExprPtr& a : expr.As<BooleanExpr>().args) visit(a);
-      return;
-    case ExprKind::kFunctionCall: {
-      const FunctionCall& f = expr.As<FunctionCall>();
-      for (const ParsedExprPtr& a : f.args) visit(a);
-      visit(f.filter);
-      return;
-    }
-    case ExprKind::kCase: {
-      const CaseExpr& c = expr.As<CaseExpr>();
-      visit(c.operand);
-      for (const CaseWhen& w : c.whens) {
-        visit(w.condition);
-        visit(w.result);
-      }
-      visit(c.else_result);
-      return;
-    }
-    case ExprKind::kCast:
-      visit(expr.As<Cast>().expr);
-      return;
-    case ExprKind::kInList:
-      visit(expr.As<InList>().expr);
-      for (const ParsedExprPtr& a : expr.As<InList>().list) visit(a);
-      return;
-    case ExprKind::kBetween:
-      visit(expr.As<Between>().expr);
-      visit(expr.As<Between>().low);
-      visit(expr.As<Between>().high);
-      return;
-    case ExprKind::kLike:
-      visit(expr.As<Like>().expr);
-      visit(expr.As<Like>().pattern);
-      visit(expr.As<Like>().escape);
-      return;
-    case ExprKind::kNullTest:
-      visit(expr.As<NullTest>().expr);
-      return;
-    case ExprKind::kBooleanTest:
-      visit(expr.As<BooleanTest>().expr);
-      return;
-    case ExprKind::kIsDistinct:
-      visit(expr.As<IsDistinct>().left);
-      visit(expr.As<IsDistinct>().right);
-      return;
-  }
-}
 
 }  // namespace oxbow::sql::binder_internal

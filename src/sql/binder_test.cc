@@ -125,6 +125,36 @@ TEST_F(BinderTest, SystemCatalogsAreRelations) {
                           "pg_table_is_visible boolean"));
 }
 
+TEST_F(BinderTest, CorrelatedSubqueriesReadOuterColumnsAsArguments) {
+  PlanPtr p = Plan(
+      "SELECT u.id, (SELECT count(*) FROM clicks c WHERE c.user_id = u.id AND u.id > 0) AS n, "
+      "EXISTS (SELECT 1 FROM orders WHERE user_id = u.id) AS ordered FROM users u");
+  EXPECT_THAT(Schema(*p), ElementsAre("id bigint", "n bigint", "ordered boolean"));
+  const ProjectOp* project = Find(*p, "Project")->As<ProjectOp>();
+  ASSERT_NE(project, nullptr);
+  const Expr& n = *project->exprs[1];
+  ASSERT_EQ(n.kind, Expr::Kind::kSubquery);
+  EXPECT_EQ(n.subquery_kind, Expr::SubqueryKind::kScalar);
+  // u.id, named twice inside, is one outer value: the outer input's column 0.
+  ASSERT_EQ(n.args.size(), 1u);
+  EXPECT_EQ(n.args[0]->kind, Expr::Kind::kColumnRef);
+  EXPECT_EQ(n.args[0]->column, 0);
+  EXPECT_EQ(project->exprs[2]->subquery_kind, Expr::SubqueryKind::kExists);
+  // The subquery's own names win over the outer query's; unknown names are still errors.
+  EXPECT_TRUE(Plan("SELECT (SELECT max(id) FROM orders) FROM users")->schema.size() == 1);
+  SqlErrorInfo e = Err("SELECT (SELECT nope FROM clicks) FROM users");
+  EXPECT_EQ(e.sqlstate, "42703");
+  EXPECT_EQ(e.message, "column \"nope\" does not exist");
+  e = Err("SELECT (SELECT user_id, url FROM clicks) FROM users");
+  EXPECT_EQ(e.sqlstate, "42601");
+  // After GROUP BY only uncorrelated subqueries: the outer names are groups there.
+  e = Err("SELECT tier, (SELECT count(*) FROM clicks WHERE user_id = id) FROM users GROUP BY tier");
+  EXPECT_EQ(e.sqlstate, "42703");
+  e = DdlErr("CREATE MATERIALIZED VIEW m AS SELECT id, (SELECT 1) AS one FROM users");
+  EXPECT_EQ(e.sqlstate, "0A000");
+  EXPECT_THAT(e.hint, HasSubstr("ad-hoc queries only"));
+}
+
 TEST_F(BinderTest, RowNumberWithoutABoundNumbersEveryRowOfAnAdHocQuery) {
   PlanPtr p = Plan(
       "SELECT url, row_number() OVER (PARTITION BY user_id ORDER BY ts) AS rn "

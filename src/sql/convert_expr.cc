@@ -181,7 +181,7 @@ struct AExprConverter {
   }
 
   Result<ParsedExprPtr> In() {
-    if (!e.rexpr().has_list()) return cv.Unsupported("IN with a subquery", e.location());
+    if (!e.rexpr().has_list()) return cv.Unsupported("IN/ANY with a subquery", e.location());
     auto in = std::make_unique<InList>(cv.Loc(e.location()));
     in->negated = OperatorName() == "<>";
     ASSIGN_OR_RETURN(in->expr, cv.ConvertExpr(e.lexpr()));
@@ -256,6 +256,29 @@ struct AExprConverter {
 };
 
 }  // namespace
+
+Result<ParsedExprPtr> Converter::ConvertSubLink(const pg_query::SubLink& link) {
+  auto out = std::make_unique<SubLink>(Loc(link.location()));
+  switch (link.sub_link_type()) {
+    case pg_query::EXPR_SUBLINK:
+      out->link = SubLinkKind::kExpr;
+      break;
+    case pg_query::EXISTS_SUBLINK:
+      out->link = SubLinkKind::kExists;
+      break;
+    case pg_query::ARRAY_SUBLINK:
+      out->link = SubLinkKind::kArray;
+      break;
+    case pg_query::ANY_SUBLINK:
+      return Unsupported("IN/ANY with a subquery", link.location());
+    case pg_query::ALL_SUBLINK:
+      return Unsupported("ALL with a subquery", link.location());
+    default:
+      return Unsupported("this kind of subquery", link.location());
+  }
+  ASSIGN_OR_RETURN(out->query, ConvertQueryNode(link.subselect(), link.location()));
+  return ParsedExprPtr(std::move(out));
+}
 
 Result<ParsedExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
   switch (node.node_case()) {
@@ -402,7 +425,7 @@ Result<ParsedExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
       return ParsedExprPtr(MakeCall(name, Loc(f.location())));
     }
     case pg_query::Node::kSubLink:
-      return Unsupported("a subquery in an expression", node.sub_link().location());
+      return ConvertSubLink(node.sub_link());
     case pg_query::Node::kAIndirection:
       return Unsupported("subscripts and field selection",
                          NodeLocation(node.a_indirection().arg()));

@@ -43,6 +43,7 @@ class Converter {
   Result<std::vector<OrderItem>> ConvertOrderBy(
       const google::protobuf::RepeatedPtrField<pg_query::Node>& nodes);
   Result<std::unique_ptr<FunctionCall>> ConvertFunctionCall(const pg_query::FuncCall& call);
+  Result<ParsedExprPtr> ConvertSubLink(const pg_query::SubLink& link);
 
   // convert_type.cc
   Result<TypeName> ConvertTypeName(const pg_query::TypeName& type);

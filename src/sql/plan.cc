@@ -283,6 +283,8 @@ ExprPtr SubstituteColumns(const Expr& expr, const std::vector<ExprPtr>& exprs) {
   copy->function = expr.function;
   copy->cast_context = expr.cast_context;
   copy->has_else = expr.has_else;
+  copy->subquery_kind = expr.subquery_kind;
+  copy->subplan = expr.subplan;
   for (const ExprPtr& a : expr.args) copy->args.push_back(SubstituteColumns(*a, exprs));
   return copy;
 }

@@ -374,7 +374,7 @@ void Fold(ExprPtr& e) {
   if (e->kind == Expr::Kind::kConstant || e->kind == Expr::Kind::kColumnRef) return;
   std::vector<int> cols;
   CollectColumns(*e, cols);
-  if (!cols.empty()) {
+  if (!cols.empty() || HasSubquery(*e)) {
     for (ExprPtr& a : e->args) Fold(a);
     return;
   }

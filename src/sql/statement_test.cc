@@ -333,7 +333,7 @@ TEST(QueryAstTest, UnsupportedConstructsAreNamedAtTheirPosition) {
   EXPECT_EQ(Err("SELECT DISTINCT ON (a) a FROM t"),
             (SqlErrorInfo{"0A000", "DISTINCT ON is not supported", "", "", 21}));
   EXPECT_EQ(Err("SELECT a FROM t WHERE a IN (SELECT b FROM u)"),
-            (SqlErrorInfo{"0A000", "a subquery in an expression is not supported", "", "", 25}));
+            (SqlErrorInfo{"0A000", "IN/ANY with a subquery is not supported", "", "", 25}));
   EXPECT_EQ(Err("SELECT 1 INTERSECT SELECT 2").message, "INTERSECT is not supported");
   EXPECT_EQ(Err("SELECT 1 EXCEPT SELECT 2").message, "EXCEPT is not supported");
   EXPECT_EQ(Err("SELECT * FROM t, LATERAL (SELECT 1) x").message, "LATERAL is not supported");

@@ -24,6 +24,12 @@ class RelationCollector {
     if (q.left) Query(*q.left, ctes);
     if (q.right) Query(*q.right, ctes);
     for (const TableRefPtr& t : q.from) From(*t, ctes);
+    // Subqueries in expressions read relations too.
+    for (const SelectItem& item : q.select_list) Walk(item.expr.get(), ctes);
+    Walk(q.where.get(), ctes);
+    for (const ParsedExprPtr& g : q.group_by) Walk(g.get(), ctes);
+    Walk(q.having.get(), ctes);
+    for (const OrderItem& o : q.order_by) Walk(o.expr.get(), ctes);
   }
 
   std::vector<NameRef> names;
@@ -37,6 +43,15 @@ class RelationCollector {
     names.push_back(NameRef{name, location});
   }
 
+  void Walk(const ParsedExpr* e, const std::set<std::string>& ctes) {
+    if (e == nullptr) return;
+    if (e->kind == ExprKind::kSubLink) {
+      Query(*e->As<SubLink>().query, ctes);
+      return;
+    }
+    ForEachChild(*e, [&](const ParsedExpr& child) { Walk(&child, ctes); });
+  }
+
   void From(const TableRef& t, const std::set<std::string>& ctes) {
     switch (t.kind) {
       case TableRefKind::kTable:
@@ -48,6 +63,7 @@ class RelationCollector {
       case TableRefKind::kJoin:
         From(*t.As<JoinRef>().left, ctes);
         From(*t.As<JoinRef>().right, ctes);
+        Walk(t.As<JoinRef>().on.get(), ctes);
         break;
       case TableRefKind::kTableFunction: {
         const FunctionCall& call = *t.As<TableFunctionRef>().call;

@@ -1,5 +1,9 @@
 #include "sql/expr/evaluator.h"
 
+#include <map>
+
+#include "fmt/format.h"
+#include "sql/expr/subquery.h"
 #include "sql/sql_error.h"
 
 namespace oxbow::sql {
@@ -136,8 +140,69 @@ Status EvalCoalesce(const Expr& e, const Chunk& chunk, const Rows& rows, ColumnV
   return Status();
 }
 
+// A subquery's result for each row: run once per distinct tuple of outer values.
+Status EvalSubquery(const Expr& e, const Chunk& chunk, const Rows& rows, ColumnVector& out) {
+  SubqueryRunner* runner = CurrentSubqueryRunner();
+  if (runner == nullptr) {
+    return SqlError(sqlstate::kFeatureNotSupported,
+                    "subqueries in expressions are supported in ad-hoc queries only");
+  }
+  std::vector<ColumnVector> storage(e.args.size());
+  std::vector<const ColumnVector*> outer(e.args.size());
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    ASSIGN_OR_RETURN(outer[i], EvalArg(*e.args[i], chunk, rows, storage[i]));
+  }
+  std::map<std::string, Value> memo;
+  for (size_t i = 0; i < rows.count; ++i) {
+    uint32_t r = rows[i];
+    std::vector<Value> values;
+    std::string key;
+    for (const ColumnVector* c : outer) {
+      values.push_back(c->GetValue(r));
+      std::string text =
+          values.back().is_null() ? std::string("N") : fmt::format("V{}", values.back().ToString());
+      key += fmt::format("{}:{}", text.size(), text);
+    }
+    auto it = memo.find(key);
+    if (it == memo.end()) {
+      ASSIGN_OR_RETURN(std::vector<std::vector<Value>> result, runner->Run(*e.subplan, values));
+      Value v = Value::Null(e.type);
+      if (e.subquery_kind == Expr::SubqueryKind::kExists) {
+        v = Value::Bool(!result.empty());
+      } else if (result.size() > 1) {
+        return SqlError("21000", "more than one row returned by a subquery used as an expression");
+      } else if (result.size() == 1) {
+        v = std::move(result[0][0]);
+      }
+      it = memo.emplace(std::move(key), std::move(v)).first;
+    }
+    if (it->second.is_null()) continue;
+    ColumnVector one(e.type);
+    one.AppendValue(it->second);
+    out.CopyRow(one, 0, r);
+  }
+  return Status();
+}
+
+Status EvalOuterRef(const Expr& e, const Rows& rows, ColumnVector& out) {
+  const std::vector<Value>* outer = CurrentOuterValues();
+  if (outer == nullptr || e.column < 0 || static_cast<size_t>(e.column) >= outer->size()) {
+    return SqlError(sqlstate::kInternalError, "an outer reference outside its subquery");
+  }
+  const Value& v = (*outer)[static_cast<size_t>(e.column)];
+  if (v.is_null()) return Status();
+  ColumnVector one(e.type);
+  one.AppendValue(v);
+  ForEachRow(rows, [&](uint32_t r) { out.CopyRow(one, 0, r); });
+  return Status();
+}
+
 Status Eval(const Expr& e, const Chunk& chunk, const Rows& rows, ColumnVector& out) {
   switch (e.kind) {
+    case Expr::Kind::kSubquery:
+      return EvalSubquery(e, chunk, rows, out);
+    case Expr::Kind::kOuterRef:
+      return EvalOuterRef(e, rows, out);
     case Expr::Kind::kColumnRef: {
       const ColumnVector& c = chunk.column(e.column);
       ForEachRow(rows, [&](uint32_t r) { out.CopyRow(c, r, r); });

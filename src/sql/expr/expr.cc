@@ -66,6 +66,8 @@ ExprPtr Expr::Clone() const {
   e->function = function;
   e->cast_context = cast_context;
   e->has_else = has_else;
+  e->subquery_kind = subquery_kind;
+  e->subplan = subplan;
   for (const ExprPtr& a : args) e->args.push_back(a->Clone());
   return e;
 }
@@ -108,6 +110,11 @@ std::string Expr::ToString() const {
       if (has_else) s += fmt::format(" ELSE {}", parts.back());
       return fmt::format("{} END", s);
     }
+    case Kind::kSubquery:
+      return fmt::format("{}(SubPlan({}))", subquery_kind == SubqueryKind::kExists ? "EXISTS " : "",
+                         absl::StrJoin(parts, ", "));
+    case Kind::kOuterRef:
+      return fmt::format("$outer{}", column);
   }
   return "?";
 }
@@ -116,6 +123,29 @@ ExprPtr MakeColumnRef(int column, Type type) {
   auto e = NewExpr(Expr::Kind::kColumnRef, type);
   e->column = column;
   return e;
+}
+
+ExprPtr MakeSubquery(Expr::SubqueryKind kind, std::shared_ptr<const PlanNode> plan, Type type,
+                     std::vector<ExprPtr> outer_args) {
+  auto e = NewExpr(Expr::Kind::kSubquery, type);
+  e->subquery_kind = kind;
+  e->subplan = std::move(plan);
+  e->args = std::move(outer_args);
+  return e;
+}
+
+ExprPtr MakeOuterRef(int index, Type type) {
+  auto e = NewExpr(Expr::Kind::kOuterRef, type);
+  e->column = index;
+  return e;
+}
+
+bool HasSubquery(const Expr& expr) {
+  if (expr.kind == Expr::Kind::kSubquery || expr.kind == Expr::Kind::kOuterRef) return true;
+  for (const ExprPtr& a : expr.args) {
+    if (HasSubquery(*a)) return true;
+  }
+  return false;
 }
 
 ExprPtr MakeConstant(Value v) {

@@ -19,6 +19,7 @@ namespace oxbow::sql {
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
+struct PlanNode;  // plan.h
 
 struct Expr {
   enum class Kind {
@@ -33,7 +34,13 @@ struct Expr {
     kIsNotNull,  // args[0] IS NOT NULL
     kCase,       // args = [when1, then1, when2, then2, ..., else?]; has_else
     kCoalesce,   // first non-NULL of args, evaluating each only where still NULL
+    // A subquery (`subplan`) run per row by the thread's SubqueryRunner (subquery.h), with
+    // args (over this input) as its outer values: kScalar its one value (NULL for no row,
+    // 21000 for more), kExists whether it has a row. Ad-hoc queries only.
+    kSubquery,
+    kOuterRef,  // outer value `column` of the subquery being run (inside a subplan only)
   };
+  enum class SubqueryKind : uint8_t { kScalar, kExists };
 
   Kind kind;
   Type type;
@@ -42,6 +49,8 @@ struct Expr {
   const ScalarFunction* function = nullptr;
   CastContext cast_context = CastContext::kImplicit;
   bool has_else = false;
+  SubqueryKind subquery_kind = SubqueryKind::kScalar;
+  std::shared_ptr<const PlanNode> subplan;  // kSubquery
   std::vector<ExprPtr> args;
 
   ExprPtr Clone() const;
@@ -50,6 +59,14 @@ struct Expr {
 };
 
 ExprPtr MakeColumnRef(int column, Type type);
+// A subquery expression (see Kind::kSubquery): `outer_args[i]` is what kOuterRef i reads in
+// `plan`. kScalar has the type of the plan's one column, kExists boolean.
+ExprPtr MakeSubquery(Expr::SubqueryKind kind, std::shared_ptr<const PlanNode> plan, Type type,
+                     std::vector<ExprPtr> outer_args);
+ExprPtr MakeOuterRef(int index, Type type);
+// Whether `expr` has a subquery or an outer reference (its value is not known from its
+// column references alone: not to be folded, ad-hoc only).
+bool HasSubquery(const Expr& expr);
 ExprPtr MakeConstant(Value v);
 // Casts with `context` (the binder passes kExplicit for CAST/::). Same type: returns `arg`.
 // 42846 when the cast is not allowed in that context. Literals (unknown-typed constants and

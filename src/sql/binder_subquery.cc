@@ -1,0 +1,64 @@
+// Subqueries in expressions: (SELECT …) and EXISTS (SELECT …), correlated or not. A subquery
+// is bound by its own Binder whose unresolved names fall back to the enclosing query's scope
+// (one level: the query the subquery is written in); each such column becomes an outer
+// reference, and the kSubquery expression carries those columns as arguments, so the
+// evaluator can run the subquery once per distinct set of outer values (expr/subquery.h).
+#include <algorithm>
+
+#include "fmt/format.h"
+#include "sql/binder_internal.h"
+#include "sql/sql_error.h"
+
+namespace oxbow::sql::binder_internal {
+
+std::optional<ExprPtr> Binder::OuterColumn(const ColumnRef& ref) {
+  if (outer_ == nullptr || outer_->scope == nullptr) return std::nullopt;
+  Result<int> column = ResolveColumn(ref, *outer_->scope);
+  if (!column.ok()) return std::nullopt;
+  auto it = std::find(outer_->columns.begin(), outer_->columns.end(), *column);
+  int index = static_cast<int>(it - outer_->columns.begin());
+  if (it == outer_->columns.end()) outer_->columns.push_back(*column);
+  return MakeOuterRef(index, outer_->scope->columns[*column].type);
+}
+
+Result<ExprPtr> Binder::BindSubLink(const SubLink& link, const ExprContext& ctx) {
+  if (options_.materialized_view) {
+    return ErrorAt(
+        WithHint(SqlError(sqlstate::kFeatureNotSupported,
+                          "subqueries in expressions are not supported in a materialized view"),
+                 "They are evaluated in ad-hoc queries only. Write the subquery as a join (and "
+                 "GROUP BY) in the view, or run it over the view in an ad-hoc query."),
+        link.location);
+  }
+  if (link.link == SubLinkKind::kArray) {
+    return ErrorAt(SqlError(sqlstate::kFeatureNotSupported,
+                            "ARRAY(subquery) is not supported (Oxbow has no array types)"),
+                   link.location);
+  }
+  // After GROUP BY the enclosing rows are groups: only uncorrelated subqueries there.
+  OuterScope outer;
+  outer.scope = ctx.grouping == nullptr ? ctx.scope : nullptr;
+  Binder inner(catalog_, statement_, options_, depth_);
+  inner.ctes_ = ctes_;
+  inner.outer_ = &outer;
+  ASSIGN_OR_RETURN(PlanPtr plan, inner.BindQuery(*link.query));
+  ASSIGN_OR_RETURN(plan, FinishPlan(std::move(plan), statement_, options_));
+  Type type = Type::Bool();
+  Expr::SubqueryKind kind = Expr::SubqueryKind::kExists;
+  if (link.link == SubLinkKind::kExpr) {
+    if (plan->schema.size() != 1) {
+      return ErrorAt(SqlError(sqlstate::kSyntaxError, "subquery must return only one column"),
+                     link.location);
+    }
+    type = plan->schema[0].type;
+    // An untyped literal's column (SELECT 'x') reads as text, as PostgreSQL resolves it.
+    if (type.id() == TypeId::kUnknown) type = Type::Text();
+    kind = Expr::SubqueryKind::kScalar;
+  }
+  std::vector<ExprPtr> args;
+  for (int c : outer.columns) args.push_back(MakeColumnRef(c, ctx.scope->columns[c].type));
+  return MakeSubquery(kind, std::shared_ptr<const PlanNode>(std::move(plan)), type,
+                      std::move(args));
+}
+
+}  // namespace oxbow::sql::binder_internal
