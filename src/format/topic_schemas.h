@@ -71,6 +71,9 @@ class TopicSchemas {
   // are). NotFound for an unknown id; Internal when the registry's store failed.
   Result<std::shared_ptr<const registry::ParsedSchema>> SchemaById(int32_t id);
 
+  // The registry these schemas come from (writers register through it).
+  registry::SchemaRegistry& registry() { return registry_; }
+
  private:
   struct Compiled {
     std::shared_ptr<const registry::ParsedSchema> schema;

@@ -81,6 +81,12 @@ Result<std::unique_ptr<OutputTopicSink>> OutputTopicSink::Create(OutputTopicSink
         "a key can be written with the debezium format)",
         options.topic));
   }
+  if ((options.avro_value == nullptr) != (options.avro_key == nullptr) ||
+      (options.avro_value != nullptr && options.format != OutputFormat::kUpsert)) {
+    return absl::InvalidArgumentError(fmt::format(
+        "output topic \"{}\": Avro needs the upsert format and both a key and a value encoder",
+        options.topic));
+  }
   log::LogManager& log = *options.log;
   if (!log.HasTopic(options.topic)) {
     log::ConfigMap config;
@@ -113,7 +119,7 @@ OutputTopicSink::OutputTopicSink(OutputTopicSinkOptions options,
 
 Status OutputTopicSink::Process(int, const sql::Chunk& chunk) {
   if (options_.format == OutputFormat::kUpsert) {
-    ProcessUpsert(chunk);
+    RETURN_IF_ERROR(ProcessUpsert(chunk));
   } else {
     ProcessDebezium(chunk);
   }
@@ -122,12 +128,17 @@ Status OutputTopicSink::Process(int, const sql::Chunk& chunk) {
 
 // A delete retracts the key's pending record only when it is that very row: with an update
 // emitted as insert-then-delete, the delete of the old row must not hide the new one.
-void OutputTopicSink::ProcessUpsert(const sql::Chunk& chunk) {
+Status OutputTopicSink::ProcessUpsert(const sql::Chunk& chunk) {
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     key_buf_.clear();
-    encoder_.EncodeKey(chunk, r, options_.key_columns, &key_buf_);
     value_buf_.clear();
-    encoder_.EncodeRow(chunk, r, &value_buf_);
+    if (options_.avro_value != nullptr) {
+      RETURN_IF_ERROR(options_.avro_key->Encode(chunk, r, &key_buf_));
+      RETURN_IF_ERROR(options_.avro_value->Encode(chunk, r, &value_buf_));
+    } else {
+      encoder_.EncodeKey(chunk, r, options_.key_columns, &key_buf_);
+      encoder_.EncodeRow(chunk, r, &value_buf_);
+    }
     auto [it, added] = epoch_slot_.try_emplace(key_buf_, epoch_.size());
     if (added) epoch_.push_back(Record{key_buf_, std::nullopt});
     Record& record = epoch_[it->second];
@@ -137,6 +148,7 @@ void OutputTopicSink::ProcessUpsert(const sql::Chunk& chunk) {
       record.value.reset();
     }
   }
+  return Status();
 }
 
 void OutputTopicSink::ProcessDebezium(const sql::Chunk& chunk) {

@@ -1,6 +1,7 @@
 // OutputTopicSink: the sink that writes a view's changes to a topic of the log, exactly once.
 //
-// Formats (values and keys are JSON as row_encoder.h writes them):
+// Formats (values and keys are JSON as row_encoder.h writes them, or for upsert
+// Confluent-framed Avro when the options carry Avro encoders, row_avro_encoder.h):
 //   upsert    key = the JSON object of the view's key columns, value = the row; a key whose
 //             last change in the epoch is a delete gets a tombstone (null value). Changes are
 //             folded per key and epoch: one record per key changed, in the order the keys
@@ -46,6 +47,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "log/log_manager.h"
 #include "stream/operator.h"
+#include "stream/row_avro_encoder.h"
 #include "stream/row_encoder.h"
 
 namespace oxbow::stream {
@@ -62,15 +64,22 @@ struct OutputTopicSinkOptions {
   OutputFormat format = OutputFormat::kUpsert;
   std::vector<SourceColumn> columns;  // the view's columns (names are the JSON members)
   std::vector<int> key_columns;       // the view's key; required by upsert
+  // Upsert only: values as Avro with this encoder (over `columns`), and keys with
+  // `avro_key` (over `columns`, writing the key columns). Both or neither.
+  std::shared_ptr<const RowAvroEncoder> avro_value;
+  std::shared_ptr<const RowAvroEncoder> avro_key;
 };
 
 class OutputTopicSink final : public Operator {
  public:
   // Checks the options and finds or creates the topic. Errors: InvalidArgument (no log,
-  // no columns, a key column out of range, upsert without key columns), FailedPrecondition
+  // no columns, a key column out of range, upsert without key columns, Avro encoders for
+  // debezium or only one of them), FailedPrecondition
   // (the topic has more than one partition), the log's (creating the topic).
   static Result<std::unique_ptr<OutputTopicSink>> Create(OutputTopicSinkOptions options);
 
+  // Errors: a row the Avro schema cannot hold (row_avro_encoder.h; e.g. an infinite date
+  // into an Avro date), which stops the view.
   Status Process(int port, const sql::Chunk& chunk) override;
   // Moves the epoch's records to the records awaiting the append and puts those in the batch.
   Status Checkpoint(StateWriteBatch& batch) override;
@@ -92,7 +101,7 @@ class OutputTopicSink final : public Operator {
   };
 
   OutputTopicSink(OutputTopicSinkOptions options, std::shared_ptr<log::Partition> partition);
-  void ProcessUpsert(const sql::Chunk& chunk);
+  Status ProcessUpsert(const sql::Chunk& chunk);
   void ProcessDebezium(const sql::Chunk& chunk);
   // Appends committed_[from..] at the partition's end, which must be committed_start_ + from.
   Status AppendCommitted(size_t from);

@@ -16,6 +16,11 @@ class RegistrySchemaLookup final : public SchemaLookup {
   // Avro ("not an Avro schema (JSON)") or does not parse; Unavailable when the
   // registry failed otherwise.
   Result<std::shared_ptr<const registry::AvroSchema>> AvroSchemaById(int32_t id) override;
+  // Registration as the registry's POST /subjects/{subject}/versions (schema_lookup.h has
+  // how its errors map).
+  Result<int32_t> RegisterAvroSchema(const std::string& subject,
+                                     std::string_view schema_text) override;
+  Result<Versioned> LatestAvroSchema(const std::string& subject) override;
 
  private:
   format::TopicSchemas& schemas_;
