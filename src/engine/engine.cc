@@ -11,6 +11,7 @@
 #include "engine/adhoc_query.h"
 #include "engine/dataflow_builder.h"
 #include "engine/insert.h"
+#include "engine/output_topic.h"
 #include "engine/view_runner.h"
 #include "fmt/format.h"
 #include "sql/binder.h"
@@ -61,30 +62,6 @@ class CountingErrorSink final : public stream::ErrorSink {
   std::map<std::string, uint64_t> counts_;
   std::map<std::string, std::string> first_;
 };
-
-// The output_topic format of a view: upserts keyed by the view's key (json), or Debezium
-// envelopes (debezium_json). 22023 when upserts are asked of a view without a key, 0A000
-// for avro.
-Result<std::optional<stream::OutputFormat>> OutputFormatOf(const sql::ViewDefinition& view,
-                                                           bool has_key) {
-  auto topic = view.options.find("output_topic");
-  if (topic == view.options.end()) return std::optional<stream::OutputFormat>();
-  auto f = view.options.find("format");
-  std::string format = f == view.options.end() ? "json" : f->second;
-  if (format == "debezium_json") return std::optional(stream::OutputFormat::kDebezium);
-  if (format == "avro") {
-    return sql::SqlError(sql::sqlstate::kFeatureNotSupported,
-                         "format 'avro' for output_topic is not supported yet");
-  }
-  if (!has_key) {
-    return sql::WithHint(
-        sql::SqlError(sql::sqlstate::kInvalidParameterValue,
-                      "a view without a key cannot be written to output_topic as upserts"),
-        "Use format = 'debezium_json' (change events), or give the view a key (GROUP BY, "
-        "DISTINCT, or a table's primary key).");
-  }
-  return std::optional(stream::OutputFormat::kUpsert);
-}
 
 // emit = 'on_window_close': the output column whose value says when a row is final — a
 // column the watermark bounds, window_end if there is one. Errors: 22023 for a view without
@@ -275,22 +252,21 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   pipeline->Connect(dataflow.output, sink);
   // Point queries by the view's key read an index instead of scanning the view.
   if (!plan->key.empty()) sink->IndexBy(plan->key);
-  ASSIGN_OR_RETURN(std::optional<stream::OutputFormat> format,
-                   OutputFormatOf(view, !plan->key.empty()));
-  if (format) {
-    stream::OutputTopicSinkOptions so;
-    so.id = base + kViewIdSpan - 2;
-    so.log = options.log;
-    so.topic = view.options.at("output_topic");
-    so.format = *format;
-    for (size_t i = 0; i < dataflow.types.size(); ++i) {
-      std::string name = i < view.columns.size() ? view.columns[i].name : plan->schema[i].name;
-      so.columns.push_back(stream::SourceColumn{std::move(name), dataflow.types[i]});
+  std::vector<std::string> column_names;
+  for (const sql::CatalogColumn& c : view.columns) column_names.push_back(c.name);
+  ASSIGN_OR_RETURN(
+      std::optional<stream::OutputTopicSinkOptions> output,
+      OutputTopicOptions(object.name, view.options, *plan, column_names, options.schemas));
+  if (output) {
+    // The JSON encoder writes values by the dataflow's physical types.
+    for (size_t i = 0; i < output->columns.size() && i < dataflow.types.size(); ++i) {
+      output->columns[i].type = dataflow.types[i];
     }
-    so.key_columns = plan->key;
-    ASSIGN_OR_RETURN(std::unique_ptr<stream::OutputTopicSink> output,
-                     stream::OutputTopicSink::Create(std::move(so)));
-    pipeline->Connect(dataflow.output, pipeline->Add(std::move(output)));
+    output->id = base + kViewIdSpan - 2;
+    output->log = options.log;
+    ASSIGN_OR_RETURN(std::unique_ptr<stream::OutputTopicSink> sink,
+                     stream::OutputTopicSink::Create(std::move(*output)));
+    pipeline->Connect(dataflow.output, pipeline->Add(std::move(sink)));
   }
   // Record the view's range before it writes state, so a drop after a crash finds it.
   {
@@ -482,15 +458,20 @@ Result<sql::StatementResult> Engine::Execute(const sql::Statement& statement) {
     Result<sql::PlanPtr> plan =
         sql::PlanQuery(*create->query, statement, *impl_->options.catalog, options);
     if (plan.ok()) {
-      // The output topic's format must suit the view (the options themselves are checked by
-      // the DDL executor).
+      // The output topic's format must suit the view, and its Avro schemas register (the
+      // options themselves are checked by the DDL executor). Not for a name already taken:
+      // the DDL executor refuses that statement.
       sql::ViewDefinition view;
       for (const sql::WithOption& o : create->options) {
         view.options[o.name] =
             o.name == "format" || o.name == "emit" ? absl::AsciiStrToLower(o.value) : o.value;
       }
       RETURN_IF_ERROR(impl_->CheckCompiles(**plan, view.options));
-      RETURN_IF_ERROR(OutputFormatOf(view, !(*plan)->key.empty()).status());
+      if (impl_->options.catalog->Find(create->name.name) == nullptr) {
+        RETURN_IF_ERROR(OutputTopicOptions(create->name.name, view.options, **plan,
+                                           create->column_names, impl_->options.schemas)
+                            .status());
+      }
     }
   }
   Result<sql::StatementResult> result = impl_->ddl->Execute(statement);

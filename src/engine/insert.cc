@@ -4,13 +4,13 @@
 #include <utility>
 
 #include "engine/adhoc_query.h"
+#include "engine/insert_encoder.h"
 #include "fmt/format.h"
 #include "kafka/partitioner.h"
 #include "log/record_batch_builder.h"
 #include "sql/binder.h"
 #include "sql/expr/evaluator.h"
 #include "sql/sql_error.h"
-#include "stream/row_encoder.h"
 
 namespace oxbow::engine {
 namespace {
@@ -103,13 +103,6 @@ Result<uint64_t> ExecuteInsert(const sql::Statement& s, DataflowContext context)
         insert->table.location);
   }
   const sql::TableDefinition& table = *object->table();
-  if (table.format != sql::TableFormat::kJson) {
-    return s.ErrorAt(
-        sql::SqlError(sql::sqlstate::kFeatureNotSupported,
-                      fmt::format("INSERT into a table of format {} is not supported yet",
-                                  sql::TableFormatName(table.format))),
-        insert->table.location);
-  }
   ASSIGN_OR_RETURN(std::vector<int> targets, TargetColumns(s, *insert, *object));
   std::vector<sql::CatalogColumn> target_columns;
   for (int t : targets) target_columns.push_back(table.columns[t]);
@@ -158,11 +151,7 @@ Result<uint64_t> ExecuteInsert(const sql::Statement& s, DataflowContext context)
 
   // Encode, place, append.
   ASSIGN_OR_RETURN(int32_t partitions, context.log->PartitionCount(table.topic));
-  std::vector<stream::SourceColumn> columns;
-  for (const sql::CatalogColumn& c : table.columns) {
-    columns.push_back(stream::SourceColumn{c.name, c.type});
-  }
-  stream::RowJsonEncoder encoder(std::move(columns));
+  ASSIGN_OR_RETURN(InsertEncoder encoder, InsertEncoder::For(table, key_columns, context.schemas));
   struct Encoded {
     std::optional<std::string> key;
     std::string value;
@@ -171,11 +160,9 @@ Result<uint64_t> ExecuteInsert(const sql::Statement& s, DataflowContext context)
   static std::atomic<uint32_t> next_partition{0};
   for (const Row& row : rows) {
     Encoded e;
-    encoder.EncodeRow(row, &e.value);
+    RETURN_IF_ERROR(encoder.Encode(row, &e.key, &e.value));
     int32_t p;
-    if (!key_columns.empty()) {
-      e.key.emplace();
-      encoder.EncodeKey(row, key_columns, &*e.key);
+    if (e.key) {
       p = kafka::PartitionForKey(AsBytes(*e.key), partitions).value();
     } else {
       p = static_cast<int32_t>(next_partition.fetch_add(1) % static_cast<uint32_t>(partitions));

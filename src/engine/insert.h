@@ -5,8 +5,8 @@
 //     BindInsertValues for VALUES; a SELECT's values cast in assignment context); columns
 //     not named are NULL.
 //   - NOT NULL and primary-key columns must not be NULL: 23502 naming the column.
-//   - JSON tables: the value is the row's JSON object (stream/row_encoder.h). A changelog
-//     table's record key is the JSON object of its primary key, and the partition is Kafka's
+//   - Records as insert_encoder.h writes them per format (json, debezium_json, avro). A
+//     changelog table's record key is its primary key, and the partition is Kafka's
 //     murmur2 of the key (as a Kafka producer would choose it), so the row lands where
 //     upserts and tombstones for that key from other producers do. Streams spread rows over
 //     the partitions in turn.
@@ -14,8 +14,8 @@
 //     nothing per partition) and are durable per the topic's flush policy when this returns.
 //
 // Errors: 42P01 (no such table), 42809 (a view), 42703 / 42701 (target columns), 42601 / 42804
-// (VALUES shape and types), 23502, 0A000 for formats INSERT cannot write yet (avro,
-// debezium_json), the log's.
+// (VALUES shape and types), 23502, insert_encoder.h's (Avro: 55000 without a registry or a
+// value schema, values that do not fit the schema), the log's.
 #pragma once
 
 #include <atomic>

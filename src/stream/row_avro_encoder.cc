@@ -90,17 +90,22 @@ Result<std::shared_ptr<const RowAvroEncoder>> RowAvroEncoder::Create(
     std::shared_ptr<const registry::AvroSchema> schema, int32_t schema_id,
     std::vector<SourceColumn> columns, std::vector<int> written) {
   const registry::AvroNode& root = schema->root();
-  if (root.type != registry::AvroType::kRecord) {
-    return sql::SqlError(sqlstate::kDatatypeMismatch,
-                         fmt::format("Avro schema id {} is a {}, not a record", schema_id,
-                                     registry::AvroTypeName(root.type)));
-  }
   if (written.empty()) {
     for (size_t i = 0; i < columns.size(); ++i) written.push_back(static_cast<int>(i));
   }
   std::shared_ptr<RowAvroEncoder> e(new RowAvroEncoder());
+  if (root.type != registry::AvroType::kRecord) {
+    if (written.size() != 1) {
+      return sql::SqlError(
+          sqlstate::kDatatypeMismatch,
+          fmt::format("Avro schema id {} is a {}, not a record of {} columns", schema_id,
+                      registry::AvroTypeName(root.type), written.size()));
+    }
+    e->single_ = true;
+  }
   std::vector<bool> mapped(written.size(), false);
-  for (const registry::AvroField& field : root.fields) {
+  for (const registry::AvroField& field :
+       e->single_ ? std::vector<registry::AvroField>() : root.fields) {
     int source = -1;
     for (size_t w = 0; w < written.size(); ++w) {
       if (!mapped[w] && AvroName(columns[written[w]].name) == field.name) {
@@ -122,7 +127,7 @@ Result<std::shared_ptr<const RowAvroEncoder>> RowAvroEncoder::Create(
     }
     e->field_source_.push_back(source);
   }
-  for (size_t w = 0; w < written.size(); ++w) {
+  for (size_t w = 0; w < written.size() && !e->single_; ++w) {
     if (!mapped[w]) e->unmapped_.push_back(static_cast<int>(w));
   }
   e->schema_ = std::move(schema);
@@ -130,6 +135,14 @@ Result<std::shared_ptr<const RowAvroEncoder>> RowAvroEncoder::Create(
   e->columns_ = std::move(columns);
   e->written_ = std::move(written);
   return std::shared_ptr<const RowAvroEncoder>(std::move(e));
+}
+
+// The converted values have the schema's shape, so the encoder's own check failing is a bug.
+Status RowAvroEncoder::EncodeChecked(const format::AvroValue& value, ByteBuffer* out) const {
+  Status encoded = format::EncodeAvro(value, *schema_, out);
+  if (encoded.ok()) return encoded;
+  return sql::SqlError(sqlstate::kInternalError,
+                       fmt::format("Avro schema id {}: {}", schema_id_, encoded.message()));
 }
 
 Status RowAvroEncoder::EncodeValues(std::span<const sql::Value> values, std::string* out) const {
@@ -141,6 +154,15 @@ Status RowAvroEncoder::EncodeValues(std::span<const sql::Value> values, std::str
     }
   }
   const registry::AvroNode& root = schema_->root();
+  ByteBuffer buffer;
+  format::AppendConfluentHeader(schema_id_, &buffer);
+  if (single_) {
+    ASSIGN_OR_RETURN(format::AvroValue value,
+                     SqlToAvroValue(values[0], root, columns_[written_[0]].name));
+    RETURN_IF_ERROR(EncodeChecked(value, &buffer));
+    out->append(reinterpret_cast<const char*>(buffer.data()), buffer.size());
+    return Status();
+  }
   std::vector<format::AvroValue> fields;
   fields.reserve(root.fields.size());
   for (size_t f = 0; f < root.fields.size(); ++f) {
@@ -151,14 +173,7 @@ Status RowAvroEncoder::EncodeValues(std::span<const sql::Value> values, std::str
                                        : std::string_view(columns_[written_[source]].name);
     ASSIGN_OR_RETURN(fields.emplace_back(), SqlToAvroValue(v, *root.fields[f].type, name));
   }
-  ByteBuffer buffer;
-  format::AppendConfluentHeader(schema_id_, &buffer);
-  Status encoded =
-      format::EncodeAvro(format::AvroValue::Record(std::move(fields)), *schema_, &buffer);
-  if (!encoded.ok()) {
-    return sql::SqlError(sqlstate::kInternalError,
-                         fmt::format("Avro schema id {}: {}", schema_id_, encoded.message()));
-  }
+  RETURN_IF_ERROR(EncodeChecked(format::AvroValue::Record(std::move(fields)), &buffer));
   out->append(reinterpret_cast<const char*>(buffer.data()), buffer.size());
   return Status();
 }

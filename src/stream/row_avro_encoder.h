@@ -29,7 +29,8 @@
 //
 // RowAvroEncoder writes rows with any Avro record schema (derived or the latest one of a
 // subject): each field takes the column of its name (sql_avro_value.h has the conversions);
-// a field without a column must take null; a column without a field must be NULL.
+// a field without a column must take null; a column without a field must be NULL. A schema
+// that is not a record writes one column alone (a record key such as "long").
 //
 // Thread safety: an encoder is immutable after Create; use it from any thread.
 #pragma once
@@ -40,7 +41,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/bytes.h"
 #include "base/status.h"
+#include "format/avro_value.h"
 #include "registry/avro_schema.h"
 #include "sql/chunk/chunk.h"
 #include "sql/types/value.h"
@@ -56,7 +59,8 @@ class RowAvroEncoder {
  public:
   // Writes the columns `written` (indices into `columns`; empty: all) of rows of `columns`
   // as datums of record schema `schema`, registry id `schema_id`. Errors (SQL): 42804 when
-  // `schema` is not a record, 42703 when a field has no column and cannot be null.
+  // `schema` is not a record and more than one column is written, 42703 when a field has no
+  // column and cannot be null.
   static Result<std::shared_ptr<const RowAvroEncoder>> Create(
       std::shared_ptr<const registry::AvroSchema> schema, int32_t schema_id,
       std::vector<SourceColumn> columns, std::vector<int> written = {});
@@ -74,11 +78,13 @@ class RowAvroEncoder {
  private:
   RowAvroEncoder() = default;
   Status EncodeValues(std::span<const sql::Value> written_values, std::string* out) const;
+  Status EncodeChecked(const format::AvroValue& value, ByteBuffer* out) const;
 
   std::shared_ptr<const registry::AvroSchema> schema_;
   int32_t schema_id_ = 0;
   std::vector<SourceColumn> columns_;
   std::vector<int> written_;
+  bool single_ = false;  // the schema is not a record: written_ has the one column
   // Per field: the position in written_ of its column, or -1.
   std::vector<int> field_source_;
   // Positions in written_ of the columns without a field.
