@@ -18,7 +18,12 @@ Status SqlEnv::Open() {
   ASSIGN_OR_RETURN(log_, log::LogManager::Open(fs_, std::move(o)));
   ASSIGN_OR_RETURN(std::unique_ptr<sql::CatalogTopic> store, sql::CatalogTopic::Open(*log_));
   ASSIGN_OR_RETURN(catalog_, sql::Catalog::Open(std::move(store)));
+  ASSIGN_OR_RETURN(schemas_topic_, registry::SchemasTopic::Open(*log_));
+  ASSIGN_OR_RETURN(registry_, registry::SchemaRegistry::Open(*schemas_topic_));
+  topic_schemas_ = std::make_unique<format::TopicSchemas>(*registry_);
+  schema_lookup_ = std::make_unique<stream::RegistrySchemaLookup>(*topic_schemas_);
   engine::EngineOptions e;
+  e.schemas = schema_lookup_.get();
   e.log = log_.get();
   e.catalog = catalog_.get();
   e.state_dir = io::JoinPath(dir_, "state");
@@ -31,6 +36,10 @@ Status SqlEnv::Open() {
 void SqlEnv::Close() {
   engine_.reset();
   catalog_.reset();
+  schema_lookup_.reset();
+  topic_schemas_.reset();
+  registry_.reset();
+  schemas_topic_.reset();
   if (log_) {
     if (Status s = log_->Close(); !s.ok()) fmt::print(stderr, "closing the log: {}\n", s);
     log_.reset();

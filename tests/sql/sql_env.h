@@ -1,7 +1,8 @@
 // An in-process Oxbow for SQL tests: a log in a directory, the catalog in its
-// `__oxbow_catalog` topic, and an engine::Engine with a RocksDB state store under the same
-// directory. Restart() closes everything and reopens it from the directory, as a server
-// restart does. Not thread-safe (one test thread drives it; the engine has its own).
+// `__oxbow_catalog` topic, a schema registry in its `_schemas` topic, and an engine::Engine with a
+// RocksDB state store under the same directory. Restart() closes everything and reopens it from the
+// directory, as a server restart does. Not thread-safe (one test thread drives it; the engine has
+// its own).
 #pragma once
 
 #include <memory>
@@ -11,8 +12,12 @@
 
 #include "base/status.h"
 #include "engine/engine.h"
+#include "format/topic_schemas.h"
 #include "log/log_manager.h"
+#include "registry/schema_registry.h"
+#include "registry/schemas_topic.h"
 #include "sql/catalog.h"
+#include "stream/registry_schema_lookup.h"
 #include "testing/log_test_util.h"
 
 namespace oxbow::sqltest {
@@ -39,12 +44,18 @@ class SqlEnv {
 
   engine::Engine& engine() { return *engine_; }
   log::LogManager& log() { return *log_; }
+  registry::SchemaRegistry& registry() { return *registry_; }
+  stream::SchemaLookup& schemas() { return *schema_lookup_; }
 
  private:
   std::string dir_;
   testing::NoSyncFileSystem fs_;  // the log's fsyncs are not what these tests are about
   std::unique_ptr<log::LogManager> log_;
   std::unique_ptr<sql::Catalog> catalog_;
+  std::unique_ptr<registry::SchemasTopic> schemas_topic_;
+  std::unique_ptr<registry::SchemaRegistry> registry_;
+  std::unique_ptr<format::TopicSchemas> topic_schemas_;
+  std::unique_ptr<stream::RegistrySchemaLookup> schema_lookup_;
   std::unique_ptr<engine::Engine> engine_;
 };
 

@@ -17,9 +17,12 @@
 #include <sstream>
 #include <thread>
 
+#include "format/avro_decoder.h"
+#include "format/confluent_framing.h"
 #include "sql/parser.h"
 #include "sql/sql_error.h"
 #include "sql_env.h"
+#include "stream/avro_sql_value.h"
 #include "test_file.h"
 #include "testing/log_test_util.h"
 #include "testing/temp_dir.h"
@@ -106,6 +109,9 @@ class FileRunner {
         break;
       case Kind::kView:
         failure = r.error_sqlstate.empty() ? CheckRows(r, ViewRows(r)) : ViewError(r);
+        break;
+      case Kind::kRegister:
+        failure = Register(r);
         break;
       case Kind::kDlq:
         failure = CheckDlq(r);
@@ -294,7 +300,7 @@ class FileRunner {
   // The rows a view's output topic adds up to, each row's JSON re-serialized (so number
   // formatting does not count): upserts keep the latest value per key, Debezium envelopes
   // remove `before` and add `after`.
-  Result<std::vector<std::string>> TopicRows(const std::string& topic, bool debezium) {
+  Result<std::vector<std::string>> TopicRows(const std::string& topic, bool debezium, bool avro) {
     std::vector<std::string> rows;
     if (!env_->log().HasTopic(topic)) return rows;
     std::map<std::string, std::optional<std::string>> latest;
@@ -306,7 +312,15 @@ class FileRunner {
       ASSIGN_OR_RETURN(std::vector<testing::ReadRecord> records, testing::ReadAll(*p));
       for (const testing::ReadRecord& rec : records) {
         if (!debezium) {
-          latest[rec.record.key.value_or("")] = rec.record.value;
+          std::optional<std::string> value = rec.record.value;
+          if (avro) {
+            if (!rec.record.key) return absl::DataLossError("an Avro upsert without a key");
+            RETURN_IF_ERROR(AvroAsJson(*rec.record.key).status());
+            if (value) {
+              ASSIGN_OR_RETURN(value, AvroAsJson(*value));
+            }
+          }
+          latest[rec.record.key.value_or("")] = value;
           continue;
         }
         if (!rec.record.value) continue;  // the tombstone after a delete, for compaction
@@ -335,6 +349,26 @@ class FileRunner {
     return rows;
   }
 
+  // A Confluent-framed Avro datum as JSON (stream/avro_sql_value.h's AppendAvroAsJson: unions
+  // are their branch's value), decoded with the registry's schema of its id.
+  Result<std::string> AvroAsJson(const std::string& bytes) {
+    ASSIGN_OR_RETURN(format::ConfluentFrame frame, format::ParseConfluentFrame(AsBytes(bytes)));
+    ASSIGN_OR_RETURN(std::shared_ptr<const registry::AvroSchema> schema,
+                     env_->schemas().AvroSchemaById(frame.schema_id));
+    ASSIGN_OR_RETURN(format::AvroDecoder decoder, format::AvroDecoder::Compile(*schema));
+    format::AvroValue value;
+    RETURN_IF_ERROR(decoder.Decode(frame.payload, &value));
+    std::string json;
+    RETURN_IF_ERROR(stream::AppendAvroAsJson(value, schema->root(), json));
+    return json;
+  }
+
+  std::string Register(const TestRecord& r) {
+    Result<int32_t> id = env_->schemas().RegisterAvroSchema(r.name, r.sql);
+    if (!id.ok()) return fmt::format("register {}: {}", r.name, id.status());
+    return {};
+  }
+
   static std::string NormalizeJson(const std::string& text) {
     nlohmann::ordered_json j = nlohmann::ordered_json::parse(text, nullptr, false);
     return j.is_discarded() ? text : j.dump();
@@ -347,17 +381,19 @@ class FileRunner {
     std::sort(expected.begin(), expected.end());
     // A view's output records are appended after the checkpoint that commits them, which
     // may come just after WaitForViews: re-read for at most 2 s while they differ.
-    Result<std::vector<std::string>> actual = TopicRows(r.name, r.debezium);
+    Result<std::vector<std::string>> actual = TopicRows(r.name, r.debezium, r.avro);
     for (int i = 0; i < (r.known_bug ? 10 : 100); ++i) {
       if (actual.ok()) std::sort(actual->begin(), actual->end());
       if (!actual.ok() || *actual == expected) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      actual = TopicRows(r.name, r.debezium);
+      actual = TopicRows(r.name, r.debezium, r.avro);
     }
     if (!actual.ok()) return fmt::format("topic {}: {}", r.name, actual.status());
     if (*actual == expected) return {};
     std::string out = fmt::format("topic {} {}\nexpected (JSON rows):\n", r.name,
-                                  r.debezium ? "debezium" : "upsert");
+                                  r.debezium ? "debezium"
+                                  : r.avro   ? "avro"
+                                             : "upsert");
     for (const auto& row : expected) out += fmt::format("  {}\n", row);
     out += "actual:\n";
     for (const auto& row : *actual) out += fmt::format("  {}\n", row);

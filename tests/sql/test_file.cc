@@ -206,10 +206,12 @@ Result<std::vector<TestRecord>> ParseTestFile(const std::string& path, const std
       if (i >= lines.size() || Trim(lines[i]) != "----") return error(directive, "no ----");
       ++i;
       r.expected = rows(i);
-    } else if (w[0] == "topic" && w.size() == 3 && (w[2] == "upsert" || w[2] == "debezium")) {
+    } else if (w[0] == "topic" && w.size() == 3 &&
+               (w[2] == "upsert" || w[2] == "debezium" || w[2] == "avro")) {
       r.kind = TestRecord::Kind::kTopic;
       r.name = w[1];
       r.debezium = w[2] == "debezium";
+      r.avro = w[2] == "avro";
       if (i >= lines.size() || Trim(lines[i]) != "----") return error(directive, "no ----");
       ++i;
       r.expected = rows(i);
@@ -226,6 +228,10 @@ Result<std::vector<TestRecord>> ParseTestFile(const std::string& path, const std
         rec->line = static_cast<int>(i++) + 1;
         r.records.push_back(*rec);
       }
+    } else if (w[0] == "register" && w.size() == 2) {
+      r.kind = TestRecord::Kind::kRegister;
+      r.name = w[1];
+      r.sql = join(body(i, false));
     } else if (w[0] == "restart" && w.size() == 1) {
       r.kind = TestRecord::Kind::kRestart;
     } else {

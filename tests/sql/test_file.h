@@ -32,14 +32,16 @@ struct TestRecord {
     kProduce,         // produce <topic> [partition=N]: input records
     kRestart,         // restart: reopen log, catalog and engine from their directories
     kDlq,             // dlq <topic>: ----, one line per dead letter
-    kTopic,           // topic <name> upsert|debezium: ----, the rows the records add up to
+    kTopic,           // topic <name> upsert|debezium|avro: ----, the rows the records add up to
+    kRegister,        // register <subject>: an Avro schema (JSON), registered in the registry
   } kind;
   int line = 0;                // the directive's line
-  std::string sql;             // statement / query
-  std::string name;            // view name or topic
+  std::string sql;             // statement / query / register: the schema
+  std::string name;            // view name, topic or subject
   int partition = 0;           // produce
   bool ordered = false;        // query: compare rows in order
   bool debezium = false;       // topic: Debezium envelopes (else upserts)
+  bool avro = false;           // topic: Avro upserts (Confluent framing, decoded by the registry)
   std::string error_sqlstate;  // statement error / view … error
   std::string error_substring;
   std::vector<std::string> expected;  // rows, as ` | `-separated text
