@@ -1,0 +1,14 @@
+-- q17, auction statistics per day: bids per price range and price statistics per auction.
+CREATE MATERIALIZED VIEW q17 AS
+SELECT auction,
+       substring(date_time::text, 1, 10) AS day,
+       count(*) AS total_bids,
+       count(*) FILTER (WHERE price < 10000) AS rank1_bids,
+       count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
+       count(*) FILTER (WHERE price >= 1000000) AS rank3_bids,
+       min(price) AS min_price,
+       max(price) AS max_price,
+       avg(price) AS avg_price,
+       sum(price) AS sum_price
+FROM bid
+GROUP BY auction, substring(date_time::text, 1, 10);
