@@ -6,7 +6,7 @@ DATA_DIR   ?= ./data
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build run test test-quick bench asan fuzz format tidy clean
+.PHONY: all deps build run test test-quick bench bench-nexmark asan fuzz format tidy clean
 
 all: build
 
@@ -36,6 +36,14 @@ test-quick: build
 
 bench: build
 	scripts/bench.sh $(BUILD)
+
+# The Nexmark queries over NEXMARK_EVENTS events in the embedded log (bench/nexmark/README.md).
+NEXMARK_EVENTS ?= 10000000
+NEXMARK_RUNS ?= 3
+bench-nexmark: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target nexmark_bench
+	$(BUILD)/bench/nexmark/nexmark_bench --events $(NEXMARK_EVENTS) --runs $(NEXMARK_RUNS) \
+	  --query-dir bench/nexmark $(if $(NEXMARK_QUERIES),--queries $(NEXMARK_QUERIES))
 
 asan: deps
 	@test -f $(ASAN_BUILD)/build.ninja || cmake -S . -B $(ASAN_BUILD) -G Ninja \
