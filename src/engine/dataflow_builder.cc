@@ -62,6 +62,61 @@ Result<int64_t> WindowMicros(const sql::Interval& i) {
   return static_cast<int64_t>(i.Span());
 }
 
+// `column (+|-) constant interval` or a plain column: the column and the offset (µs).
+std::optional<std::pair<int, int64_t>> ColumnPlusConstant(const sql::Expr& e) {
+  if (e.kind == sql::Expr::Kind::kColumnRef) return std::make_pair(e.column, int64_t{0});
+  if (e.kind != sql::Expr::Kind::kCall || e.function == nullptr || e.args.size() != 2) {
+    return std::nullopt;
+  }
+  const std::string& f = e.function->name;
+  if ((f != "+" && f != "-") || e.args[0]->kind != sql::Expr::Kind::kColumnRef) {
+    return std::nullopt;
+  }
+  std::vector<int> refs;
+  sql::CollectColumns(*e.args[1], refs);
+  if (!refs.empty()) return std::nullopt;
+  Result<sql::Value> v = sql::EvaluateConstant(*e.args[1]);
+  if (!v.ok() || v->is_null() || v->type().id() != sql::TypeId::kInterval) return std::nullopt;
+  const sql::Interval& i = v->interval_value();
+  if (i.months != 0) return std::nullopt;
+  int64_t micros = static_cast<int64_t>(i.Span());
+  return std::make_pair(e.args[0]->column, f == "+" ? micros : -micros);
+}
+
+// An interval join's condition `upper ≤ base + offset` between a column of each side (columns
+// of the join's output: left ++ right).
+struct TimeConstraint {
+  int upper = 0;
+  int base = 0;
+  int64_t offset = 0;
+};
+
+// The conditions of the form `a <= b + c` (or <, >=, >, BETWEEN's halves) in `residual`
+// between timestamp columns of different sides.
+std::vector<TimeConstraint> TimeConstraints(const sql::Expr* residual, size_t left_width) {
+  std::vector<TimeConstraint> out;
+  if (residual == nullptr) return out;
+  for (const sql::ExprPtr& c : sql::SplitConjuncts(residual->Clone())) {
+    if (c->kind != sql::Expr::Kind::kCall || c->function == nullptr || c->args.size() != 2) {
+      continue;
+    }
+    const std::string& f = c->function->name;
+    bool le = f == "<=" || f == "<";
+    bool ge = f == ">=" || f == ">";
+    if (!le && !ge) continue;
+    auto a = ColumnPlusConstant(*c->args[0]);
+    auto b = ColumnPlusConstant(*c->args[1]);
+    if (!a || !b) continue;
+    // a.col + a.off (≤|≥) b.col + b.off
+    if (ge) std::swap(a, b);
+    // a.col ≤ b.col + (b.off − a.off)
+    bool a_left = size_t(a->first) < left_width, b_left = size_t(b->first) < left_width;
+    if (a_left == b_left) continue;
+    out.push_back(TimeConstraint{a->first, b->first, b->second - a->second});
+  }
+  return out;
+}
+
 bool References(const sql::Expr& expr, int column) {
   std::vector<int> columns;
   sql::CollectColumns(expr, columns);
@@ -87,7 +142,18 @@ class Builder {
   Status FindEventTimeColumns(const PlanNode& node) {
     for (const sql::PlanPtr& in : node.inputs) RETURN_IF_ERROR(FindEventTimeColumns(*in));
     if (const auto* w = node.As<sql::WindowTvfOp>()) {
-      RETURN_IF_ERROR(TraceEventTime(*node.inputs[0], w->time_column));
+      RETURN_IF_ERROR(TraceEventTime(*node.inputs[0], w->time_column, /*strict=*/true));
+    }
+    if (const auto* j = node.As<sql::JoinOp>(); j != nullptr && !j->temporal) {
+      // An interval join's time columns: event time, so that old rows can expire.
+      const size_t left_width = node.inputs[0]->schema.size();
+      for (const TimeConstraint& t : TimeConstraints(j->residual.get(), left_width)) {
+        for (int c : {t.upper, t.base}) {
+          bool left = size_t(c) < left_width;
+          RETURN_IF_ERROR(TraceEventTime(*node.inputs[left ? 0 : 1], left ? c : c - int(left_width),
+                                         /*strict=*/false));
+        }
+      }
     }
     return Status();
   }
@@ -99,11 +165,19 @@ class Builder {
   // column projections; recorded in event_time_columns_. Anything else (a join, an
   // aggregate, a materialized view's rows) ends the trace: the window then has no event
   // time of its own, and its state cannot expire.
-  Status TraceEventTime(const PlanNode& node, int column) {
-    if (node.As<sql::FilterOp>() != nullptr) return TraceEventTime(*node.inputs[0], column);
+  // `strict`: a column other than the declared event time is an error (windows), else the
+  // trace just stops (an interval join over other columns works without expiry).
+  Status TraceEventTime(const PlanNode& node, int column, bool strict) {
+    if (node.As<sql::FilterOp>() != nullptr) {
+      return TraceEventTime(*node.inputs[0], column, strict);
+    }
     if (const auto* p = node.As<sql::ProjectOp>()) {
       int c = ColumnOf(*p->exprs[column]);
-      return c < 0 ? Status() : TraceEventTime(*node.inputs[0], c);
+      return c < 0 ? Status() : TraceEventTime(*node.inputs[0], c, strict);
+    }
+    if (node.schema[column].type.id() != sql::TypeId::kTimestamp &&
+        node.schema[column].type.id() != sql::TypeId::kTimestampTz) {
+      return Status();
     }
     const auto* scan = node.As<sql::ScanOp>();
     if (scan == nullptr || scan->source == sql::ScanOp::Source::kMaterializedView) {
@@ -115,6 +189,7 @@ class Builder {
         object != nullptr && object->table() != nullptr) {
       const auto& options = object->table()->options;
       if (auto it = options.find("event_time"); it != options.end() && it->second != name) {
+        if (!strict) return Status();
         return sql::WithHint(
             sql::SqlError(sql::sqlstate::kFeatureNotSupported,
                           fmt::format("a window over column \"{}\" of table \"{}\", whose event "
@@ -125,6 +200,7 @@ class Builder {
     }
     auto [it, inserted] = event_time_columns_.emplace(&node, relation_column);
     if (!inserted && it->second != relation_column) {
+      if (!strict) return Status();
       return sql::SqlError(
           sql::sqlstate::kFeatureNotSupported,
           fmt::format("windows over two different time columns of table \"{}\"", scan->relation));
@@ -579,6 +655,9 @@ class Builder {
       op = Add(std::make_unique<stream::HashJoin>(id, type, left.types, left.keys, right.types,
                                                   right.keys));
     }
+    if (auto* hash = dynamic_cast<stream::HashJoin*>(op)) {
+      SetJoinExpiry(node, join, left, right, *hash);
+    }
     Connect(left.op, op, 0);
     Connect(right.op, op, 1);
     // Drop computed key columns: the join's output is left ++ right.
@@ -599,6 +678,41 @@ class Builder {
       op = filter;
     }
     return op;
+  }
+
+  // Which rows of a join's state can expire (state_expiry.h). A window join (equal bounded
+  // keys, e.g. window_end): a row whose key value is below the other side's bound meets no
+  // future row. An interval join (`l.t <= r.t + c`): a right row with r.t + c below the
+  // left side's bound meets no future left row; and the mirror case.
+  void SetJoinExpiry(const PlanNode& node, const sql::JoinOp& join, const Side& left,
+                     const Side& right, stream::HashJoin& op) {
+    const Bounds& lb = BoundsOf(*node.inputs[0]);
+    const Bounds& rb = BoundsOf(*node.inputs[1]);
+    std::optional<stream::StateExpiry> expiry[2];
+    auto offer = [&](int side, int column, int64_t offset) {
+      if (!expiry[side] || offset > expiry[side]->offset) {
+        expiry[side] = stream::StateExpiry{column, offset};
+      }
+    };
+    for (size_t k = 0; k < join.left_keys.size(); ++k) {
+      int l = ColumnOf(*join.left_keys[k]), r = ColumnOf(*join.right_keys[k]);
+      if (l < 0 || r < 0 || !lb[l] || !rb[r]) continue;
+      offer(0, left.keys[k], *rb[r]);
+      offer(1, right.keys[k], *lb[l]);
+    }
+    const int left_width = static_cast<int>(lb.size());
+    for (const TimeConstraint& t : TimeConstraints(join.residual.get(), lb.size())) {
+      // upper ≤ base + offset: a base row with base + offset below upper's bound is done.
+      bool base_left = t.base < left_width;
+      int upper = base_left ? t.upper - left_width : t.upper;
+      int base = base_left ? t.base : t.base - left_width;
+      const std::optional<int64_t>& upper_bound = base_left ? rb[upper] : lb[upper];
+      if (!upper_bound) continue;
+      offer(base_left ? 0 : 1, base, *upper_bound - t.offset);
+    }
+    for (int side = 0; side < 2; ++side) {
+      if (expiry[side]) op.set_expiry(side, *expiry[side]);
+    }
   }
 
   Result<Operator*> BuildOp(const PlanNode& node, const sql::UnionAllOp&) {
@@ -631,9 +745,20 @@ class Builder {
     rank_needed_ = true;
     ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
-    Operator* op =
-        Add(std::make_unique<stream::TopN>(id, TypesOf(node.inputs[0]->schema), topn.partition_by,
-                                           std::move(order), topn.limit, rank));
+    auto topn_op = std::make_unique<stream::TopN>(
+        id, TypesOf(node.inputs[0]->schema), topn.partition_by, std::move(order), topn.limit, rank);
+    // Per window: a partition is final once the watermark closed its window.
+    const Bounds& in = BoundsOf(*node.inputs[0]);
+    Bounds by_position;
+    std::vector<int> positions;
+    for (size_t i = 0; i < topn.partition_by.size(); ++i) {
+      by_position.push_back(in[topn.partition_by[i]]);
+      positions.push_back(static_cast<int>(i));
+    }
+    if (int p = ExpiryColumn(by_position, positions); p >= 0) {
+      topn_op->set_expiry(stream::StateExpiry{p, *by_position[p]});
+    }
+    Operator* op = Add(std::move(topn_op));
     Connect(input, op);
     if (rank) return op;
     // The row number is not read: a typed NULL keeps the column positions.

@@ -71,8 +71,10 @@ HashJoin::HashJoin(StateId id, JoinType type, std::vector<sql::Type> left_types,
       type_(type) {
   sides_[0].keys = std::move(left_keys);
   sides_[0].width = left_types.size();
+  sides_[0].types = std::move(left_types);
   sides_[1].keys = std::move(right_keys);
   sides_[1].width = right_types.size();
+  sides_[1].types = std::move(right_types);
   for (int side = 0; side < 2; ++side) {
     sides_[side].by_key = std::make_unique<StateCache<Rows>>(
         [this, side](StateStore& store, std::string_view key) -> Result<std::optional<Rows>> {
@@ -183,6 +185,10 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
         }
       }
     }
+    if (mine.expiry.enabled() && op == sql::RowOp::kInsert) {
+      const sql::ColumnVector& time = chunk.column(mine.expiry.column);
+      if (!time.IsNull(r)) mine.expiring.Add(time.Get<int64_t>(r), StoreKey(port, key, row));
+    }
     RETURN_IF_ERROR(Apply(port, key, row, weight));
   }
   for (Side& s : sides_) s.by_key->Trim();
@@ -213,6 +219,44 @@ Status HashJoin::Checkpoint(StateWriteBatch& batch) {
   return Status();
 }
 
+Status HashJoin::WatermarkAdvanced(int64_t watermark) {
+  for (int side = 0; side < 2; ++side) {
+    Side& s = sides_[side];
+    if (!s.expiry.enabled()) continue;
+    for (const std::string& store_key : s.expiring.TakeBelow(s.expiry.Bound(watermark))) {
+      std::string_view key, row;
+      if (!SplitStoreKey(store_key, &key, &row)) continue;
+      ASSIGN_OR_RETURN(Rows * rows, s.by_key->Find(key));
+      if (rows == nullptr) continue;
+      auto it = rows->find(absl::string_view(row.data(), row.size()));
+      if (it == rows->end()) continue;  // retracted meanwhile
+      rows->erase(it);
+      s.by_key->MarkDirty(key);
+      dirty_.insert(store_key);  // the checkpoint deletes it
+    }
+    s.by_key->Trim();
+  }
+  return EmitWatermark(watermark);
+}
+
+Status HashJoin::RestoreExpiryIndex(StateStore& store, int side) {
+  Side& s = sides_[side];
+  s.expiring.Clear();
+  if (!s.expiry.enabled()) return Status();
+  return store.Scan(id_, std::string(1, static_cast<char>(side)),
+                    [&](std::string_view store_key, std::string_view) -> Status {
+                      std::string_view key, row;
+                      if (!SplitStoreKey(store_key, &key, &row)) {
+                        return absl::DataLossError(fmt::format("{}: malformed state", name()));
+                      }
+                      ASSIGN_OR_RETURN(std::vector<sql::Value> cells,
+                                       DecodeRowValues(row, s.types));
+                      const sql::Value& time = cells[s.expiry.column];
+                      if (!time.is_null()) s.expiring.Add(time.int_value(), store_key);
+                      return Status();
+                    });
+}
+
 Status HashJoin::AfterCommit() {
   for (Side& s : sides_) s.by_key->AfterCommit();
   return Status();
@@ -232,6 +276,7 @@ Status HashJoin::Restore(StateStore& store) {
           return AddStoredRow(rows, store_key, value);
         },
         name()));
+    RETURN_IF_ERROR(RestoreExpiryIndex(store, side));
   }
   return Status();
 }

@@ -15,6 +15,11 @@
 // State: per side, (join key, exact row) → multiplicity. In memory, per side, a StateCache
 // (state_cache.h) of join key → its rows, bounded by the memory budget; a key not in memory
 // is read back with a prefix scan of its rows.
+//
+// Window and interval joins (state_expiry.h): with an expiry on a side, that side's rows whose
+// time column is below watermark + offset can meet no future row of the other side (the
+// builder derives the offset from the equality of window ends, or from the interval
+// condition); they are dropped from state without retracting anything they produced.
 #pragma once
 
 #include <memory>
@@ -25,6 +30,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "stream/operator.h"
 #include "stream/state_cache.h"
+#include "stream/state_expiry.h"
 
 namespace oxbow::stream {
 
@@ -45,6 +51,8 @@ class HashJoin final : public Operator {
   void SetStateMemory(size_t bytes) override;
   bool StateOverBudget() const override;
 
+  // Expiry of side `side`'s rows by their column `expiry.column` (state_expiry.h).
+  void set_expiry(int side, StateExpiry expiry) { sides_[side].expiry = expiry; }
   // Join keys held in memory on a side (0 left, 1 right).
   size_t num_resident_keys(int side) const { return sides_[side].by_key->resident(); }
 
@@ -52,8 +60,11 @@ class HashJoin final : public Operator {
   using Rows = absl::flat_hash_map<std::string, int64_t>;  // exact row → multiplicity
   struct Side {
     std::vector<int> keys;
+    std::vector<sql::Type> types;
     size_t width = 0;
     std::unique_ptr<StateCache<Rows>> by_key;
+    StateExpiry expiry;
+    ExpiryIndex expiring;  // store keys by time
   };
   class Output;
   // Applies a change of `row` with `weight` to the side's state.
@@ -61,6 +72,10 @@ class HashJoin final : public Operator {
   // Adds a stored row (store key, multiplicity) to `rows`. Errors: DataLoss when malformed.
   Status AddStoredRow(Rows& rows, std::string_view store_key, std::string_view value) const;
   static bool HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row);
+  // Drops the rows the watermark expired (no output), then forwards it.
+  Status WatermarkAdvanced(int64_t watermark) override;
+  // Re-indexes side `side`'s stored rows by their expiry time (Restore).
+  Status RestoreExpiryIndex(StateStore& store, int side);
 
   StateId id_;
   JoinType type_;

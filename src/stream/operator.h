@@ -89,6 +89,9 @@ class Operator {
   // Input number `slot` (in the order inputs were connected) has watermark `watermark`.
   // Errors stop the pipeline, as Process's.
   Status ReceiveWatermark(size_t slot, int64_t watermark) {
+    if (slot >= inputs_.size()) {
+      return absl::InternalError(fmt::format("{}: a watermark from an unknown input", name_));
+    }
     if (watermark <= inputs_[slot].watermark) return Status();
     inputs_[slot].watermark = watermark;
     int64_t low = kFinalWatermark;

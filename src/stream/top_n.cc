@@ -128,6 +128,10 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
       ASSIGN_OR_RETURN(Partition * p, partitions_.Find(key));
       before[key] = p == nullptr ? Ranked() : Top(*p);
       touched.push_back(key);
+      if (p == nullptr && expiry_.enabled()) {
+        const sql::ColumnVector& time = chunk.column(partition_columns_[expiry_.column]);
+        if (!time.IsNull(r)) expiring_.Add(time.Get<int64_t>(r), key);
+      }
     }
     RETURN_IF_ERROR(Apply(key, MakeEntry(row), sql::RowWeight(chunk.op(r))));
   }
@@ -183,6 +187,39 @@ Status TopN::Checkpoint(StateWriteBatch& batch) {
   return Status();
 }
 
+Status TopN::WatermarkAdvanced(int64_t watermark) {
+  if (expiry_.enabled()) {
+    for (const std::string& key : expiring_.TakeBelow(expiry_.Bound(watermark))) {
+      ASSIGN_OR_RETURN(Partition * p, partitions_.Find(key));
+      if (p == nullptr) continue;
+      for (const auto& [entry, n] : *p) dirty_.insert(GroupedRowKey(key, entry.row));
+      partitions_.Erase(key, Partition(EntryLess{&order_}));
+    }
+    partitions_.Trim();
+  }
+  return EmitWatermark(watermark);
+}
+
+Status TopN::RestoreExpiryIndex(StateStore& store) {
+  expiring_.Clear();
+  if (!expiry_.enabled()) return Status();
+  std::vector<sql::Type> key_types;
+  for (int c : partition_columns_) key_types.push_back(input_types_[c]);
+  std::string last;
+  return store.Scan(id_, "", [&](std::string_view store_key, std::string_view) -> Status {
+    std::string_view key, row;
+    if (!SplitGroupedRowKey(store_key, &key, &row)) {
+      return absl::DataLossError(fmt::format("{}: malformed state", name()));
+    }
+    if (key == last) return Status();  // a partition's rows are adjacent
+    last = std::string(key);
+    ASSIGN_OR_RETURN(std::vector<sql::Value> cells, DecodeRowValues(key, key_types));
+    const sql::Value& time = cells[expiry_.column];
+    if (!time.is_null()) expiring_.Add(time.int_value(), key);
+    return Status();
+  });
+}
+
 Status TopN::AfterCommit() {
   partitions_.AfterCommit();
   return Status();
@@ -190,7 +227,7 @@ Status TopN::AfterCommit() {
 
 Status TopN::Restore(StateStore& store) {
   dirty_.clear();
-  return RestoreGroupedRows(
+  RETURN_IF_ERROR(RestoreGroupedRows(
       store, id_, "", partitions_,
       [](std::string_view store_key, std::string_view* key) {
         std::string_view row;
@@ -200,7 +237,8 @@ Status TopN::Restore(StateStore& store) {
       [&](Partition& p, std::string_view store_key, std::string_view value) {
         return AddStoredRow(p, store_key, value);
       },
-      name());
+      name()));
+  return RestoreExpiryIndex(store);
 }
 
 }  // namespace oxbow::stream

@@ -13,6 +13,10 @@
 // delete may pull in any row. Cost per changed partition and chunk: O(limit + log rows).
 // In memory a StateCache (state_cache.h) of partition → its rows, bounded by the memory
 // budget: a partition is loaded and evicted as a whole (a prefix scan of its rows).
+//
+// Per window (PARTITION BY window_start, window_end, …): with an expiry on a partition column
+// (state_expiry.h), a partition whose window the watermark closed is final and its rows are
+// dropped from state; its top rows stay in the output.
 #pragma once
 
 #include <map>
@@ -23,6 +27,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "stream/operator.h"
 #include "stream/state_cache.h"
+#include "stream/state_expiry.h"
 
 namespace oxbow::stream {
 
@@ -48,6 +53,8 @@ class TopN final : public Operator {
   void SetStateMemory(size_t bytes) override { partitions_.set_budget(bytes); }
   bool StateOverBudget() const override { return partitions_.over_budget(); }
   size_t num_resident_partitions() const { return partitions_.resident(); }
+  // Expiry by the partition column at position `expiry.column` of partition_columns.
+  void set_expiry(StateExpiry expiry) { expiry_ = expiry; }
 
  private:
   struct Entry {
@@ -67,6 +74,9 @@ class TopN final : public Operator {
   Status Apply(const std::string& key, Entry entry, int64_t weight);
   // Adds a stored row to `p`. Errors: DataLoss when malformed.
   Status AddStoredRow(Partition& p, std::string_view store_key, std::string_view value) const;
+  // Drops the partitions the watermark closed, then forwards it.
+  Status WatermarkAdvanced(int64_t watermark) override;
+  Status RestoreExpiryIndex(StateStore& store);
 
   StateId id_;
   std::vector<int> partition_columns_;
@@ -76,6 +86,8 @@ class TopN final : public Operator {
   std::vector<sql::Type> input_types_;
   StateCache<Partition> partitions_;
   absl::flat_hash_set<std::string> dirty_;  // store keys: key length, key, row
+  StateExpiry expiry_;
+  ExpiryIndex expiring_;  // partition keys by time
 };
 
 }  // namespace oxbow::stream
