@@ -16,7 +16,8 @@
 // not in memory is read from the store when a row reaches it.
 //
 // Windows (state_expiry.h): with an expiry on a group column (a window's end), a group whose
-// window the watermark closed is final: its state is dropped, its row stays in the output.
+// window the watermark closed is final: its state is dropped, its row stays in the output,
+// and a later retraction of a row in it (a changelog's delete) is ignored.
 #pragma once
 
 #include <memory>
@@ -61,6 +62,8 @@ class HashAggregate final : public Operator {
   Status AfterCommit() override;
   // Expiry by the group column at position `expiry.column` of group_columns (state_expiry.h).
   void set_expiry(StateExpiry expiry) { expiry_ = expiry; }
+  // Retractions ignored because their window was final.
+  uint64_t ignored_retractions() const { return ignored_retractions_; }
   int num_state_caches() const override { return 1; }
   void SetStateMemory(size_t bytes) override { groups_.set_budget(bytes); }
   bool StateOverBudget() const override { return groups_.over_budget(); }
@@ -95,6 +98,7 @@ class HashAggregate final : public Operator {
   uint64_t chunk_seq_ = 0;
   StateExpiry expiry_;
   ExpiryIndex expiry_index_;
+  uint64_t ignored_retractions_ = 0;
 };
 
 }  // namespace oxbow::stream

@@ -142,8 +142,14 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
   Side& other = sides_[1 - port];
   Output out(output_types(), sides_[0].width);
   std::string key, row;
+  const int64_t closed = mine.expiry.enabled() ? mine.expiry.Bound(watermark()) : kNoWatermark;
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     sql::RowOp op = chunk.op(r);
+    if (op == sql::RowOp::kDelete && mine.expiry.enabled()) {
+      // A retraction of a row the watermark expired: what it joined with is final.
+      const sql::ColumnVector& time = chunk.column(mine.expiry.column);
+      if (!time.IsNull(r) && time.Get<int64_t>(r) < closed) continue;
+    }
     int weight = sql::RowWeight(op);
     row.clear();
     EncodeRow(chunk, r, &row);

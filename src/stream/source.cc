@@ -238,6 +238,12 @@ Status Source::AddRecord(size_t i, Offset offset, TimestampMs timestamp, const l
       builder.AppendRow(row.values, row.op);
       continue;
     }
+    if (row.op == sql::RowOp::kDelete) {
+      // A retraction is not a new event: it never moves the watermark and is never late (the
+      // operators holding a closed window's state ignore it; an open window is corrected).
+      builder.AppendRow(row.values, row.op);
+      continue;
+    }
     int64_t closed = Minus(watermark_, et.allowed_lateness_us);
     if (et.drop_late && event_time < closed) {
       ++late_rows_;

@@ -119,7 +119,13 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
   absl::flat_hash_map<std::string, Ranked> before;
   std::vector<std::string> touched;
   std::string key, row;
+  const int64_t closed = expiry_.enabled() ? expiry_.Bound(watermark()) : kNoWatermark;
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
+    if (chunk.op(r) == sql::RowOp::kDelete && expiry_.enabled()) {
+      // A retraction in a partition the watermark closed: final, its state gone.
+      const sql::ColumnVector& time = chunk.column(partition_columns_[expiry_.column]);
+      if (!time.IsNull(r) && time.Get<int64_t>(r) < closed) continue;
+    }
     key.clear();
     row.clear();
     EncodeKey(chunk, partition_columns_, r, &key);
