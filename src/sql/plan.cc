@@ -89,6 +89,14 @@ struct Deriver {
     for (size_t i = 0; i < a.group_keys.size(); ++i) node.key.push_back(static_cast<int>(i));
     node.append_only = false;
   }
+  // Whether `n` reads a named changelog relation (a table with a key or a materialized view),
+  // through filters and projections: what a stream–table join probes.
+  static bool IsNamedChangelog(const PlanNode& n) {
+    if (n.As<FilterOp>() != nullptr || n.As<ProjectOp>() != nullptr) {
+      return IsNamedChangelog(*n.inputs[0]);
+    }
+    return n.As<ScanOp>() != nullptr && !n.append_only;
+  }
   void operator()(JoinOp& j) {
     const PlanNode& l = in(0);
     const PlanNode& r = in(1);
@@ -97,8 +105,10 @@ struct Deriver {
       if (j.kind == JoinKind::kLeft) c.nullable = true;
       node.schema.push_back(std::move(c));
     }
-    // A stream probing a changelog table: the temporal join (see JoinOp::temporal).
-    j.temporal = l.append_only && !r.append_only;
+    // A stream probing a changelog table (or materialized view): the temporal join (see
+    // JoinOp::temporal). A stream joined with a changelog computed in the query itself (an
+    // aggregate, a join) is a regular join: its result is the query's, as a batch would give.
+    j.temporal = l.append_only && !r.append_only && IsNamedChangelog(r);
     node.key.clear();
     if (!l.key.empty() && !r.key.empty() && !j.temporal) {
       node.key = l.key;

@@ -97,8 +97,10 @@ struct JoinOp {
   std::vector<ExprPtr> right_keys;  // over the right schema
   ExprPtr residual;                 // over left ++ right; null for none
   int location = -1;                // of the join in the statement, for errors
-  // A stream joined with a changelog table: each event meets the table row current when it
-  // arrives and is not retracted when the table changes later (a temporal join).
+  // A stream joined with a changelog table or materialized view (read directly, or through
+  // filters and projections): each event meets the table row current when it arrives and is
+  // not retracted when the table changes later (a temporal join). A stream joined with a
+  // changelog the query computes (an aggregate subquery) is a regular join.
   bool temporal = false;
 };
 
