@@ -166,15 +166,18 @@ std::string AdminService::StatusJson() const {
     if (engine_ != nullptr) {
       for (const engine::ViewStatus& v : engine_->Views()) {
         double age = CheckpointAgeSeconds(v);
-        views.push_back({{"name", v.name},
-                         {"state", ViewStateName(v.state)},
-                         {"error", v.error},
-                         {"epoch", v.epoch},
-                         {"records_in", v.records_in},
-                         {"lag", v.lag},
-                         {"events_per_second", v.events_per_second},
-                         {"checkpoint_duration_seconds", v.checkpoint_duration_seconds},
-                         {"checkpoint_age_seconds", age < 0 ? Json() : Json(age)}});
+        views.push_back(
+            {{"name", v.name},
+             {"state", ViewStateName(v.state)},
+             {"error", v.error},
+             {"epoch", v.epoch},
+             {"records_in", v.records_in},
+             {"lag", v.lag},
+             {"events_per_second", v.events_per_second},
+             {"checkpoint_duration_seconds", v.checkpoint_duration_seconds},
+             {"checkpoint_age_seconds", age < 0 ? Json() : Json(age)},
+             {"watermark_unix_ms", v.watermark_unix_ms < 0 ? Json() : Json(v.watermark_unix_ms)},
+             {"late_records", v.late_records}});
       }
     }
   }
@@ -333,6 +336,25 @@ void AdminService::WriteViewMetrics(MetricsWriter& out) const {
   for (const auto& v : views) {
     if (double age = CheckpointAgeSeconds(v); age >= 0) out.Sample({{"view", v.name}}, age);
   }
+  out.Family("oxbow_view_watermark_seconds", MetricType::kGauge,
+             "The view's event-time watermark (the lowest of its sources'), seconds since the "
+             "Unix epoch.");
+  for (const auto& v : views) {
+    if (v.watermark_unix_ms >= 0) {
+      out.Sample({{"view", v.name}}, static_cast<double>(v.watermark_unix_ms) / 1000);
+    }
+  }
+  out.Family("oxbow_view_watermark_delay_seconds", MetricType::kGauge,
+             "How far the view's event-time watermark is behind the wall clock.");
+  for (const auto& v : views) {
+    if (v.watermark_unix_ms >= 0) {
+      out.Sample({{"view", v.name}}, static_cast<double>(UnixNowMs() - v.watermark_unix_ms) / 1000);
+    }
+  }
+  out.Family("oxbow_view_late_records_total", MetricType::kCounter,
+             "Records later than the view's watermark allows, sent to their topic's "
+             "dead-letter topic as late.");
+  for (const auto& v : views) out.Sample({{"view", v.name}}, v.late_records);
   out.Family("oxbow_view_source_offset", MetricType::kGauge,
              "The next offset the view reads from a source partition.");
   for (const auto& v : views) {

@@ -119,6 +119,11 @@ struct ViewStatus {
   int64_t last_checkpoint_unix_ms = -1;
   // Every source partition (empty for a view that failed to start).
   std::vector<SourceProgress> sources;
+  // Event time: the lowest of its sources' watermarks (ms since the Unix epoch; -1 while a
+  // source has none yet), and the records its sources dropped as late (sent to the DLQ)
+  // since the engine started.
+  int64_t watermark_unix_ms = -1;
+  uint64_t late_records = 0;
 };
 
 class Engine {

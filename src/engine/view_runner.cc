@@ -4,6 +4,7 @@
 
 #include "base/logging.h"
 #include "fmt/format.h"
+#include "sql/types/datetime.h"
 
 namespace oxbow::engine {
 
@@ -58,12 +59,19 @@ void ViewRunner::Wake() {
 
 void ViewRunner::PublishProgress() {
   std::lock_guard lock(mu_);
+  int64_t watermark = stream::kFinalWatermark;
+  late_records_ = 0;
   for (size_t s = 0; s < dataflow_.sources.size(); ++s) {
     const stream::Source* source = dataflow_.sources[s];
     std::vector<int64_t>& p = progress_[s];
     p.resize(source->num_partitions());
     for (size_t i = 0; i < p.size(); ++i) p[i] = source->next_offset(i).value();
+    watermark = std::min(watermark, source->event_watermark());
+    late_records_ += source->late_rows();
   }
+  watermark_unix_ms_ = watermark == stream::kNoWatermark || watermark == stream::kFinalWatermark
+                           ? -1
+                           : (watermark + sql::kUnixEpochOffsetMicros) / 1000;
   epoch_ = pipeline_->epoch();
   checkpoint_duration_ = pipeline_->last_checkpoint_duration();
   last_checkpoint_unix_ms_ = pipeline_->last_checkpoint_unix_ms();
@@ -176,6 +184,8 @@ ViewStatus ViewRunner::status() const {
           : rate_;
   s.checkpoint_duration_seconds = std::chrono::duration<double>(checkpoint_duration_).count();
   s.last_checkpoint_unix_ms = last_checkpoint_unix_ms_;
+  s.watermark_unix_ms = watermark_unix_ms_;
+  s.late_records = late_records_;
   for (size_t src = 0; src < dataflow_.sources.size(); ++src) {
     const stream::Source* source = dataflow_.sources[src];
     for (size_t i = 0; i < progress_[src].size(); ++i) {

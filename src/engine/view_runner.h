@@ -95,6 +95,8 @@ class ViewRunner {
   std::vector<std::vector<int64_t>> progress_;
   uint64_t records_in_ = 0;
   uint64_t epoch_ = 0;
+  int64_t watermark_unix_ms_ = -1;  // the sources' lowest watermark (-1: none yet)
+  uint64_t late_records_ = 0;
   // Events per second: records counted over the window that started at rate_window_start_;
   // rate_ is the last full window's (about a second) rate.
   std::chrono::steady_clock::time_point rate_window_start_ = std::chrono::steady_clock::now();

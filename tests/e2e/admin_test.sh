@@ -138,6 +138,20 @@ views = json.load(open(sys.argv[1]))['views']
 assert [v['name'] for v in views] == ['total'] and views[0]['state'] == 'running', views
 PY
 
+step "a windowed view's watermark and late records"
+q "CREATE TABLE clicks (n bigint, ts timestamp) WITH (event_time = 'ts')"
+q "CREATE MATERIALIZED VIEW per_minute AS SELECT window_end, count(*) AS c FROM TUMBLE(clicks, ts, INTERVAL '1 minute') GROUP BY window_end"
+printf '%s\n' '{"n":1,"ts":"2024-01-01 00:00:10"}' '{"n":2,"ts":"2024-01-01 00:02:00"}' \
+  '{"n":3,"ts":"2024-01-01 00:00:20"}' | kcat -b "$BROKER" -P -t clicks || fail "produce clicks"
+wait_metric 'oxbow_view_late_records_total{view="per_minute"}' 1
+# 2024-01-01 00:02:00 UTC, the highest event time (no watermark_delay).
+[ "$(metric 'oxbow_view_watermark_seconds{view="per_minute"}')" = 1704067320 ] ||
+  fail "watermark: $(metric 'oxbow_view_watermark_seconds{view="per_minute"}')"
+delay=$(metric 'oxbow_view_watermark_delay_seconds{view="per_minute"}')
+python3 -c "import sys; assert float(sys.argv[1]) > 3600 * 24 * 300" "$delay" ||
+  fail "watermark delay $delay"
+[ "$(metric 'oxbow_view_late_records_total{view="total"}')" = 0 ] || fail "late for total"
+
 stop_server
 grep -q 'admin API stopped' "$WORK/serve.log" || fail "no 'admin API stopped' line"
 echo PASS
