@@ -342,6 +342,17 @@ class Builder {
           fmt::format("topic \"{}\" of table \"{}\" does not exist", scan.topic, scan.relation));
     }
     stream::SourceOptions options;
+    RETURN_IF_ERROR(SetEventTime(node, scan, options.event_time));
+    // Scans of one table read it once: a query scanning a table twice (a self-join, two
+    // aggregates of the same stream) shares its source and decodes each record once. Scans
+    // that track event time differently need their own.
+    const std::string shared_key =
+        fmt::format("{}\x1f{}\x1f{}", scan.relation, options.event_time.column,
+                    options.event_time.drop_late ? 1 : 0);
+    if (auto it = shared_reads_.find(shared_key); it != shared_reads_.end()) {
+      bounds = it->second.second;
+      return it->second.first;
+    }
     ASSIGN_OR_RETURN(options.id, NextStateId());
     options.topic = scan.topic;
     for (int32_t p = 0; p < *count; ++p) {
@@ -367,7 +378,6 @@ class Builder {
         break;
     }
     options.schemas = context_.schemas;
-    RETURN_IF_ERROR(SetEventTime(node, scan, options.event_time));
     if (options.event_time.drop_late) {
       // Late rows are dropped: every row from here on has event time ≥ the watermark.
       bounds[options.event_time.column] = 0;
@@ -377,11 +387,15 @@ class Builder {
     if (std::find(out_.topics.begin(), out_.topics.end(), scan.topic) == out_.topics.end()) {
       out_.topics.push_back(scan.topic);
     }
-    if (!changelog) return source;
+    if (!changelog) {
+      shared_reads_[shared_key] = {source, bounds};
+      return source;
+    }
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
     Operator* table =
         Add(std::make_unique<stream::UpsertTable>(id, relation_types, scan.relation_key));
     Connect(source, table);
+    shared_reads_[shared_key] = {table, bounds};
     return table;
   }
 
@@ -529,8 +543,11 @@ class Builder {
     RETURN_IF_ERROR(FindSessionPartition(*node.inputs[0], aggregate.group_keys, {}));
     ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
     std::vector<stream::AggregateCall> calls;
+    // Over an append-only input (a stream, its windows) min/max need not remember every value.
+    const bool append_only = node.inputs[0]->append_only;
     for (const sql::AggregateCall& c : aggregate.calls) {
-      calls.push_back(stream::AggregateCall{c.function, c.args, c.filter});
+      calls.push_back(stream::AggregateCall{
+          append_only ? sql::ForAppendOnlyInput(c.function) : c.function, c.args, c.filter});
     }
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
     auto op = std::make_unique<stream::HashAggregate>(id, TypesOf(node.inputs[0]->schema),
@@ -826,6 +843,9 @@ class Builder {
   Bounds scan_relation_bounds_;
   // Scan nodes whose source's event time is a window's time column (relation column).
   std::map<const PlanNode*, int> event_time_columns_;
+  // Topic reads already compiled (table, event time) → the operator emitting the table's
+  // rows and their bounds, shared by later scans of the same table.
+  std::map<std::string, std::pair<Operator*, Bounds>> shared_reads_;
   // SESSION window nodes with the columns that partition their sessions.
   std::map<const PlanNode*, std::vector<int>> session_partitions_;
   // Whether the Top-N compiled next must compute row numbers (only a Project above it that

@@ -247,6 +247,48 @@ class MinMaxState final : public AggregateState {
   ValueCounts values_;
 };
 
+// min/max over input that is never retracted (an append-only stream, a window of one): only
+// the extreme value is kept, so its state and its checkpoint stay one value however many
+// rows the group has. A retraction is a caller bug (XX000). Saved in ValueCounts' format
+// (with at most one value), so a view's state moves between the two kinds unchanged.
+class ExtremeState final : public AggregateState {
+ public:
+  ExtremeState(Type type, bool max) : type_(type), max_(max) {}
+  Status Add(Args args, size_t row, int weight) override {
+    if (args[0]->IsNull(row)) return Status();
+    if (weight < 0) {
+      return absl::InternalError(
+          fmt::format("{}: a row was retracted from an append-only input", max_ ? "max" : "min"));
+    }
+    Value v = args[0]->GetValue(row);
+    if (best_.is_null()) {
+      best_ = std::move(v);
+      return Status();
+    }
+    int c = CompareValues(v, best_);
+    if (max_ ? c > 0 : c < 0) best_ = std::move(v);
+    return Status();
+  }
+  Value Result() const override { return best_.is_null() ? Value::Null(type_) : best_; }
+  void Save(std::string* out) const override {
+    ValueCounts one;
+    if (!best_.is_null()) one.Add(best_, 1).IgnoreError();
+    one.Save(out);
+  }
+  Status Load(std::string_view* in) override {
+    ValueCounts values;
+    RETURN_IF_ERROR(values.Load(in));
+    const auto& m = values.counts();
+    best_ = m.empty() ? Value::Null(type_) : (max_ ? m.rbegin()->first : m.begin()->first);
+    return Status();
+  }
+
+ private:
+  Type type_;
+  bool max_;
+  Value best_ = Value::Null(Type::Unknown());
+};
+
 class BoolState final : public AggregateState {
  public:
   explicit BoolState(bool is_and) : and_(is_and) {}
@@ -343,6 +385,10 @@ std::unique_ptr<AggregateState> MakeBase(const AggregateFunction& f) {
   return std::make_unique<StringAggState>();
 }
 
+std::unique_ptr<AggregateState> MakeExtreme(const AggregateFunction& f) {
+  return std::make_unique<ExtremeState>(f.return_type, f.name == "max");
+}
+
 std::unique_ptr<AggregateState> MakeState(const AggregateFunction& f) {
   std::unique_ptr<AggregateState> base = MakeBase(f);
   if (f.distinct && !f.arg_types.empty()) return std::make_unique<DistinctState>(std::move(base));
@@ -430,6 +476,11 @@ Result<AggregateFunction> ResolveAggregate(std::string_view name, std::span<cons
     return f;
   }
   return NoSuchAggregate(name, args);
+}
+
+AggregateFunction ForAppendOnlyInput(AggregateFunction f) {
+  if ((f.name == "min" || f.name == "max") && !f.distinct) f.make_state = MakeExtreme;
+  return f;
 }
 
 }  // namespace oxbow::sql

@@ -56,6 +56,11 @@ struct AggregateFunction {
 // `function sum(text) does not exist` when no overload fits.
 Result<AggregateFunction> ResolveAggregate(std::string_view name, std::span<const Type> args,
                                            bool distinct);
+// The same function for input that is never retracted (an append-only stream): min and max
+// keep only their extreme value instead of a count per value (a group's state stays one
+// value); a retraction then fails with XX000. Others are unchanged. States of both kinds
+// load each other's saved bytes.
+AggregateFunction ForAppendOnlyInput(AggregateFunction f);
 // Whether `name` is an aggregate function (the binder's check for GROUP BY).
 bool IsAggregateName(std::string_view name);
 

@@ -200,3 +200,46 @@ TEST(AggregateTest, SaveAndLoadRoundTripEveryState) {
 
 }  // namespace
 }  // namespace oxbow::sql
+
+namespace oxbow::sql {
+namespace {
+
+TEST(AggregateTest, AppendOnlyMinMaxKeepOneValueAndLoadEitherState) {
+  AggregateFunction max =
+      ForAppendOnlyInput(ResolveAggregate("max", {{Type::Int32()}}, false).value());
+  AggregateFunction retractable = ResolveAggregate("max", {{Type::Int32()}}, false).value();
+  auto feed = [](AggregateState& s, int32_t v, int weight) {
+    ColumnVector c(Type::Int32());
+    c.AppendValue(Value::Int32(v));
+    const ColumnVector* args[] = {&c};
+    return s.Add(args, 0, weight);
+  };
+  std::unique_ptr<AggregateState> a = max.NewState();
+  EXPECT_TRUE(a->Result().is_null());
+  for (int32_t v : {5, 9, 2, 9, 7}) ASSERT_TRUE(feed(*a, v, 1).ok());
+  EXPECT_EQ(a->Result().ToString(), "9");
+  // One value saved however many rows: the retractable state saves all four distinct ones.
+  std::string one, all;
+  a->Save(&one);
+  std::unique_ptr<AggregateState> b = retractable.NewState();
+  for (int32_t v : {5, 9, 2, 7}) ASSERT_TRUE(feed(*b, v, 1).ok());
+  b->Save(&all);
+  EXPECT_LT(one.size(), all.size());
+  // Each loads the other's bytes.
+  std::unique_ptr<AggregateState> from_all = max.NewState();
+  std::string_view in = all;
+  ASSERT_TRUE(from_all->Load(&in).ok());
+  EXPECT_EQ(from_all->Result().ToString(), "9");
+  std::unique_ptr<AggregateState> from_one = retractable.NewState();
+  in = one;
+  ASSERT_TRUE(from_one->Load(&in).ok());
+  EXPECT_EQ(from_one->Result().ToString(), "9");
+  // A retraction is a bug of the caller, not a wrong answer.
+  EXPECT_EQ(feed(*a, 9, -1).code(), absl::StatusCode::kInternal);
+  // Others are unchanged.
+  AggregateFunction count = ForAppendOnlyInput(ResolveAggregate("count", {}, false).value());
+  EXPECT_EQ(count.make_state, ResolveAggregate("count", {}, false).value().make_state);
+}
+
+}  // namespace
+}  // namespace oxbow::sql
