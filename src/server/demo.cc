@@ -33,12 +33,14 @@ constexpr const char* kStatements[] = {
     "CREATE TABLE demo_users (user_id bigint PRIMARY KEY, tier text, country text) "
     "WITH (format = '{fmt}')",
     "CREATE TABLE demo_clicks (user_id bigint, page text, dwell_ms integer, ts timestamptz) "
-    "WITH (format = '{fmt}')",
+    "WITH (format = '{fmt}', event_time = 'ts', watermark_delay = '5 seconds')",
     "CREATE MATERIALIZED VIEW demo_tier_pages AS SELECT u.tier, c.page, count(*) AS views, "
     "round(avg(c.dwell_ms)) AS avg_dwell_ms FROM demo_clicks c JOIN demo_users u "
     "ON c.user_id = u.user_id GROUP BY u.tier, c.page",
-    "CREATE MATERIALIZED VIEW demo_clicks_per_minute AS SELECT date_trunc('minute', ts) AS "
-    "minute, count(*) AS clicks, count(DISTINCT user_id) AS users FROM demo_clicks GROUP BY 1",
+    // A one-minute event-time window: a minute's state goes once the watermark passes it.
+    "CREATE MATERIALIZED VIEW demo_clicks_per_minute AS SELECT window_start AS minute, "
+    "count(*) AS clicks, count(DISTINCT user_id) AS users "
+    "FROM TUMBLE(demo_clicks, ts, INTERVAL '1 minute') GROUP BY window_start",
     // Aggregated before the join: state stays one row per user (a join keeping every click
     // would grow with the stream).
     "CREATE MATERIALIZED VIEW demo_user_activity AS SELECT u.user_id, u.tier, u.country, "
