@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <ctime>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -78,9 +79,16 @@ testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
       rec.value = fmt::format(R"({{"manager":"m{}","weight":{}}})", take(5), take(100));
       break;
     }
-    default:  // clicks: an append-only stream
-      rec.value =
-          fmt::format(R"({{"user_id":{},"url":"/p{}","ms":{}}})", take(5000), take(60), take(3000));
+    default: {  // clicks: an append-only stream; event time = the record's timestamp
+      const int64_t ms = rec.timestamp;
+      const time_t seconds = static_cast<time_t>(ms / 1000);
+      std::tm tm{};
+      gmtime_r(&seconds, &tm);
+      rec.value = fmt::format(
+          R"({{"user_id":{},"url":"/p{}","ms":{},"ts":"{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}"}})",
+          take(5000), take(60), take(3000), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+          tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+    }
   }
   return rec;
 }
@@ -90,8 +98,11 @@ const char* const kSchema[] = {
     "balance bigint, tag text) WITH (topic = 'accounts_in')",
     "CREATE TABLE IF NOT EXISTS owners (owner int PRIMARY KEY, manager text, weight int) "
     "WITH (topic = 'owners_in')",
-    "CREATE TABLE IF NOT EXISTS clicks (user_id int, url text, ms bigint) "
-    "WITH (topic = 'clicks_in')",
+    // Event times rise with the event number in both partitions, so no click is late
+    // whatever the interleaving; partitions never count as idle (a timing-dependent jump).
+    "CREATE TABLE IF NOT EXISTS clicks (user_id int, url text, ms bigint, ts timestamp) "
+    "WITH (topic = 'clicks_in', event_time = 'ts', watermark_delay = '50 milliseconds', "
+    "idle_timeout = '1 day')",
     // Aggregates with retractions (updates and tombstones), incl. min/max and count DISTINCT.
     "CREATE MATERIALIZED VIEW IF NOT EXISTS region_stats "
     "WITH (output_topic = 'region_stats_out', format = 'json') AS "
@@ -113,6 +124,16 @@ const char* const kSchema[] = {
     "(PARTITION BY region ORDER BY balance DESC, id) AS rn FROM accounts) t WHERE rn <= 3",
     "CREATE MATERIALIZED VIEW IF NOT EXISTS region_tags AS "
     "SELECT DISTINCT region, tag FROM accounts",
+    // Event-time windows: closed windows emitted once (emit on close, with an output topic),
+    // and a hopping window aggregate updated as clicks arrive; both expire their state.
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS url_seconds "
+    "WITH (emit = 'on_window_close', output_topic = 'url_seconds_out', format = 'json') AS "
+    "SELECT window_end, url, count(*) AS n, max(ms) AS top_ms "
+    "FROM TUMBLE(clicks, ts, INTERVAL '1 second') GROUP BY window_end, url",
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS hop_users AS "
+    "SELECT window_start, count(*) AS n, count(DISTINCT user_id) AS users "
+    "FROM HOP(clicks, ts, INTERVAL '500 milliseconds', INTERVAL '2 seconds') "
+    "GROUP BY window_start",
     // A view on a view.
     "CREATE MATERIALIZED VIEW IF NOT EXISTS mgr_totals "
     "WITH (output_topic = 'mgr_totals_out', format = 'json') AS "
@@ -128,17 +149,17 @@ std::string NormalizeJson(std::string_view text) {
 
 const std::vector<OutputTopic>& OutputTopics() {
   static const std::vector<OutputTopic> topics = {
-      {"region_stats", "region_stats_out", false},
-      {"acct_mgr", "acct_mgr_out", true},
-      {"url_stats", "url_stats_out", true},
-      {"mgr_totals", "mgr_totals_out", false},
+      {"region_stats", "region_stats_out", false}, {"acct_mgr", "acct_mgr_out", true},
+      {"url_stats", "url_stats_out", true},        {"mgr_totals", "mgr_totals_out", false},
+      {"url_seconds", "url_seconds_out", false},
   };
   return topics;
 }
 
 const std::vector<std::string>& ViewNames() {
-  static const std::vector<std::string> names = {
-      "region_stats", "acct_mgr", "acct_weight", "url_stats", "top3", "region_tags", "mgr_totals"};
+  static const std::vector<std::string> names = {"region_stats", "acct_mgr",  "acct_weight",
+                                                 "url_stats",    "top3",      "region_tags",
+                                                 "url_seconds",  "hop_users", "mgr_totals"};
   return names;
 }
 
