@@ -265,6 +265,24 @@ class Builder {
           out[l] = d;
           out[left.size() + r] = d;
         }
+        // An interval join's time column X: a row from X's side brings X ≥ W + d(X); a row from
+        // the other side meets only rows with X ≥ other − c (a condition other ≤ X + c).
+        const std::vector<TimeConstraint> times = TimeConstraints(j->residual.get(), left.size());
+        for (size_t x = 0; x < out.size(); ++x) {
+          const bool x_left = x < left.size();
+          const std::optional<int64_t>& own = x_left ? left[x] : right[x - left.size()];
+          if (!own) continue;
+          std::optional<int64_t> via_other;
+          for (const TimeConstraint& t : times) {
+            if (t.base != int(x) || (size_t(t.upper) < left.size()) == x_left) continue;
+            const std::optional<int64_t>& upper =
+                x_left ? right[t.upper - left.size()] : left[t.upper];
+            if (upper && (!via_other || *upper - t.offset > *via_other)) {
+              via_other = *upper - t.offset;
+            }
+          }
+          if (via_other) out[x] = std::min(*own, *via_other);
+        }
       }
     }
     return out;
@@ -744,7 +762,15 @@ class Builder {
   Result<Operator*> BuildOp(const PlanNode& node, const sql::DistinctOp&) {
     ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
-    Operator* op = Add(std::make_unique<stream::Distinct>(id, TypesOf(node.schema)));
+    auto distinct = std::make_unique<stream::Distinct>(id, TypesOf(node.schema));
+    // Distinct rows of a window: final once the watermark passes it.
+    const Bounds& in = BoundsOf(*node.inputs[0]);
+    std::vector<int> columns;
+    for (size_t i = 0; i < in.size(); ++i) columns.push_back(static_cast<int>(i));
+    if (int c = ExpiryColumn(in, columns); c >= 0) {
+      distinct->set_expiry(stream::StateExpiry{c, *in[c]});
+    }
+    Operator* op = Add(std::move(distinct));
     Connect(input, op);
     return op;
   }

@@ -46,7 +46,13 @@ Status Distinct::Process(int, const sql::Chunk& chunk) {
   std::vector<sql::ColumnVector> out = EmptyColumns(output_types());
   std::vector<sql::RowOp> ops;
   std::string key;
+  const int64_t closed = expiry_.enabled() ? expiry_.Bound(watermark()) : kNoWatermark;
   for (size_t row = 0; row < chunk.num_rows(); ++row) {
+    const sql::ColumnVector* time = expiry_.enabled() ? &chunk.column(expiry_.column) : nullptr;
+    if (time != nullptr && chunk.op(row) == sql::RowOp::kDelete && !time->IsNull(row) &&
+        time->Get<int64_t>(row) < closed) {
+      continue;  // a retraction of a final row: its state is gone
+    }
     key.clear();
     EncodeKey(chunk, all_columns_, row, &key);
     ASSIGN_OR_RETURN(int64_t * found, counts_.Find(key));
@@ -54,6 +60,7 @@ Status Distinct::Process(int, const sql::Chunk& chunk) {
       counts_.MarkDirty(key);
     } else {
       found = counts_.Insert(key, 0);
+      if (time != nullptr && !time->IsNull(row)) expiring_.Add(time->Get<int64_t>(row), key);
     }
     int64_t& n = *found;
     int64_t before = n;
@@ -80,8 +87,25 @@ Status Distinct::AfterCommit() {
 }
 
 Status Distinct::Restore(StateStore& store) {
-  return RestoreSingleRows(store, id_, counts_,
-                           [&](std::string_view value) { return DecodeCount(value, name()); });
+  RETURN_IF_ERROR(RestoreSingleRows(
+      store, id_, counts_, [&](std::string_view value) { return DecodeCount(value, name()); }));
+  expiring_.Clear();
+  if (!expiry_.enabled()) return Status();
+  return store.Scan(id_, "", [&](std::string_view key, std::string_view) -> Status {
+    ASSIGN_OR_RETURN(std::vector<sql::Value> cells, DecodeRowValues(key, output_types()));
+    const sql::Value& time = cells[expiry_.column];
+    if (!time.is_null()) expiring_.Add(time.int_value(), key);
+    return Status();
+  });
+}
+
+Status Distinct::WatermarkAdvanced(int64_t watermark) {
+  if (expiry_.enabled()) {
+    for (const std::string& key : expiring_.TakeBelow(expiry_.Bound(watermark))) {
+      counts_.Erase(key, 0);
+    }
+  }
+  return EmitWatermark(watermark);
 }
 
 UpsertTable::UpsertTable(StateId id, std::vector<sql::Type> types, std::vector<int> key_columns)

@@ -8,6 +8,7 @@
 
 #include "stream/operator.h"
 #include "stream/state_cache.h"
+#include "stream/state_expiry.h"
 
 namespace oxbow::stream {
 
@@ -26,11 +27,19 @@ class Distinct final : public Operator {
   void SetStateMemory(size_t bytes) override { counts_.set_budget(bytes); }
   bool StateOverBudget() const override { return counts_.over_budget(); }
   size_t num_resident_rows() const { return counts_.resident(); }
+  // Per window (SELECT DISTINCT window_end, …): rows whose column `expiry.column` the
+  // watermark passed are final and leave the state (state_expiry.h); a later retraction of
+  // one is ignored.
+  void set_expiry(StateExpiry expiry) { expiry_ = expiry; }
 
  private:
+  Status WatermarkAdvanced(int64_t watermark) override;
+
   StateId id_;
   std::vector<int> all_columns_;
   StateCache<int64_t> counts_;
+  StateExpiry expiry_;
+  ExpiryIndex expiring_;  // row keys by time
 };
 
 // A changelog table over a keyed topic: the latest row per primary key. Input rows are
