@@ -6,6 +6,7 @@
 #include "base/bytes.h"
 #include "fmt/format.h"
 #include "sql/sql_error.h"
+#include "sql/types/array.h"
 
 namespace oxbow::pgwire {
 namespace {
@@ -136,6 +137,70 @@ Result<T> Fixed(const sql::Type& type, std::string_view b) {
   if constexpr (sizeof(T) == 8) return static_cast<T>(LoadBE64(p));
 }
 
+// array_send: ndim, has-nulls flag, element oid, (size, lower bound) per dimension, then
+// each element as length (-1 for NULL) and its binary form.
+void AppendArrayBinary(std::string& out, const Value& v) {
+  std::vector<Value> elements =
+      sql::DecodeArray(v.type(), v.string_value()).value_or(std::vector<Value>());
+  bool has_nulls = false;
+  for (const Value& e : elements) has_nulls = has_nulls || e.is_null();
+  Put32(out, elements.empty() ? 0 : 1);
+  Put32(out, has_nulls ? 1 : 0);
+  Put32(out, v.type().element().oid());
+  if (elements.empty()) return;
+  Put32(out, static_cast<uint32_t>(elements.size()));
+  Put32(out, 1);
+  for (const Value& e : elements) {
+    if (e.is_null()) {
+      Put32(out, 0xFFFFFFFFu);
+      continue;
+    }
+    size_t at = out.size();
+    Put32(out, 0);
+    AppendValue(out, e, 1);
+    uint32_t len = static_cast<uint32_t>(out.size() - at - 4);
+    std::string be;
+    Put32(be, len);
+    out.replace(at, 4, be);
+  }
+}
+
+Result<Value> DecodeArrayBinary(const sql::Type& type, std::string_view b) {
+  auto bad = [&](std::string_view why) { return BadBinary(type, why); };
+  auto read32 = [&](size_t& at) -> std::optional<uint32_t> {
+    if (b.size() < at + 4) return std::nullopt;
+    uint32_t v = LoadBE32(reinterpret_cast<const uint8_t*>(b.data() + at));
+    at += 4;
+    return v;
+  };
+  size_t at = 0;
+  std::optional<uint32_t> ndim = read32(at), flags = read32(at), elem = read32(at);
+  if (!ndim || !flags || !elem) return bad("truncated array header");
+  if (*ndim > 1) {
+    return sql::SqlError(sql::sqlstate::kFeatureNotSupported,
+                         "multidimensional arrays are not supported");
+  }
+  std::vector<Value> elements;
+  if (*ndim == 1) {
+    std::optional<uint32_t> n = read32(at), lower = read32(at);
+    if (!n || !lower) return bad("truncated array header");
+    for (uint32_t i = 0; i < *n; ++i) {
+      std::optional<uint32_t> len = read32(at);
+      if (!len) return bad("truncated array element");
+      if (*len == 0xFFFFFFFFu) {
+        elements.push_back(Value::Null(type.element()));
+        continue;
+      }
+      if (b.size() - at < *len) return bad("truncated array element");
+      ASSIGN_OR_RETURN(Value e, DecodeValue(type.element(), b.substr(at, *len), 1));
+      elements.push_back(std::move(e));
+      at += *len;
+    }
+  }
+  if (at != b.size()) return bad("trailing bytes after the array");
+  return sql::MakeArrayValue(type.element(), elements);
+}
+
 }  // namespace
 
 void AppendValue(std::string& out, const Value& v, int16_t format) {
@@ -184,6 +249,9 @@ void AppendValue(std::string& out, const Value& v, int16_t format) {
     case TypeId::kBytea:
     case TypeId::kUnknown:
       out.append(v.string_value());
+      return;
+    case TypeId::kArray:
+      AppendArrayBinary(out, v);
       return;
   }
 }
@@ -254,6 +322,8 @@ Result<Value> DecodeValue(const sql::Type& type, std::string_view b, int16_t for
     case TypeId::kUnknown:
       // Binary text is the text itself: the same checks as text input (UTF-8, length).
       return sql::ParseValue(type, b);
+    case TypeId::kArray:
+      return DecodeArrayBinary(type, b);
   }
   return BadBinary(type, "unsupported type");
 }

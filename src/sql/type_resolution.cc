@@ -5,9 +5,33 @@
 
 namespace oxbow::sql {
 
+namespace {
+
+// The element type PostgreSQL's catalog types stand for in an array type name: Oxbow reads
+// oid as bigint and name and "char" as text, so `::oid[]` and `::name[]` work in catalog
+// queries.
+Result<Type> ArrayElementFromName(std::string_view name) {
+  if (name == "oid" || name == "pg_catalog.oid") return Type::Int64();
+  if (name == "name" || name == "pg_catalog.name" || name == "char" || name == "\"char\"") {
+    return Type::Text();
+  }
+  return TypeFromName(name);
+}
+
+}  // namespace
+
 Result<Type> ResolveTypeName(const TypeName& type) {
   if (type.array_dimensions > 0) {
-    return SqlError(sqlstate::kFeatureNotSupported, "array types are not supported");
+    TypeName element = type;
+    element.array_dimensions = 0;
+    Result<Type> e = ArrayElementFromName(type.name);
+    if (!e.ok() || !type.modifiers.empty()) {
+      ASSIGN_OR_RETURN(e, ResolveTypeName(element));
+    }
+    if (e->id() == TypeId::kUnknown) {
+      return SqlError(sqlstate::kUndefinedObject, "type \"unknown[]\" does not exist");
+    }
+    return Type::ArrayOf(*e);  // int[][] is int[] too, as in PostgreSQL
   }
   ASSIGN_OR_RETURN(Type base, TypeFromName(type.name));
   const std::vector<int32_t>& mods = type.modifiers;

@@ -85,6 +85,7 @@ void AppendJson(std::string& out, const sql::Type& type, const Cell& cell) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kUnknown:
+    case TypeId::kArray:  // its PostgreSQL text form (views cannot output arrays yet)
       sql::AppendJsonString(out, cell.String());
       return;
   }

@@ -205,6 +205,7 @@ Value ColumnVector::GetValue(size_t row) const {
     case TypeId::kVarchar:
     case TypeId::kBytea:
     case TypeId::kJsonb:
+    case TypeId::kArray:
       return Value::String(type_, std::string(Get<std::string_view>(row)));
   }
   return Value::Null(type_);

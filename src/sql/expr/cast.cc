@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "sql/sql_error.h"
+#include "sql/types/array.h"
 #include "sql/types/jsonb.h"
 #include "sql/types/text_format.h"
 
@@ -129,10 +130,29 @@ Result<Value> FromJsonb(const Value& v, const Type& to) {
   return NumberToNumber(n, to);
 }
 
+// Element by element; to anyarray (unknown element) as is.
+Result<Value> CastArray(const Value& v, const Type& to, CastContext context) {
+  if (to.element().id() == TypeId::kUnknown || to.element() == v.type().element()) return v;
+  ASSIGN_OR_RETURN(std::vector<Value> elements, DecodeArray(v.type(), v.string_value()));
+  for (Value& e : elements) {
+    ASSIGN_OR_RETURN(e, CastValue(e, to.element(), context));
+  }
+  return MakeArrayValue(to.element(), elements);
+}
+
 }  // namespace
 
 bool CanCast(const Type& from_type, const Type& to_type, CastContext context) {
   TypeId from = from_type.id(), to = to_type.id();
+  // anyarray (an array parameter) takes arrays only: an untyped literal has no element type.
+  if (to == TypeId::kArray && to_type.element().id() == TypeId::kUnknown) {
+    return from == TypeId::kArray;
+  }
+  if (from == TypeId::kArray && to == TypeId::kArray) {
+    // Element by element (to anyarray: as is), as PostgreSQL's array_coerce.
+    return to_type.element().id() == TypeId::kUnknown ||
+           CanCast(from_type.element(), to_type.element(), context);
+  }
   if (from == to || from == TypeId::kUnknown) return true;
   // Implicit (pg_cast castcontext 'i').
   if (IsIntId(from) && IsIntId(to) && IntRank(to) > IntRank(from)) return true;
@@ -168,6 +188,7 @@ Result<Value> CastValue(const Value& v, const Type& to, CastContext context) {
   const Type& from = v.type();
   if (!CanCast(from, to, context)) return CannotCast(from, to);
   TypeId f = from.id(), t = to.id();
+  if (f == TypeId::kArray && t == TypeId::kArray) return CastArray(v, to, context);
   if (f == t && !to.has_typmod() && t != TypeId::kVarchar) return v;
   if (t == TypeId::kText || t == TypeId::kVarchar) {
     if (IsStringId(f) || f == TypeId::kJsonb) {
@@ -265,6 +286,15 @@ Status CastColumn(const ColumnVector& in, const Rows& rows, const Type& to, Cast
 Result<Type> CommonType(const Type& a, const Type& b, std::string_view context) {
   if (a.id() == TypeId::kUnknown) return b;
   if (b.id() == TypeId::kUnknown) return a;
+  if (a.is_array() && b.is_array() && a != b) {
+    Result<Type> element = CommonType(a.element(), b.element(), context);
+    if (!element.ok()) {
+      return SqlError(
+          sqlstate::kDatatypeMismatch,
+          fmt::format("{} types {} and {} cannot be matched", context, a.ToString(), b.ToString()));
+    }
+    return Type::ArrayOf(*element);
+  }
   if (a.id() == b.id()) return a.typmod() == b.typmod() ? a : a.WithoutTypmod();
   if (a.category() != b.category()) {
     return SqlError(sqlstate::kDatatypeMismatch, fmt::format("{} types {} and {} cannot be matched",

@@ -44,7 +44,41 @@ constexpr TypeInfo kTypes[] = {
     {TypeId::kInterval, 1186, 16, "interval", "interval", PhysicalType::kInterval,
      TypeCategory::kTimespan, true},
     {TypeId::kJsonb, 3802, -1, "jsonb", "jsonb", PhysicalType::kString, TypeCategory::kUser, false},
+    {TypeId::kArray, 2277, -1, "anyarray", "anyarray", PhysicalType::kString, TypeCategory::kArray,
+     false},
 };
+
+struct ArrayInfo {
+  TypeId element;
+  uint32_t oid;
+  std::string_view internal_name;
+};
+
+// pg_type's array types of Oxbow's types (typarray).
+constexpr ArrayInfo kArrays[] = {
+    {TypeId::kBool, 1000, "_bool"},
+    {TypeId::kInt16, 1005, "_int2"},
+    {TypeId::kInt32, 1007, "_int4"},
+    {TypeId::kInt64, 1016, "_int8"},
+    {TypeId::kFloat32, 1021, "_float4"},
+    {TypeId::kFloat64, 1022, "_float8"},
+    {TypeId::kNumeric, 1231, "_numeric"},
+    {TypeId::kText, 1009, "_text"},
+    {TypeId::kVarchar, 1015, "_varchar"},
+    {TypeId::kBytea, 1001, "_bytea"},
+    {TypeId::kDate, 1182, "_date"},
+    {TypeId::kTimestamp, 1115, "_timestamp"},
+    {TypeId::kTimestampTz, 1185, "_timestamptz"},
+    {TypeId::kInterval, 1187, "_interval"},
+    {TypeId::kJsonb, 3807, "_jsonb"},
+};
+
+const ArrayInfo* FindArray(TypeId element) {
+  for (const ArrayInfo& a : kArrays) {
+    if (a.element == element) return &a;
+  }
+  return nullptr;  // anyarray
+}
 
 const TypeInfo& Info(TypeId id) { return kTypes[static_cast<int>(id)]; }
 
@@ -123,11 +157,26 @@ bool Type::is_string_like() const {
 bool Type::is_integer() const {
   return id_ == TypeId::kInt16 || id_ == TypeId::kInt32 || id_ == TypeId::kInt64;
 }
-uint32_t Type::oid() const { return Info(id_).oid; }
+uint32_t Type::oid() const {
+  if (id_ == TypeId::kArray) {
+    const ArrayInfo* a = FindArray(element_);
+    if (a != nullptr) return a->oid;
+  }
+  return Info(id_).oid;
+}
 int16_t Type::wire_size() const { return Info(id_).wire_size; }
-std::string_view Type::internal_name() const { return Info(id_).internal_name; }
+std::string_view Type::internal_name() const {
+  if (id_ == TypeId::kArray) {
+    const ArrayInfo* a = FindArray(element_);
+    if (a != nullptr) return a->internal_name;
+  }
+  return Info(id_).internal_name;
+}
 
 std::string Type::ToString() const {
+  if (id_ == TypeId::kArray && element_ != TypeId::kUnknown) {
+    return fmt::format("{}[]", Info(element_).display_name);
+  }
   std::string_view name = Info(id_).display_name;
   if (!has_typmod()) return std::string(name);
   if (id_ == TypeId::kNumeric) return fmt::format("numeric({},{})", precision(), scale());
@@ -147,8 +196,13 @@ Result<Type> TypeFromName(std::string_view name) {
 
 std::optional<Type> TypeFromOid(uint32_t oid) {
   for (const TypeInfo& info : kTypes) {
-    if (info.oid == oid) return Type(info.id);
+    if (info.oid == oid && info.id != TypeId::kArray) return Type(info.id);
   }
+  for (const ArrayInfo& a : kArrays) {
+    if (a.oid == oid) return Type::ArrayOf(Type(a.element));
+  }
+  if (oid == 1028) return Type::ArrayOf(Type::Int64());                // _oid
+  if (oid == 1003 || oid == 1002) return Type::ArrayOf(Type::Text());  // _name, _char
   return std::nullopt;
 }
 

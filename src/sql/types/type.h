@@ -31,6 +31,9 @@ enum class TypeId : uint8_t {
   kTimestampTz,
   kInterval,
   kJsonb,
+  // A one-dimensional array of element(): any other id but kArray (kUnknown only as the
+  // "anyarray" parameter type of array functions). Stored as its PostgreSQL text form.
+  kArray,
 };
 
 // PostgreSQL's type categories (pg_type.typcategory), used by overload resolution.
@@ -41,6 +44,7 @@ enum class TypeCategory : char {
   kDateTime = 'D',
   kTimespan = 'T',
   kUser = 'U',  // bytea, jsonb
+  kArray = 'A',
   kUnknown = 'X',
 };
 
@@ -54,7 +58,8 @@ enum class PhysicalType : uint8_t {
   kFloat64,   // double
   kDecimal,   // Decimal (128-bit unscaled value + scale per value)
   kInterval,  // Interval {months, days, micros}
-  kString,    // std::string_view into the column's arena (text, varchar, bytea, jsonb, unknown)
+  kString,    // std::string_view into the column's arena (text, varchar, bytea, jsonb, unknown,
+              // arrays: their canonical text form, types/array.h)
 };
 
 class Type {
@@ -83,6 +88,14 @@ class Type {
   static constexpr Type TimestampTz() { return Type(TypeId::kTimestampTz); }
   static constexpr Type Interval() { return Type(TypeId::kInterval); }
   static constexpr Type Jsonb() { return Type(TypeId::kJsonb); }
+  // element[] (element's typmod is dropped, as PostgreSQL's array columns keep one typmod for
+  // the elements that Oxbow does not need). Arrays of arrays are not types: element must not
+  // be an array.
+  static constexpr Type ArrayOf(const Type& element) {
+    Type t(TypeId::kArray);
+    t.element_ = element.id_;
+    return t;
+  }
 
   // numeric(precision, scale): 1 <= precision <= 38, 0 <= scale <= precision; else 22023
   // with PostgreSQL's message ("NUMERIC precision 40 must be between 1 and 38").
@@ -91,6 +104,9 @@ class Type {
   static Result<Type> VarcharOf(int length);
 
   TypeId id() const { return id_; }
+  bool is_array() const { return id_ == TypeId::kArray; }
+  // An array's element type (unknown for "anyarray"); unknown for other types.
+  Type element() const { return Type(element_); }
   // PostgreSQL's atttypmod encoding: numeric ((p << 16) | s) + 4, varchar n + 4, else -1.
   int32_t typmod() const { return typmod_; }
   bool has_typmod() const { return typmod_ != kNoTypmod; }
@@ -116,21 +132,23 @@ class Type {
 
   // PostgreSQL's OID (pg_type.oid): bool 16, int2 21, int4 23, int8 20, float4 700,
   // float8 701, numeric 1700, text 25, varchar 1043, bytea 17, date 1082, timestamp 1114,
-  // timestamptz 1184, interval 1186, jsonb 3802, unknown 705.
+  // timestamptz 1184, interval 1186, jsonb 3802, unknown 705; arrays their array type's
+  // (_int2 1005, _int4 1007, _int8 1016, _text 1009, …; anyarray 2277).
   uint32_t oid() const;
   // Fixed size on the wire (pg_type.typlen): 1, 2, 4, 8, 16 or -1 for variable length.
   int16_t wire_size() const;
-  // pg_type.typname: "int4", "float8", "timestamptz", ...
+  // pg_type.typname: "int4", "float8", "timestamptz", "_int4" (int4[]), ...
   std::string_view internal_name() const;
   // The name as PostgreSQL's format_type prints it, with the modifier:
   // "integer", "double precision", "numeric(10,2)", "character varying(5)",
-  // "timestamp without time zone", "timestamp with time zone".
+  // "timestamp without time zone", "timestamp with time zone", "integer[]".
   std::string ToString() const;
 
   bool operator==(const Type&) const = default;
 
  private:
   TypeId id_ = TypeId::kUnknown;
+  TypeId element_ = TypeId::kUnknown;  // kArray only
   int32_t typmod_ = kNoTypmod;
 };
 
@@ -144,7 +162,9 @@ class Type {
 // 42704 `type "foo" does not exist`.
 Result<Type> TypeFromName(std::string_view name);
 
-// Looks up by OID (for pgwire parameter types); nullopt when not one of ours.
+// Looks up by OID (for pgwire parameter types); nullopt when not one of ours. The arrays of
+// PostgreSQL types Oxbow reads as others are theirs: _oid (1028) is bigint[], _name (1003)
+// and _char (1002) text[].
 std::optional<Type> TypeFromOid(uint32_t oid);
 
 }  // namespace oxbow::sql

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "sql/types/array.h"
 #include "sql/types/jsonb.h"
 #include "sql/types/text_format.h"
 
@@ -38,6 +39,7 @@ int CompareValues(const Value& a, const Value& b) {
     case PhysicalType::kInterval:
       return IntervalCompare(a.interval_value(), b.interval_value());
     case PhysicalType::kString:
+      if (a.type().is_array()) return CompareArrays(a.type(), a.string_value(), b.string_value());
       return cmp(a.string_value().compare(b.string_value()), 0);
   }
   return 0;
@@ -72,6 +74,7 @@ void AppendValueText(std::string& out, const Value& v) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kJsonb:
+    case TypeId::kArray:
       out.append(v.string_value());
       return;
   }
@@ -141,6 +144,10 @@ Result<Value> ParseValue(const Type& type, std::string_view text) {
     case TypeId::kText:
     case TypeId::kUnknown:
       return Value::String(type, std::string(text));
+    case TypeId::kArray: {
+      ASSIGN_OR_RETURN(std::vector<Value> elements, ParseArrayElements(type.element(), text));
+      return Value::String(type, FormatArray(elements));
+    }
   }
   return Value::Null(type);
 }
