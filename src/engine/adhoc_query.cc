@@ -5,6 +5,7 @@
 
 #include "sql/expr/evaluator.h"
 #include "sql/expr/subquery.h"
+#include "sql/series.h"
 #include "sql/sql_error.h"
 #include "stream/materialized_view.h"
 #include "stream/state_store.h"
@@ -136,6 +137,9 @@ Result<QueryResult> RunAdhocQuery(const sql::PlanNode& plan, DataflowContext con
   const DataflowContext subquery_context = context;
   AdhocSubqueryRunner runner(subquery_context, cancel);
   sql::ScopedSubqueryRunner install(&runner);
+  // generate_series over a correlated subquery's outer values: its rows are known now.
+  ASSIGN_OR_RETURN(sql::PlanPtr expanded, sql::ExpandSeries(plan));
+  if (expanded != nullptr) return RunAdhocQuery(*expanded, context, cancel);
   Finish finish = Peel(plan);
   std::unique_ptr<stream::StateStore> store = stream::NewMemoryStateStore();
   stream::PipelineOptions po;

@@ -189,6 +189,8 @@ class Converter {
         return Unsupported("IS [NOT] DISTINCT FROM");
       case ExprKind::kSubLink:
         return Unsupported("a subquery");
+      case ExprKind::kSubscript:
+        return Unsupported("an array subscript");
     }
     return Unsupported("this expression");
   }
@@ -196,37 +198,59 @@ class Converter {
   const sql::Statement& statement_;
 };
 
-// PostgreSQL's name for an unaliased output column (FigureColname).
-std::string ColumnName(const sql::ParsedExpr& e) {
+// PostgreSQL's name for an unaliased output column (FigureColname) and its strength: 2 for
+// a column or function name, 1 for a fallback (a cast's type, "case"), 0 for none.
+int FigureName(const sql::ParsedExpr& e, std::string& name) {
   switch (e.kind) {
     case ExprKind::kColumnRef:
-      return e.As<sql::ColumnRef>().names.back();
+      name = e.As<sql::ColumnRef>().names.back();
+      return 2;
     case ExprKind::kFunctionCall:
-      return e.As<sql::FunctionCall>().function_name();
+      name = e.As<sql::FunctionCall>().function_name();
+      return 2;
     case ExprKind::kCast: {
       const auto& c = e.As<sql::Cast>();
-      std::string inner = ColumnName(*c.expr);
-      if (inner != "?column?") return inner;
+      int strength = FigureName(*c.expr, name);
+      if (strength > 1) return strength;
       Result<Type> t = sql::TypeFromName(c.type.name);
-      return t.ok() ? std::string(t->internal_name()) : c.type.name;
+      name = t.ok() ? std::string(t->internal_name()) : c.type.name;
+      return 1;
     }
     case ExprKind::kCase:
-      return "case";
+      name = "case";
+      return 1;
     case ExprKind::kConstant:
-      return e.As<sql::Constant>().constant_kind == sql::ConstantKind::kBoolean ? "bool"
-                                                                                : "?column?";
+      if (e.As<sql::Constant>().constant_kind != sql::ConstantKind::kBoolean) return 0;
+      name = "bool";
+      return 1;
     default:
-      return "?column?";
+      return 0;
   }
 }
 
-// Whether `e` has a subquery or a cast to oid or a reg* type: those need the catalog, so the
-// binder (sql/binder.h) plans the SELECT instead.
+std::string ColumnName(const sql::ParsedExpr& e) {
+  std::string name;
+  return FigureName(e, name) > 0 ? name : std::string("?column?");
+}
+
+// Whether `e` has a subquery, a cast to oid or a reg* type, or arrays: those need the catalog
+// or the array type, so the binder (sql/binder.h) plans the SELECT instead.
 bool NeedsCatalog(const sql::ParsedExpr& e) {
-  if (e.kind == ExprKind::kSubLink) return true;
+  if (e.kind == ExprKind::kSubLink || e.kind == ExprKind::kSubscript) return true;
+  if (e.kind == ExprKind::kOperator && e.As<sql::Operator>().quantifier != sql::Quantifier::kNone) {
+    return true;
+  }
   if (e.kind == ExprKind::kCast) {
     const std::string& type = e.As<sql::Cast>().type.name;
     if (type == "oid" || type.starts_with("reg")) return true;
+    if (e.As<sql::Cast>().type.array_dimensions > 0) return true;
+  }
+  // Functions over or returning arrays are the binder's.
+  if (e.kind == ExprKind::kFunctionCall) {
+    const std::string& name = e.As<sql::FunctionCall>().function_name();
+    if (name.starts_with("array_") || name == "cardinality" || name == "current_schemas") {
+      return true;
+    }
   }
   bool found = false;
   sql::ForEachChild(e, [&](const sql::ParsedExpr& child) { found = found || NeedsCatalog(child); });

@@ -278,6 +278,10 @@ std::string ParsedExpr::ToString() const {
     case ExprKind::kOperator: {
       const Operator& op = As<Operator>();
       if (!op.left) return fmt::format("({} {})", op.op, op.right->ToString());
+      if (op.quantifier != Quantifier::kNone) {
+        return fmt::format("({} {} {} ({}))", op.left->ToString(), op.op,
+                           op.quantifier == Quantifier::kAny ? "ANY" : "ALL", op.right->ToString());
+      }
       return fmt::format("({} {} {})", op.left->ToString(), op.op, op.right->ToString());
     }
     case ExprKind::kBoolean: {
@@ -327,11 +331,18 @@ std::string ParsedExpr::ToString() const {
     }
     case ExprKind::kSubLink: {
       const SubLink& l = As<SubLink>();
+      if (l.link == SubLinkKind::kAny || l.link == SubLinkKind::kAll) {
+        return Cat("(", l.test->ToString(), " ", l.op,
+                   l.link == SubLinkKind::kAny ? " ANY (" : " ALL (", l.query->ToString(), "))");
+      }
       std::string_view prefix = l.link == SubLinkKind::kExists  ? "EXISTS "
                                 : l.link == SubLinkKind::kArray ? "ARRAY"
                                                                 : "";
       return Cat(prefix, "(", l.query->ToString(), ")");
     }
+    case ExprKind::kSubscript:
+      return Cat("(", As<Subscript>().array->ToString(), ")[", As<Subscript>().index->ToString(),
+                 "]");
   }
   return "";
 }

@@ -75,6 +75,7 @@ enum class ExprKind : uint8_t {
   kBooleanTest,
   kIsDistinct,
   kSubLink,
+  kSubscript,
 };
 
 struct ParsedExpr {
@@ -143,12 +144,16 @@ struct Param : ParsedExpr {
   int number;
 };
 
-// A binary (`a + b`, `a ->> 'k'`, `a || b`, `a = ANY …` is not included) or prefix (`-a`)
-// operator, by its symbol. `left` is null for a prefix operator.
+// `a op ANY (array)` / `a op ALL (array)`.
+enum class Quantifier : uint8_t { kNone, kAny, kAll };
+
+// A binary (`a + b`, `a ->> 'k'`, `a || b`, `a = ANY (array)`) or prefix (`-a`) operator, by
+// its symbol. `left` is null for a prefix operator.
 struct Operator : ParsedExpr {
   static constexpr ExprKind kKind = ExprKind::kOperator;
   Operator(std::string op, int loc) : ParsedExpr(kKind, loc), op(std::move(op)) {}
   std::string op;
+  Quantifier quantifier = Quantifier::kNone;  // ANY/ALL: `right` is an array
   ParsedExprPtr left;
   ParsedExprPtr right;
 };
@@ -288,6 +293,8 @@ enum class SubLinkKind : uint8_t {
   kExpr,    // (SELECT x …): the one value of the one row, NULL for none
   kExists,  // EXISTS (SELECT …)
   kArray,   // ARRAY(SELECT x …)
+  kAny,     // test op ANY (SELECT x …); `test IN (SELECT …)` is `test = ANY (…)`
+  kAll,     // test op ALL (SELECT x …)
 };
 
 // A subquery in an expression. It may name the columns of the query it is in (a correlated
@@ -297,6 +304,16 @@ struct SubLink : ParsedExpr {
   explicit SubLink(int loc) : ParsedExpr(kKind, loc) {}
   SubLinkKind link = SubLinkKind::kExpr;
   std::unique_ptr<Query> query;
+  ParsedExprPtr test;  // kAny, kAll: the left operand (of the enclosing query)
+  std::string op;      // kAny, kAll: the operator ("=")
+};
+
+// `array[index]` (one subscript; slices are rejected by the parser).
+struct Subscript : ParsedExpr {
+  static constexpr ExprKind kKind = ExprKind::kSubscript;
+  explicit Subscript(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr array;
+  ParsedExprPtr index;
 };
 
 // `AS name (col, …)` after a FROM item.
@@ -476,7 +493,12 @@ void ForEachChild(const ParsedExpr& expr, Fn&& fn) {
       visit(expr.As<IsDistinct>().left);
       visit(expr.As<IsDistinct>().right);
       return;
-    case ExprKind::kSubLink:  // its expressions belong to its own query
+    case ExprKind::kSubLink:  // its query's expressions belong to that query
+      visit(expr.As<SubLink>().test);
+      return;
+    case ExprKind::kSubscript:
+      visit(expr.As<Subscript>().array);
+      visit(expr.As<Subscript>().index);
       return;
   }
 }

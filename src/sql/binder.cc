@@ -11,6 +11,7 @@
 #include "sql/expr/evaluator.h"
 #include "sql/parser.h"
 #include "sql/plan_rewrite.h"
+#include "sql/series.h"
 #include "sql/sql_error.h"
 
 namespace oxbow::sql {
@@ -401,6 +402,26 @@ Result<Interval> Binder::BindInterval(const ParsedExpr& expr, std::string_view w
   return i;
 }
 
+Result<Relation> Binder::BindSeries(const TableFunctionRef& ref) {
+  // The arguments see no FROM item of this query (no LATERAL), only an enclosing query's.
+  Scope none;
+  std::vector<ExprPtr> args;
+  for (const ParsedExprPtr& a : ref.call->args) {
+    ASSIGN_OR_RETURN(ExprPtr e,
+                     BindExpr(*a, ExprContext{&none, "FROM function arguments", nullptr}));
+    args.push_back(std::move(e));
+  }
+  // Its column is named after the alias (`generate_series(1, 3) s` has column s).
+  std::string column = ref.alias ? ref.alias->name : std::string("generate_series");
+  Result<PlanPtr> plan = MakeSeries(std::move(args), column);
+  if (!plan.ok()) return ErrorAt(plan.status(), ref.call->location);
+  Relation r;
+  r.scope.columns.push_back(ScopeColumn{column, column, (*plan)->schema[0].type});
+  r.plan = std::move(*plan);
+  RETURN_IF_ERROR(ApplyAlias(ref, r));
+  return r;
+}
+
 Result<Relation> Binder::BindTableFunction(const TableFunctionRef& ref) {
   const FunctionCall& call = *ref.call;
   const std::string& name = call.function_name();
@@ -419,6 +440,8 @@ Result<Relation> Binder::BindTableFunction(const TableFunctionRef& ref) {
     window.window = WindowKind::kSession;
     want = 3;
     usage = "SESSION(table, time_column, gap)";
+  } else if (name == "generate_series" && call.name.size() == 1) {
+    return BindSeries(ref);
   } else {
     return ErrorAt(SqlError(sqlstate::kUndefinedFunction,
                             fmt::format("table function {} does not exist", name)),
@@ -923,6 +946,19 @@ Result<PlanPtr> PlanQuery(const Query& query, const Statement& statement, const 
                           const PlanOptions& options) {
   binder_internal::Binder binder(catalog, statement, options, 0);
   ASSIGN_OR_RETURN(PlanPtr plan, binder.BindQuery(query));
+  if (options.materialized_view) {
+    // A view's rows are kept in its changelog topic and state, whose encodings have no arrays.
+    for (const PlanColumn& c : plan->schema) {
+      if (!c.type.is_array()) continue;
+      return statement.ErrorAt(
+          WithHint(SqlError(sqlstate::kFeatureNotSupported,
+                            fmt::format("column \"{}\" of a materialized view cannot have an "
+                                        "array type ({})",
+                                        c.name, c.type.ToString())),
+                   "Arrays are supported in ad-hoc queries; store array_to_string(…) instead."),
+          query.location);
+    }
+  }
   return binder_internal::FinishPlan(std::move(plan), statement, options);
 }
 

@@ -54,7 +54,11 @@ Result<Relation> Binder::BindSystemTable(const TableName& t) {
   for (std::vector<Value>& row : table->rows) {
     std::vector<ExprPtr> exprs;
     exprs.reserve(row.size());
-    for (Value& v : row) exprs.push_back(MakeConstant(std::move(v)));
+    for (size_t i = 0; i < row.size(); ++i) {
+      // NULLs take their column's type (an array column's NULL is built as NULL text).
+      if (row[i].is_null()) row[i] = Value::Null(table->columns[i].type);
+      exprs.push_back(MakeConstant(std::move(row[i])));
+    }
     rows.push_back(std::move(exprs));
   }
   PlanPtr plan = MakeValues(std::move(rows), std::move(table->columns));

@@ -100,24 +100,58 @@ bool IsAggregateCall(const ParsedExpr& expr) {
   return f.over == nullptr && f.name.size() == 1 && IsAggregateName(f.function_name());
 }
 
-std::string OutputName(const ParsedExpr& expr) {
+namespace {
+
+// PostgreSQL's FigureColnameInternal: the name and its strength (2: a column or function
+// name, 1: a fallback such as a cast's type or "case", 0: none).
+int FigureName(const ParsedExpr& expr, std::string& name) {
   switch (expr.kind) {
     case ExprKind::kColumnRef:
-      return expr.As<ColumnRef>().names.back();
+      name = expr.As<ColumnRef>().names.back();
+      return 2;
     case ExprKind::kFunctionCall:
-      return expr.As<FunctionCall>().function_name();
+      name = expr.As<FunctionCall>().function_name();
+      return 2;
     case ExprKind::kCase:
-      return "case";
+      name = "case";
+      return 1;
+    case ExprKind::kSubscript:
+      return FigureName(*expr.As<Subscript>().array, name);
+    case ExprKind::kSubLink:
+      if (expr.As<SubLink>().link == SubLinkKind::kExists) {
+        name = "exists";
+        return 2;
+      }
+      if (expr.As<SubLink>().link == SubLinkKind::kArray) {
+        name = "array";
+        return 2;
+      }
+      return 0;
     case ExprKind::kCast: {
       const Cast& c = expr.As<Cast>();
-      std::string inner = OutputName(*c.expr);
-      if (inner != "?column?") return inner;
-      Result<Type> t = ResolveTypeName(c.type);
-      return t.ok() ? std::string(t->internal_name()) : c.type.name;
+      int strength = FigureName(*c.expr, name);
+      if (strength <= 1) {
+        // The cast's type as written (its last name part); reg*/oid are not Oxbow types.
+        Result<Type> t = ResolveTypeName(c.type);
+        name = t.ok() && c.type.array_dimensions == 0 ? std::string(t->internal_name())
+               : t.ok()                               ? std::string(t->element().internal_name())
+                                                      : c.type.name;
+        if (auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
+        return 1;
+      }
+      return strength;
     }
     default:
-      return "?column?";
+      return 0;
   }
+}
+
+}  // namespace
+
+std::string OutputName(const ParsedExpr& expr) {
+  std::string name;
+  if (FigureName(expr, name) == 0) return "?column?";
+  return name;
 }
 
 Result<ExprPtr> Binder::BindCondition(const ParsedExpr& expr, const ExprContext& ctx) {
@@ -210,6 +244,10 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
       }
       ASSIGN_OR_RETURN(ExprPtr l, bind(*op.left));
       ASSIGN_OR_RETURN(ExprPtr r, bind(*op.right));
+      if (op.quantifier != Quantifier::kNone) {
+        return positioned(
+            MakeQuantified(op.op, op.quantifier == Quantifier::kAll, std::move(l), std::move(r)));
+      }
       return positioned(MakeOperator(op.op, std::move(l), std::move(r)));
     }
     case ExprKind::kBoolean: {
@@ -384,6 +422,11 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
     }
     case ExprKind::kSubLink:
       return BindSubLink(expr.As<SubLink>(), ctx);
+    case ExprKind::kSubscript: {
+      ASSIGN_OR_RETURN(ExprPtr array, bind(*expr.As<Subscript>().array));
+      ASSIGN_OR_RETURN(ExprPtr index, bind(*expr.As<Subscript>().index));
+      return positioned(MakeSubscript(std::move(array), std::move(index)));
+    }
     case ExprKind::kIsDistinct: {
       const IsDistinct& d = expr.As<IsDistinct>();
       ASSIGN_OR_RETURN(ExprPtr l, bind(*d.left));

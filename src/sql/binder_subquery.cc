@@ -1,4 +1,5 @@
-// Subqueries in expressions: (SELECT …) and EXISTS (SELECT …), correlated or not. A subquery
+// Subqueries in expressions: (SELECT …), EXISTS (SELECT …), ARRAY(SELECT …) and
+// x op ANY/ALL (SELECT …) (IN), correlated or not. A subquery
 // is bound by its own Binder whose unresolved names fall back to the enclosing query's scope
 // (one level: the query the subquery is written in); each such column becomes an outer
 // reference, and the kSubquery expression carries those columns as arguments, so the
@@ -30,11 +31,6 @@ Result<ExprPtr> Binder::BindSubLink(const SubLink& link, const ExprContext& ctx)
                  "GROUP BY) in the view, or run it over the view in an ad-hoc query."),
         link.location);
   }
-  if (link.link == SubLinkKind::kArray) {
-    return ErrorAt(SqlError(sqlstate::kFeatureNotSupported,
-                            "ARRAY(subquery) is not supported (Oxbow has no array types)"),
-                   link.location);
-  }
   // After GROUP BY the enclosing rows are groups: only uncorrelated subqueries there.
   OuterScope outer;
   outer.scope = ctx.grouping == nullptr ? ctx.scope : nullptr;
@@ -45,7 +41,7 @@ Result<ExprPtr> Binder::BindSubLink(const SubLink& link, const ExprContext& ctx)
   ASSIGN_OR_RETURN(plan, FinishPlan(std::move(plan), statement_, options_));
   Type type = Type::Bool();
   Expr::SubqueryKind kind = Expr::SubqueryKind::kExists;
-  if (link.link == SubLinkKind::kExpr) {
+  if (link.link != SubLinkKind::kExists) {
     if (plan->schema.size() != 1) {
       return ErrorAt(SqlError(sqlstate::kSyntaxError, "subquery must return only one column"),
                      link.location);
@@ -55,10 +51,25 @@ Result<ExprPtr> Binder::BindSubLink(const SubLink& link, const ExprContext& ctx)
     if (type.id() == TypeId::kUnknown) type = Type::Text();
     kind = Expr::SubqueryKind::kScalar;
   }
+  if (link.link != SubLinkKind::kExists && link.link != SubLinkKind::kExpr) {
+    if (type.is_array()) {
+      return ErrorAt(SqlError(sqlstate::kFeatureNotSupported, "arrays of arrays are not supported"),
+                     link.location);
+    }
+    type = Type::ArrayOf(type);
+    kind = Expr::SubqueryKind::kArray;
+  }
   std::vector<ExprPtr> args;
   for (int c : outer.columns) args.push_back(MakeColumnRef(c, ctx.scope->columns[c].type));
-  return MakeSubquery(kind, std::shared_ptr<const PlanNode>(std::move(plan)), type,
-                      std::move(args));
+  ExprPtr subquery =
+      MakeSubquery(kind, std::shared_ptr<const PlanNode>(std::move(plan)), type, std::move(args));
+  if (link.link != SubLinkKind::kAny && link.link != SubLinkKind::kAll) return subquery;
+  // x op ANY (SELECT …) is x op ANY (ARRAY(SELECT …)): the same three-valued result.
+  ASSIGN_OR_RETURN(ExprPtr test, BindExpr(*link.test, ctx));
+  Result<ExprPtr> e =
+      MakeQuantified(link.op, link.link == SubLinkKind::kAll, std::move(test), std::move(subquery));
+  if (!e.ok()) return ErrorAt(e.status(), link.location);
+  return e;
 }
 
 }  // namespace oxbow::sql::binder_internal

@@ -163,6 +163,12 @@ struct AExprConverter {
     return ParsedExprPtr(std::move(op));
   }
 
+  Result<ParsedExprPtr> Quantified(Quantifier q) {
+    ASSIGN_OR_RETURN(ParsedExprPtr op, Operator());
+    op->As<sql::Operator>().quantifier = q;
+    return op;
+  }
+
   Result<ParsedExprPtr> Distinct(bool negated) {
     auto d = std::make_unique<IsDistinct>(cv.Loc(e.location()));
     d->negated = negated;
@@ -224,9 +230,9 @@ struct AExprConverter {
       case pg_query::AEXPR_OP:
         return Operator();
       case pg_query::AEXPR_OP_ANY:
-        return cv.Unsupported("ANY (array)", e.location());
+        return Quantified(Quantifier::kAny);
       case pg_query::AEXPR_OP_ALL:
-        return cv.Unsupported("ALL (array)", e.location());
+        return Quantified(Quantifier::kAll);
       case pg_query::AEXPR_DISTINCT:
         return Distinct(false);
       case pg_query::AEXPR_NOT_DISTINCT:
@@ -270,14 +276,42 @@ Result<ParsedExprPtr> Converter::ConvertSubLink(const pg_query::SubLink& link) {
       out->link = SubLinkKind::kArray;
       break;
     case pg_query::ANY_SUBLINK:
-      return Unsupported("IN/ANY with a subquery", link.location());
-    case pg_query::ALL_SUBLINK:
-      return Unsupported("ALL with a subquery", link.location());
+    case pg_query::ALL_SUBLINK: {
+      out->link =
+          link.sub_link_type() == pg_query::ANY_SUBLINK ? SubLinkKind::kAny : SubLinkKind::kAll;
+      int names = link.oper_name_size();
+      if (names > 2 || (names == 2 && StringOf(link.oper_name(0)) != "pg_catalog")) {
+        return Unsupported("OPERATOR() syntax", link.location());
+      }
+      // IN (SELECT …) has no operator name: it is = ANY.
+      out->op = names == 0 ? std::string(1, '=') : StringOf(link.oper_name(names - 1));
+      if (link.testexpr().has_row_expr()) {
+        return Unsupported("row comparisons with a subquery", link.location());
+      }
+      ASSIGN_OR_RETURN(out->test, ConvertExpr(link.testexpr()));
+      break;
+    }
     default:
       return Unsupported("this kind of subquery", link.location());
   }
   ASSIGN_OR_RETURN(out->query, ConvertQueryNode(link.subselect(), link.location()));
   return ParsedExprPtr(std::move(out));
+}
+
+Result<ParsedExprPtr> Converter::ConvertIndirection(const pg_query::A_Indirection& ind) {
+  ASSIGN_OR_RETURN(ParsedExprPtr out, ConvertExpr(ind.arg()));
+  for (const pg_query::Node& n : ind.indirection()) {
+    if (!n.has_a_indices()) {
+      return Unsupported("field selection", NodeLocation(ind.arg()));
+    }
+    const pg_query::A_Indices& idx = n.a_indices();
+    if (idx.is_slice()) return Unsupported("array slices", NodeLocation(ind.arg()));
+    auto sub = std::make_unique<Subscript>(out->location);
+    sub->array = std::move(out);
+    ASSIGN_OR_RETURN(sub->index, ConvertExpr(idx.uidx()));
+    out = std::move(sub);
+  }
+  return out;
 }
 
 Result<ParsedExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
@@ -427,8 +461,7 @@ Result<ParsedExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
     case pg_query::Node::kSubLink:
       return ConvertSubLink(node.sub_link());
     case pg_query::Node::kAIndirection:
-      return Unsupported("subscripts and field selection",
-                         NodeLocation(node.a_indirection().arg()));
+      return ConvertIndirection(node.a_indirection());
     case pg_query::Node::kAArrayExpr:
       return Unsupported("ARRAY constructors", node.a_array_expr().location());
     case pg_query::Node::kRowExpr:

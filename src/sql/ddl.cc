@@ -79,6 +79,12 @@ Result<StatementResult> DdlExecutor::CreateTable(const Statement& s,
   for (const ColumnDefinition& col : create.columns) {
     Result<Type> type = ResolveTypeName(col.type);
     if (!type.ok()) return s.ErrorAt(type.status(), col.type.location);
+    if (type->is_array()) {
+      return s.ErrorAt(
+          SqlError(sqlstate::kFeatureNotSupported,
+                   fmt::format("table columns cannot have array types ({})", type->ToString())),
+          col.type.location);
+    }
     table.columns.push_back(CatalogColumn{col.name, *type, col.not_null});
   }
   for (const NameRef& k : create.primary_key) table.primary_key.push_back(k.name);

@@ -179,8 +179,65 @@ PlanPtr MakeScan(ScanOp scan) {
   return node;
 }
 
+namespace {
+
+template <typename T>
+T CloneOp(const T& op) {
+  return op;
+}
+std::vector<ExprPtr> CloneExprs(const std::vector<ExprPtr>& exprs) {
+  std::vector<ExprPtr> out;
+  for (const ExprPtr& e : exprs) out.push_back(e ? e->Clone() : nullptr);
+  return out;
+}
+ScanOp CloneOp(const ScanOp& op) {
+  ScanOp out;
+  out.source = op.source;
+  out.relation = op.relation;
+  out.topic = op.topic;
+  out.format = op.format;
+  out.columns = op.columns;
+  out.filter = op.filter ? op.filter->Clone() : nullptr;
+  out.relation_columns = op.relation_columns;
+  out.relation_key = op.relation_key;
+  out.relation_append_only = op.relation_append_only;
+  return out;
+}
+ValuesOp CloneOp(const ValuesOp& op) {
+  ValuesOp out;
+  for (const std::vector<ExprPtr>& row : op.rows) out.rows.push_back(CloneExprs(row));
+  out.series = CloneExprs(op.series);
+  return out;
+}
+FilterOp CloneOp(const FilterOp& op) { return FilterOp{op.predicate->Clone()}; }
+ProjectOp CloneOp(const ProjectOp& op) { return ProjectOp{CloneExprs(op.exprs)}; }
+JoinOp CloneOp(const JoinOp& op) {
+  JoinOp out;
+  out.kind = op.kind;
+  out.left_keys = CloneExprs(op.left_keys);
+  out.right_keys = CloneExprs(op.right_keys);
+  out.residual = op.residual ? op.residual->Clone() : nullptr;
+  out.location = op.location;
+  out.temporal = op.temporal;
+  return out;
+}
+
+}  // namespace
+
+PlanPtr ClonePlan(const PlanNode& plan) {
+  auto out = std::make_unique<PlanNode>();
+  out->op = std::visit([](const auto& op) -> PlanOp { return CloneOp(op); }, plan.op);
+  for (const PlanPtr& in : plan.inputs) out->inputs.push_back(ClonePlan(*in));
+  out->schema = plan.schema;
+  out->key = plan.key;
+  out->append_only = plan.append_only;
+  return out;
+}
+
 PlanPtr MakeValues(std::vector<std::vector<ExprPtr>> rows, std::vector<PlanColumn> schema) {
-  auto node = NewNode(ValuesOp{std::move(rows)}, {});
+  ValuesOp values;
+  values.rows = std::move(rows);
+  auto node = NewNode(std::move(values), {});
   node->schema = std::move(schema);
   Rederive(*node);
   return node;
@@ -381,7 +438,8 @@ std::string Details(const PlanNode& node) {
     parts.push_back(fmt::format("columns: {}", absl::StrJoin(cols, ", ")));
     if (s->filter) parts.push_back(fmt::format("filter: {}", Named(*s->filter, node.schema)));
   } else if (const ValuesOp* v = node.As<ValuesOp>()) {
-    parts.push_back(fmt::format("{} rows", v->rows.size()));
+    parts.push_back(v->series.empty() ? fmt::format("{} rows", v->rows.size())
+                                      : std::string("generate_series"));
   } else if (const FilterOp* f = node.As<FilterOp>()) {
     parts.push_back(Named(*f->predicate, *in));
   } else if (const ProjectOp* p = node.As<ProjectOp>()) {

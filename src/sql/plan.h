@@ -62,9 +62,13 @@ struct ScanOp {
   bool relation_append_only = true;
 };
 
-// Constant rows (VALUES).
+// Constant rows (VALUES). With `series` set, the rows are generate_series(start, stop[,
+// step]) over these integer expressions, known only when the query runs (they read the outer
+// values of a correlated subquery): ad-hoc queries replace such a node by its rows with
+// ExpandSeries (series.h) before running the plan; the binder makes them in subqueries only.
 struct ValuesOp {
   std::vector<std::vector<ExprPtr>> rows;
+  std::vector<ExprPtr> series;
 };
 
 struct FilterOp {
@@ -187,6 +191,9 @@ PlanPtr MakeTopN(PlanPtr input, TopNOp topn, std::string row_number_name);
 PlanPtr MakeWindowTvf(PlanPtr input, WindowTvfOp window);
 PlanPtr MakeSort(PlanPtr input, std::vector<SortKey> keys);
 PlanPtr MakeLimit(PlanPtr input, int64_t limit, int64_t offset);
+
+// A deep copy.
+PlanPtr ClonePlan(const PlanNode& plan);
 
 // Recomputes a node's schema, key and append_only from its op and inputs (after a rewrite
 // changed them).

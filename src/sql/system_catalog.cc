@@ -55,10 +55,14 @@ Type TypeOfCode(std::string_view code) {
   if (code == "h") return Type::Int16();
   if (code == "i") return Type::Int32();
   if (code == "f") return Type::Float32();
+  if (code == "O") return Type::ArrayOf(Type::Int64());  // oid[]
+  if (code == "T") return Type::ArrayOf(Type::Text());   // name[], "char"[]
+  if (code == "H") return Type::ArrayOf(Type::Int16());  // int2[], int2vector
   return Type::Text();
 }
 
-// "oid:o relname:t …" → columns.
+// "oid:o relname:t …" → columns (o oid as bigint, t text, b bool, h int2, i int4, f float4;
+// O oid[], T text[], H int2[]).
 std::vector<PlanColumn> Cols(std::string_view spec) {
   std::vector<PlanColumn> out;
   size_t i = 0;
@@ -329,7 +333,7 @@ Rows PgAttribute(const Snapshot& s) {
                       T(std::string(1, t ? t->align : 'i')),
                       T(len > 0 ? "p" : "x"),
                       T(""),
-                      B(c.not_null),
+                      B(c.not_null && r.kind == 'r'),  // views have no NOT NULL constraints
                       B(false),
                       B(false),
                       T(""),
@@ -672,14 +676,14 @@ const std::vector<SysDef>& Defs() {
       d.push_back(SysDef{schema, name, oid, kind, Cols(cols), std::move(rows)});
     };
     const std::string_view pg = "pg_catalog";
-    add(pg, "pg_namespace", 2615, 'r', "oid:o nspname:t nspowner:o nspacl:t", PgNamespace);
+    add(pg, "pg_namespace", 2615, 'r', "oid:o nspname:t nspowner:o nspacl:T", PgNamespace);
     add(pg, "pg_class", 1259, 'r',
         "oid:o relname:t relnamespace:o reltype:o reloftype:o relowner:o relam:o "
         "relfilenode:o reltablespace:o relpages:i reltuples:f relallvisible:i reltoastrelid:o "
         "relhasindex:b relisshared:b relpersistence:t relkind:t relnatts:h relchecks:h "
         "relhasrules:b relhastriggers:b relhassubclass:b relrowsecurity:b "
         "relforcerowsecurity:b relispopulated:b relreplident:t relispartition:b relrewrite:o "
-        "relacl:t reloptions:t relpartbound:t",
+        "relacl:T reloptions:T relpartbound:t",
         PgClass);
     add(pg, "pg_attribute", 1249, 'r',
         "attrelid:o attname:t atttypid:o attstattarget:i attlen:h attnum:h attndims:i "
@@ -716,9 +720,25 @@ const std::vector<SysDef>& Defs() {
         PgCollation);
     add(pg, "pg_inherits", 2611, 'r', "inhrelid:o inhparent:o inhseqno:i inhdetachpending:b",
         Empty);
+    // Row security, extended statistics and publications do not exist in Oxbow; psql's \d
+    // name reads these for every table.
+    add(pg, "pg_policy", 3256, 'r',
+        "oid:o polname:t polrelid:o polcmd:t polpermissive:b polroles:O polqual:t "
+        "polwithcheck:t",
+        Empty);
+    add(pg, "pg_statistic_ext", 3381, 'r',
+        "oid:o stxrelid:o stxname:t stxnamespace:o stxowner:o stxstattarget:i stxkeys:H "
+        "stxkind:T stxexprs:t",
+        Empty);
+    add(pg, "pg_publication", 6104, 'r',
+        "oid:o pubname:t pubowner:o puballtables:b pubinsert:b pubupdate:b pubdelete:b "
+        "pubtruncate:b pubviaroot:b",
+        Empty);
+    add(pg, "pg_publication_namespace", 6237, 'r', "oid:o pnpubid:o pnnspid:o", Empty);
+    add(pg, "pg_publication_rel", 6106, 'r', "oid:o prpubid:o prrelid:o prqual:t prattrs:H", Empty);
     add(pg, "pg_database", 1262, 'r',
         "oid:o datname:t datdba:o encoding:i datlocprovider:t datistemplate:b datallowconn:b "
-        "datconnlimit:i dattablespace:o datcollate:t datctype:t daticulocale:t datacl:t",
+        "datconnlimit:i dattablespace:o datcollate:t datctype:t daticulocale:t datacl:T",
         PgDatabase);
     add(pg, "pg_roles", 12001, 'v',
         "rolname:t rolsuper:b rolinherit:b rolcreaterole:b rolcreatedb:b rolcanlogin:b "

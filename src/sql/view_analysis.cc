@@ -46,6 +46,7 @@ class RelationCollector {
   void Walk(const ParsedExpr* e, const std::set<std::string>& ctes) {
     if (e == nullptr) return;
     if (e->kind == ExprKind::kSubLink) {
+      Walk(e->As<SubLink>().test.get(), ctes);
       Query(*e->As<SubLink>().query, ctes);
       return;
     }

@@ -56,25 +56,6 @@ std::string FormatType(int64_t oid, int32_t typmod) {
   return it != kOthers.end() ? std::string(it->second) : std::string("???");
 }
 
-// array_to_string over an array's text form (`{a,b}`; elements without quoting or NULLs,
-// which is what the catalogs' array columns hold).
-std::string ArrayToString(SV array, SV sep) {
-  if (array.size() >= 2 && array.front() == '{' && array.back() == '}') {
-    array = array.substr(1, array.size() - 2);
-  }
-  std::string out;
-  if (array.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    size_t comma = array.find(',', start);
-    if (start > 0) out.append(sep);
-    out.append(array.substr(start, comma == SV::npos ? SV::npos : comma - start));
-    if (comma == SV::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 void RegisterCatalogFunctions(FunctionRegistry& reg) {
@@ -102,6 +83,7 @@ void RegisterCatalogFunctions(FunctionRegistry& reg) {
   Def(reg, "pg_get_expr", {kText, kOid}, text, AlwaysNull());
   Def(reg, "pg_get_expr", {kText, kOid, TypeId::kBool}, text, AlwaysNull());
   Def(reg, "obj_description", {kOid}, text, AlwaysNull());
+  Def(reg, "pg_get_statisticsobjdef_columns", {kOid}, text, AlwaysNull());
   Def(reg, "obj_description", {kOid, kText}, text, AlwaysNull());
   Def(reg, "col_description", {kOid, TypeId::kInt32}, text, AlwaysNull());
   Def(reg, "shobj_description", {kOid, kText}, text, AlwaysNull());
@@ -117,13 +99,9 @@ void RegisterCatalogFunctions(FunctionRegistry& reg) {
   Def(reg, "has_column_privilege", {std::nullopt, std::nullopt, std::nullopt, std::nullopt},
       boolean, ConstantBool(true));
   Def(reg, "pg_relation_is_publishable", {std::nullopt}, boolean, ConstantBool(false));
-  Def(reg, "array_to_string", {kText, kText}, text,
-      [](std::span<const ColumnVector* const> args, const Rows& rows, ColumnVector& out) {
-        return Binary<SV, SV>(args, rows, out, ArrayToString);
-      });
   Def(reg, "pg_encoding_to_char", {TypeId::kInt32}, text, ConstantText("UTF8"));
   Def(reg, "current_schema", {}, text, ConstantText("public"));
-  Def(reg, "current_schemas", {TypeId::kBool}, text,
+  Def(reg, "current_schemas", {TypeId::kBool}, Type::ArrayOf(text),
       [](std::span<const ColumnVector* const> args, const Rows& rows, ColumnVector& out) {
         return Unary<uint8_t>(args, rows, out, [](uint8_t implicit) {
           return std::string(implicit ? "{pg_catalog,public}" : "{public}");

@@ -5,6 +5,7 @@
 #include "fmt/format.h"
 #include "sql/expr/subquery.h"
 #include "sql/sql_error.h"
+#include "sql/types/array.h"
 
 namespace oxbow::sql {
 namespace {
@@ -169,6 +170,11 @@ Status EvalSubquery(const Expr& e, const Chunk& chunk, const Rows& rows, ColumnV
       Value v = Value::Null(e.type);
       if (e.subquery_kind == Expr::SubqueryKind::kExists) {
         v = Value::Bool(!result.empty());
+      } else if (e.subquery_kind == Expr::SubqueryKind::kArray) {
+        std::vector<Value> elements;
+        elements.reserve(result.size());
+        for (std::vector<Value>& row : result) elements.push_back(std::move(row[0]));
+        v = MakeArrayValue(e.type.element(), elements);
       } else if (result.size() > 1) {
         return SqlError("21000", "more than one row returned by a subquery used as an expression");
       } else if (result.size() == 1) {

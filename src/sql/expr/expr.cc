@@ -111,7 +111,10 @@ std::string Expr::ToString() const {
       return fmt::format("{} END", s);
     }
     case Kind::kSubquery:
-      return fmt::format("{}(SubPlan({}))", subquery_kind == SubqueryKind::kExists ? "EXISTS " : "",
+      return fmt::format("{}(SubPlan({}))",
+                         subquery_kind == SubqueryKind::kExists  ? "EXISTS "
+                         : subquery_kind == SubqueryKind::kArray ? "ARRAY"
+                                                                 : "",
                          absl::StrJoin(parts, ", "));
     case Kind::kOuterRef:
       return fmt::format("$outer{}", column);

@@ -36,11 +36,12 @@ struct Expr {
     kCoalesce,   // first non-NULL of args, evaluating each only where still NULL
     // A subquery (`subplan`) run per row by the thread's SubqueryRunner (subquery.h), with
     // args (over this input) as its outer values: kScalar its one value (NULL for no row,
-    // 21000 for more), kExists whether it has a row. Ad-hoc queries only.
+    // 21000 for more), kExists whether it has a row, kArray its one column's values as an
+    // array (ARRAY(SELECT …), also under `x IN (SELECT …)`). Ad-hoc queries only.
     kSubquery,
     kOuterRef,  // outer value `column` of the subquery being run (inside a subplan only)
   };
-  enum class SubqueryKind : uint8_t { kScalar, kExists };
+  enum class SubqueryKind : uint8_t { kScalar, kExists, kArray };
 
   Kind kind;
   Type type;
@@ -60,7 +61,8 @@ struct Expr {
 
 ExprPtr MakeColumnRef(int column, Type type);
 // A subquery expression (see Kind::kSubquery): `outer_args[i]` is what kOuterRef i reads in
-// `plan`. kScalar has the type of the plan's one column, kExists boolean.
+// `plan`. kScalar has the type of the plan's one column, kExists boolean, kArray an array of
+// it.
 ExprPtr MakeSubquery(Expr::SubqueryKind kind, std::shared_ptr<const PlanNode> plan, Type type,
                      std::vector<ExprPtr> outer_args);
 ExprPtr MakeOuterRef(int index, Type type);
@@ -99,6 +101,15 @@ Result<ExprPtr> MakeLike(ExprPtr arg, ExprPtr pattern, ExprPtr escape, bool case
 Result<ExprPtr> MakeCase(ExprPtr operand, std::vector<ExprPtr> whens, std::vector<ExprPtr> thens,
                          ExprPtr else_expr);
 Result<ExprPtr> MakeCoalesce(std::vector<ExprPtr> args);
+// array[index] (arrays.h): the element, NULL when index is out of bounds; index is cast to
+// integer. 42804 when `array` is not an array or index not an integer.
+Result<ExprPtr> MakeSubscript(ExprPtr array, ExprPtr index);
+// left op ANY (array) / left op ALL (array) (`all`): op resolved over (left, element type),
+// folded over the elements with three-valued logic; an empty array gives false (ANY) / true
+// (ALL). An untyped literal array takes the left operand's type. 42809 when `array` is not an
+// array or op does not yield boolean; op's resolution errors (42883).
+Result<ExprPtr> MakeQuantified(std::string_view op, bool all, ExprPtr left, ExprPtr array,
+                               const FunctionRegistry& registry = FunctionRegistry::Default());
 // NULLIF(a, b): NULL when a = b, else a.
 Result<ExprPtr> MakeNullIf(ExprPtr a, ExprPtr b);
 

@@ -53,6 +53,7 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterDateTimeFunctions(*r);
     RegisterJsonbFunctions(*r);
     RegisterCatalogFunctions(*r);
+    RegisterArrayFunctions(*r);
     return r;
   }();
   return *registry;
@@ -104,6 +105,8 @@ Result<ResolvedFunction> FunctionRegistry::Resolve(std::string_view name,
       // "any" parameters keep the argument's type (unknown literals become text).
       Type t = p ? Type(*p) : (args[i].id() == TypeId::kUnknown ? Type::Text() : args[i]);
       if (p && *p == args[i].id()) t = args[i];  // keep typmods of exact matches
+      // anyarray: an untyped literal takes the other operand's array type.
+      if (p == TypeId::kArray && effective[i].is_array()) t = effective[i];
       r.arg_types.push_back(t);
     }
     return r;

@@ -33,7 +33,8 @@ using ScalarKernel = std::function<Status(std::span<const ColumnVector* const> a
 
 struct ScalarFunction {
   std::string name;
-  // Parameter types; nullopt accepts any type (PostgreSQL's "any"/anynonarray) unconverted.
+  // Parameter types; nullopt accepts any type (PostgreSQL's "any"/anynonarray) unconverted,
+  // TypeId::kArray any array type (anyarray) unconverted.
   std::vector<std::optional<TypeId>> params;
   // When set, the last parameter repeats (concat(any, ...)).
   bool variadic = false;
@@ -82,5 +83,6 @@ void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterDateTimeFunctions(FunctionRegistry& r);
 void RegisterJsonbFunctions(FunctionRegistry& r);
 void RegisterCatalogFunctions(FunctionRegistry& r);
+void RegisterArrayFunctions(FunctionRegistry& r);
 
 }  // namespace oxbow::sql
