@@ -125,6 +125,27 @@ TEST_F(BinderTest, SystemCatalogsAreRelations) {
                           "pg_table_is_visible boolean"));
 }
 
+TEST_F(BinderTest, ArraysSubqueriesAndColumnNames) {
+  PlanPtr p = Plan(
+      "SELECT ARRAY(SELECT url FROM clicks WHERE user_id = u.id), u.id IN (SELECT user_id FROM "
+      "clicks), ('{1,2}'::int2[])[1], 'users'::regclass::oid, 1::int4::text, "
+      "(current_schemas(true))[1] FROM users u");
+  EXPECT_THAT(Schema(*p), ElementsAre("array text[]", "?column? boolean", "int2 smallint",
+                                      "oid bigint", "text text", "current_schemas text"));
+  const ProjectOp* project = Find(*p, "Project")->As<ProjectOp>();
+  ASSERT_NE(project, nullptr);
+  EXPECT_EQ(project->exprs[0]->subquery_kind, Expr::SubqueryKind::kArray);
+  // IN (SELECT …) is = ANY over the subquery's array.
+  EXPECT_EQ(project->exprs[1]->function->name, "= ANY");
+  EXPECT_EQ(project->exprs[1]->args[1]->subquery_kind, Expr::SubqueryKind::kArray);
+  EXPECT_EQ(Err("SELECT id[1] FROM users").sqlstate, "42804");
+  EXPECT_EQ(Err("SELECT 1 = ANY (2)").sqlstate, "42809");
+  // generate_series with an outer column: its rows are computed when the subquery runs.
+  EXPECT_THAT(
+      Schema(*Plan("SELECT (SELECT count(*) FROM generate_series(1, u.id) s) FROM users u")),
+      ElementsAre("?column? bigint"));
+}
+
 TEST_F(BinderTest, CorrelatedSubqueriesReadOuterColumnsAsArguments) {
   PlanPtr p = Plan(
       "SELECT u.id, (SELECT count(*) FROM clicks c WHERE c.user_id = u.id AND u.id > 0) AS n, "

@@ -246,6 +246,23 @@ TEST(QueryAstTest, SelectClausesAndPositions) {
   EXPECT_EQ(q.offset->ToString(), "20");
 }
 
+TEST(QueryAstTest, ArraysSubscriptsAndQuantifiedComparisons) {
+  Statement s = Parse(
+      "SELECT a[i + 1], x = ANY (arr), x <> ALL ('{1}'), y IN (SELECT z FROM t), "
+      "y NOT IN (SELECT z FROM t), ARRAY(SELECT z FROM t) FROM t");
+  const Query& q = *s.As<SelectStatement>()->query;
+  ASSERT_EQ(q.select_list.size(), 6u);
+  EXPECT_EQ(q.select_list[0].expr->ToString(), "(a)[(i + 1)]");
+  EXPECT_EQ(q.select_list[1].expr->ToString(), "(x = ANY (arr))");
+  EXPECT_EQ(q.select_list[2].expr->ToString(), "(x <> ALL ('{1}'))");
+  const SubLink& in = q.select_list[3].expr->As<SubLink>();
+  EXPECT_EQ(in.link, SubLinkKind::kAny);
+  EXPECT_EQ(in.op, "=");
+  EXPECT_EQ(in.test->ToString(), "y");
+  EXPECT_EQ(q.select_list[4].expr->kind, ExprKind::kBoolean);  // NOT (y = ANY (…))
+  EXPECT_EQ(q.select_list[5].expr->As<SubLink>().link, SubLinkKind::kArray);
+}
+
 TEST(QueryAstTest, FromItems) {
   Statement s = Parse(
       "SELECT * FROM TUMBLE(clicks, ts, INTERVAL '1 minute') AS w, "
@@ -332,8 +349,9 @@ TEST(QueryAstTest, PrintedQueriesParseBackToTheSameTree) {
 TEST(QueryAstTest, UnsupportedConstructsAreNamedAtTheirPosition) {
   EXPECT_EQ(Err("SELECT DISTINCT ON (a) a FROM t"),
             (SqlErrorInfo{"0A000", "DISTINCT ON is not supported", "", "", 21}));
-  EXPECT_EQ(Err("SELECT a FROM t WHERE a IN (SELECT b FROM u)"),
-            (SqlErrorInfo{"0A000", "IN/ANY with a subquery is not supported", "", "", 25}));
+  EXPECT_EQ(
+      Err("SELECT a FROM t WHERE a > ALL (SELECT b, c FROM u) AND (a, b) IN (SELECT 1, 2)"),
+      (SqlErrorInfo{"0A000", "row comparisons with a subquery is not supported", "", "", 63}));
   EXPECT_EQ(Err("SELECT 1 INTERSECT SELECT 2").message, "INTERSECT is not supported");
   EXPECT_EQ(Err("SELECT 1 EXCEPT SELECT 2").message, "EXCEPT is not supported");
   EXPECT_EQ(Err("SELECT * FROM t, LATERAL (SELECT 1) x").message, "LATERAL is not supported");
@@ -346,9 +364,11 @@ TEST(QueryAstTest, UnsupportedConstructsAreNamedAtTheirPosition) {
   EXPECT_EQ(Err("SELECT * FROM t FOR UPDATE").message, "FOR UPDATE/SHARE is not supported");
   EXPECT_EQ(Err("WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r").message,
             "WITH RECURSIVE is not supported");
-  EXPECT_EQ(Err("SELECT a[1] FROM t").message, "subscripts and field selection is not supported");
+  EXPECT_EQ(Err("SELECT (a).b FROM t").message, "field selection is not supported");
+  EXPECT_EQ(Err("SELECT a[1:2] FROM t").message, "array slices is not supported");
   EXPECT_EQ(Err("SELECT ARRAY[1, 2]").message, "ARRAY constructors is not supported");
-  EXPECT_EQ(Err("SELECT a = ANY (b) FROM t").message, "ANY (array) is not supported");
+  EXPECT_EQ(Err("SELECT (a, b) IN (SELECT 1, 2) FROM t").message,
+            "row comparisons with a subquery is not supported");
   EXPECT_EQ(Err("SELECT a SIMILAR TO 'x' FROM t").message, "SIMILAR TO is not supported");
   EXPECT_EQ(Err("SELECT * FROM t TABLESAMPLE SYSTEM (10)").message, "TABLESAMPLE is not supported");
   EXPECT_EQ(Err("SELECT * INTO x FROM t").message, "SELECT INTO is not supported");

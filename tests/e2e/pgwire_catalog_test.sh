@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the virtual pg_catalog / information_schema through real clients:
-# psql's \dt, \dv, \dm and \d list (their exact output, as PostgreSQL 15 prints it but for
-# the owner), information_schema queries, and a pgJDBC program calling DatabaseMetaData
+# psql's \dt, \dv, \dm, \d list and \d name (their exact output, as PostgreSQL 15 prints it
+# but for the owner), information_schema queries, and a pgJDBC program calling DatabaseMetaData
 # (tests/e2e/jdbc/CatalogMetadata.java, compiled here against Debian's
 # libpostgresql-jdbc-java; that part is skipped, loudly, without java/javac or the jar).
 #
@@ -91,6 +91,31 @@ expect_out "       List of relations
 psql_out -c '\dt nothing*'
 expect_out "Did not find any relation named \"nothing*\"."
 
+step "psql \\d users (columns, not null on the key, the primary key index)"
+psql_out -c '\d users'
+expect_out "                      Table \"public.users\"
+ Column |         Type          | Collation | Nullable | Default 
+--------+-----------------------+-----------+----------+---------
+ id     | integer               |           | not null | 
+ name   | text                  |           |          | 
+ tier   | character varying(10) |           |          | 
+Indexes:
+    \"users_pkey\" PRIMARY KEY, btree (id)"
+
+step "psql \\d gold (a view) and \\d per_tier (a materialized view)"
+psql_out -c '\d gold'
+expect_out "                View \"public.gold\"
+ Column |  Type   | Collation | Nullable | Default 
+--------+---------+-----------+----------+---------
+ id     | integer |           |          | 
+ name   | text    |           |          | "
+psql_out -c '\d per_tier'
+expect_out "               Materialized view \"public.per_tier\"
+ Column |         Type          | Collation | Nullable | Default 
+--------+-----------------------+-----------+----------+---------
+ tier   | character varying(10) |           |          | 
+ n      | bigint                |           |          | "
+
 step "information_schema.tables / columns (what node-postgres and BI tools read)"
 psql_out -A -t -c "SELECT table_name, table_type FROM information_schema.tables
   WHERE table_schema = 'public' ORDER BY table_name" \
@@ -120,6 +145,9 @@ table public.per_tier MATERIALIZED VIEW
 table public.clicks TABLE
 table public.users TABLE
 table public.gold VIEW
+schema information_schema
+schema pg_catalog
+schema public
 column id 4 int4 10 NO 1
 column name 12 text 2147483647 YES 2
 column tier 12 varchar 10 YES 3

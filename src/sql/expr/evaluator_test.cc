@@ -73,6 +73,32 @@ TEST(EvaluatorTest, ResultTypesFollowPostgresql) {
   EXPECT_EQ(type_of("||", Lit("a"), I(1)), "text");
 }
 
+TEST(EvaluatorTest, ArraySubscriptsAndQuantifiedComparisons) {
+  auto sub = [](ExprPtr a, ExprPtr i) {
+    Result<ExprPtr> e = MakeSubscript(std::move(a), std::move(i));
+    return e.ok() ? Show(EvaluateConstant(**e)) : Show(e.status());
+  };
+  auto any = [](std::string_view op, bool all, ExprPtr l, ExprPtr r) {
+    Result<ExprPtr> e = MakeQuantified(op, all, std::move(l), std::move(r));
+    return e.ok() ? Show(EvaluateConstant(**e)) : Show(e.status());
+  };
+  ExprPtr arr =
+      MakeCast(Lit("{10,NULL,30}"), Type::ArrayOf(Type::Int32()), CastContext::kExplicit).value();
+  EXPECT_EQ(sub(arr->Clone(), I(1)), "10");
+  EXPECT_EQ(sub(arr->Clone(), I(2)), "NULL");
+  EXPECT_EQ(sub(arr->Clone(), I(4)), "NULL");
+  EXPECT_EQ(sub(I(1), I(1)),
+            "ERROR 42804 cannot subscript type integer because it does not support subscripting");
+  EXPECT_EQ(any("=", false, I(30), arr->Clone()), "t");
+  EXPECT_EQ(any("=", false, I(20), arr->Clone()), "NULL");
+  EXPECT_EQ(any(">", true, I(40), arr->Clone()), "NULL");
+  EXPECT_EQ(any("<", true, I(40), Lit("{50,60}")), "t");
+  // A bigint left operand compares with int4 elements through int8 = int4.
+  EXPECT_EQ(any("=", false, MakeConstant(Value::Int64(10)), arr->Clone()), "t");
+  EXPECT_EQ(any("=", false, Null(), Lit("{}")), "f");
+  EXPECT_EQ(any("~~", false, Lit("abc"), Lit("{x%,a%}")), "t");
+}
+
 TEST(EvaluatorTest, Comparisons) {
   EXPECT_EQ(Op("=", Typed("numeric", "1.0"), I(1)), "t");
   EXPECT_EQ(Op("<", Typed("text", "abc"), Typed("text", "abd")), "t");

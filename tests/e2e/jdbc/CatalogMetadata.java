@@ -1,4 +1,4 @@
-// pgJDBC against Oxbow's pgwire: DatabaseMetaData (getTables, getColumns) over the virtual
+// pgJDBC against Oxbow's pgwire: DatabaseMetaData (getTables, getSchemas, getColumns) over the virtual
 // pg_catalog, then a query with a parameter. Prints one line per fact;
 // pgwire_catalog_test.sh compares the output with what PostgreSQL gives for the same objects.
 //
@@ -20,6 +20,9 @@ public class CatalogMetadata {
           System.out.println("table " + rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME")
               + " " + rs.getString("TABLE_TYPE"));
         }
+      }
+      try (ResultSet rs = md.getSchemas()) {
+        while (rs.next()) System.out.println("schema " + rs.getString("TABLE_SCHEM"));
       }
       try (ResultSet rs = md.getColumns(null, "public", "users", "%")) {
         while (rs.next()) {
