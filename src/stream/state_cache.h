@@ -37,6 +37,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "base/status.h"
+#include "stream/sort_keys.h"
 #include "stream/state_store.h"
 
 namespace oxbow::stream {
@@ -73,6 +74,7 @@ class StateCache {
   void BeginRestore(StateStore* store) {
     map_.clear();
     ring_.clear();
+    ring_active_ = false;
     dirty_.clear();
     pending_.clear();
     hand_ = 0;
@@ -158,20 +160,36 @@ class StateCache {
   // for an empty one — into `batch` under `id`, its value from `encode`.
   void Checkpoint(StateWriteBatch& batch, StateId id,
                   const std::function<void(const V&, std::string*)>& encode) {
-    std::sort(dirty_.begin(), dirty_.end());
-    std::string value;
+    // One lookup per dirty key: the sort and the writes below work on the slots found
+    // (nothing is inserted meanwhile, so the pointers stay valid).
+    struct Dirty {
+      std::string_view key;
+      Slot* slot;  // nullptr: not resident (nothing to write but its delete)
+    };
+    std::vector<Dirty> items;
+    items.reserve(dirty_.size());
     for (const std::string& key : dirty_) {
       auto it = map_.find(Key(key));
-      if (it == map_.end() || empty_(it->second.value)) {
-        batch.Delete(id, key);
-        continue;
-      }
-      value.clear();
-      encode(it->second.value, &value);
-      it->second.stored = value.size();
-      batch.Put(id, key, value);
+      items.push_back({key, it == map_.end() ? nullptr : &it->second});
     }
-    TookDirty();
+    SortByKey(items, [](const Dirty& d) { return d.key; });
+    std::string value;
+    for (const Dirty& d : items) {
+      if (d.slot == nullptr || empty_(d.slot->value)) {
+        batch.Delete(id, d.key);
+      } else {
+        value.clear();
+        encode(d.slot->value, &value);
+        d.slot->stored = value.size();
+        batch.Put(id, d.key, value);
+      }
+      if (d.slot != nullptr) {
+        d.slot->dirty = false;
+        d.slot->pending = true;
+      }
+    }
+    items.clear();
+    MoveDirtyToPending();
   }
   // Barrier, for operators that write their own (row-level) dirty state: the dirty entries
   // become clean once the batch commits (AfterCommit). Until then they are pending — not
@@ -183,10 +201,8 @@ class StateCache {
       if (it == map_.end()) continue;
       it->second.dirty = false;
       it->second.pending = true;
-      pending_.push_back(key);
     }
-    dirty_.clear();
-    over_ = false;  // the checkpoint is making room; the next Trim looks again
+    MoveDirtyToPending();
   }
   // The checkpoint is committed: its entries are clean (empty ones are dropped), then
   // evicts down to the budget.
@@ -213,7 +229,7 @@ class StateCache {
   void Trim() {
     // Nothing is evicted before a restore has named the store that would read it back.
     if (used_ <= budget_ || store_ == nullptr) return;
-    if (ring_.size() > 2 * map_.size() + 64) RebuildRing();
+    if (!ring_active_ || ring_.size() > 2 * map_.size() + 64) RebuildRing();
     size_t steps = 0;
     const size_t limit = 2 * ring_.size() + 1;
     while (used_ > budget_ && !ring_.empty() && steps++ < limit) {
@@ -273,6 +289,17 @@ class StateCache {
     used_ = used_ - std::min(used_, s.bytes) + bytes;
     s.bytes = bytes;
   }
+  // The keys of the barrier's entries (already flagged pending) await its commit.
+  void MoveDirtyToPending() {
+    if (pending_.empty()) {
+      pending_.swap(dirty_);
+    } else {
+      pending_.insert(pending_.end(), std::make_move_iterator(dirty_.begin()),
+                      std::make_move_iterator(dirty_.end()));
+    }
+    dirty_.clear();
+    over_ = false;  // the checkpoint is making room; the next Trim looks again
+  }
   void MarkDirty(const std::string& key, Slot& s) {
     if (s.dirty) return;
     s.dirty = true;
@@ -280,7 +307,7 @@ class StateCache {
   }
   // Makes a clean entry evictable (only a bounded cache keeps the ring).
   void Track(const std::string& key, Slot& s) {
-    if (budget_ == kUnlimitedStateMemory || s.in_ring) return;
+    if (!ring_active_ || s.in_ring) return;
     s.in_ring = true;
     ring_.push_back(key);
   }
@@ -289,6 +316,7 @@ class StateCache {
     ring_.pop_back();
   }
   void RebuildRing() {
+    ring_active_ = true;
     ring_.clear();
     hand_ = 0;
     for (auto& [k, s] : map_) {
@@ -306,7 +334,11 @@ class StateCache {
   StateStore* store_ = nullptr;
   size_t budget_ = kUnlimitedStateMemory;
   absl::flat_hash_map<std::string, Slot> map_;
-  std::vector<std::string> ring_;  // clean keys for the CLOCK hand (may hold stale keys)
+  // Clean keys for the CLOCK hand (may hold stale keys). Built by the first Trim that has to
+  // evict, kept from then on: until the state outgrows its budget there is nothing to evict,
+  // and copying every committed key into the ring was a tenth of a large barrier's cost.
+  std::vector<std::string> ring_;
+  bool ring_active_ = false;
   size_t hand_ = 0;
   std::vector<std::string> dirty_;    // keys that became dirty in this epoch
   std::vector<std::string> pending_;  // keys written by the checkpoint awaiting its commit

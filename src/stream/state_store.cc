@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "stream/sort_keys.h"
 
 namespace oxbow::stream {
 
@@ -20,7 +21,7 @@ std::string StateKey(StateId id, std::string_view key) {
 std::vector<std::string> TakeSortedKeys(absl::flat_hash_set<std::string>& dirty) {
   std::vector<std::string> keys(dirty.begin(), dirty.end());
   dirty.clear();
-  std::sort(keys.begin(), keys.end());
+  SortByKey(keys, [](const std::string& k) { return std::string_view(k); });
   return keys;
 }
 

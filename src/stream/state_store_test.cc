@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "stream/row_codec.h"
+#include "stream/sort_keys.h"
 #include "stream/stream_test_util.h"
 #include "testing/temp_dir.h"
 
@@ -67,6 +70,33 @@ TEST(StateStoreTest, RocksDbOpenFailsClearlyWhenLocked) {
   auto second = OpenRocksDbStateStore(dir.path() + "/state");
   ASSERT_FALSE(second.ok());
   EXPECT_THAT(std::string(second.status().message()), ::testing::HasSubstr("state store: open"));
+}
+
+// SortByKey orders as std::string's bytewise comparison (RocksDB's key order): keys that
+// share long prefixes, embedded and trailing zero bytes, bytes above 0x7f, prefixes of
+// each other, duplicates.
+TEST(SortByKeyTest, OrdersBytewiseLikeStringComparison) {
+  std::mt19937 rng(5);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<std::string> keys;
+    const std::string shared(rng() % 20, 'p');
+    const int n = static_cast<int>(rng() % 300);
+    for (int i = 0; i < n; ++i) {
+      std::string k = rng() % 2 ? shared : "";
+      const int len = static_cast<int>(rng() % 20);
+      for (int j = 0; j < len; ++j) {
+        // Few distinct bytes, so that equal runs and prefixes are common.
+        static constexpr char kBytes[] = {'\0', '\x01', 'a', '\x7f', '\x80', '\xff'};
+        k.push_back(kBytes[rng() % sizeof(kBytes)]);
+      }
+      keys.push_back(std::move(k));
+      if (rng() % 10 == 0) keys.push_back(keys.back());
+    }
+    std::vector<std::string> expected = keys;
+    std::sort(expected.begin(), expected.end());
+    SortByKey(keys, [](const std::string& k) { return std::string_view(k); });
+    ASSERT_EQ(keys, expected) << "round " << round;
+  }
 }
 
 TEST(RowCodecTest, RoundTripsEveryPhysicalType) {
