@@ -34,6 +34,7 @@ constexpr stream::StateId kViewIdSpan = 4096;
 constexpr stream::StateId kEngineStateId = 1;
 constexpr uint32_t kMaxViewOid = (0xFFFFFFFFu / kViewIdSpan) - 1;
 constexpr std::chrono::milliseconds kLiveCheckpointInterval{100};
+constexpr std::chrono::milliseconds kCatchUpMaxInterval{10'000};
 
 std::string ViewMetaKey(uint32_t oid) { return fmt::format("view/{:010d}", oid); }
 
@@ -219,6 +220,8 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   // epoch's batch on the view's thread) is what produce-to-view p99 latency is made of, and
   // it scales with the epoch's changes. Catching up on history keeps the interval above.
   po.live_checkpoint_interval = std::min(options.checkpoint_interval, kLiveCheckpointInterval);
+  po.catch_up_checkpoint_records = options.catch_up_checkpoint_records;
+  po.catch_up_max_interval = std::max(options.checkpoint_interval, kCatchUpMaxInterval);
   po.state_memory_bytes = options.state_memory_bytes;
   // A view's thread does not stall on the state store's fsync (produce-to-view latency);
   // the sync's end wakes it to complete the epoch. Set once the runner exists: a background

@@ -7,7 +7,8 @@
 //     driven by its own thread (view_runner.h). It starts from the earliest offset of its
 //     sources (history first, then live), is woken by appends to the topics it reads, and
 //     checkpoints every `checkpoint_interval` (every 100 ms at most once it has caught up with
-//     its sources, so a checkpoint's pause stays short) into the engine's RocksDB state store
+//     its sources, so a checkpoint's pause stays short; while it catches up on a backlog,
+//     every `catch_up_checkpoint_records` records instead) into the engine's RocksDB state store
 //     (<data>/state), so a restart resumes where the last checkpoint stopped (exactly-once,
 //     docs/design/dataflow.md).
 //   - A view reading another materialized view compiles the other's plan into its own
@@ -60,6 +61,13 @@ struct EngineOptions {
   // (tests; nothing survives the engine).
   std::string state_dir;
   std::chrono::milliseconds checkpoint_interval{1000};
+  // While a view catches up on a backlog, it checkpoints every this many input records (at
+  // least every max(checkpoint_interval, 10 s)) rather than every checkpoint_interval:
+  // fewer, larger epochs, the number independent of the machine's speed (PipelineOptions::
+  // catch_up_checkpoint_records). One million: what a second of input is for a view at the
+  // engine's targets (docs/benchmarks.md); the work redone after a crash stays about a
+  // second's. Zero: by time, as when live.
+  uint64_t catch_up_checkpoint_records = 1'000'000;
   // Each view's in-memory state budget; state beyond it lives in RocksDB and is read back on
   // demand (stream/state_cache.h).
   size_t state_memory_bytes = size_t{1} << 30;

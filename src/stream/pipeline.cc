@@ -131,14 +131,21 @@ bool Pipeline::CheckpointDue() const {
   // for it on this thread, so the epoch goes on until it is done.
   if (sync_done_.valid()) return false;
   auto since = std::chrono::steady_clock::now() - last_checkpoint_;
+  auto caught_up = [&] {
+    for (SourceOperator* s : sources_) {
+      if (!s->CaughtUp()) return false;
+    }
+    return true;
+  };
+  if (options_.catch_up_checkpoint_records > 0 && !caught_up()) {
+    return consumed_since_checkpoint_ >= options_.catch_up_checkpoint_records ||
+           since >= options_.catch_up_max_interval;
+  }
   if (since >= options_.checkpoint_interval) return true;
   if (options_.live_checkpoint_interval.count() == 0 || since < options_.live_checkpoint_interval) {
     return false;
   }
-  for (SourceOperator* s : sources_) {
-    if (!s->CaughtUp()) return false;
-  }
-  return true;
+  return caught_up();
 }
 
 Result<size_t> Pipeline::Step() {

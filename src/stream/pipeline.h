@@ -4,7 +4,8 @@
 // Driving: Step() polls each source once; each chunk a source emits is pushed through the
 // whole DAG before Step returns (operators call each other synchronously). Every
 // `checkpoint_interval` of wall time (`live_checkpoint_interval` once the sources have caught
-// up), Step injects a barrier: Checkpoint().
+// up; every `catch_up_checkpoint_records` records while they catch up, when set), Step
+// injects a barrier: Checkpoint().
 //
 // Checkpoint (the barrier): between two chunks, so no operator is mid-chunk. Every operator
 // writes the state it changed during the epoch into one write batch — sources their next
@@ -54,6 +55,19 @@ struct PipelineOptions {
   // applies it — then stays small, so events arriving meanwhile wait less. A pipeline
   // catching up on history keeps checkpoint_interval (fewer, larger epochs). Zero: off.
   std::chrono::milliseconds live_checkpoint_interval{0};
+  // While some source is catching up (a backlog, not live input), checkpoint by volume
+  // instead of by time: when this many records have been consumed since the last
+  // checkpoint, or catch_up_max_interval has passed. Zero: off (checkpoint_interval).
+  // Why: a checkpoint's cost is the state changed in its epoch, and a key changed in
+  // several epochs is written once per epoch. History read in 1 s epochs made the number
+  // of epochs — and the writes of keys that repeat across them — depend on how fast the
+  // machine was (the join benchmark: 2 epochs ≈ 490 k events/s, 3 ≈ 350 k); epochs of a
+  // fixed number of records write each repeated key once per that many records. The bound
+  // on work redone after a crash becomes catch_up_checkpoint_records (reading history again
+  // is fast); the memory held by an epoch stays bounded by state_memory_bytes (an early
+  // checkpoint, below).
+  uint64_t catch_up_checkpoint_records = 0;
+  std::chrono::milliseconds catch_up_max_interval{10'000};
   // The checkpoints Step makes on its interval do not wait for the disk: the batch is
   // applied (StateStore::Apply) at once and made durable (StateStore::Sync) on a helper
   // thread while the pipeline goes on processing; the epoch counts it and AfterCommit runs

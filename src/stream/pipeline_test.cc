@@ -24,6 +24,7 @@ using sql::Type;
 // over t(id bigint [PRIMARY KEY when keyed], grp text, v bigint).
 struct Dataflow {
   std::unique_ptr<Pipeline> pipeline;
+  Source* source = nullptr;
   MaterializedView* view = nullptr;
 };
 
@@ -45,7 +46,8 @@ class PipelineTest : public testing::LogFixture, public ::testing::WithParamInte
     if (keyed) o.key_columns = {0};
     o.errors = &errors_;
     o.max_read_bytes = max_read_bytes;
-    Operator* last = d.pipeline->Add(std::make_unique<Source>(std::move(o)));
+    d.source = d.pipeline->Add(std::make_unique<Source>(std::move(o)));
+    Operator* last = d.source;
     std::vector<Type> types = last->output_types();
     if (keyed) {
       Operator* table =
@@ -279,6 +281,45 @@ TEST_P(PipelineTest, LiveCheckpointIntervalOnlyOnceCaughtUp) {
   if (GetParam() == kUnlimitedStateMemory) {
     EXPECT_EQ(d.pipeline->epoch(), 1u);
   }
+  EXPECT_EQ(d.view->SortedLines(), Expected(false));
+}
+
+// catch_up_checkpoint_records: a backlog is checkpointed by volume (every N records
+// consumed), not by time, however long the epochs take; once caught up, time again.
+TEST_P(PipelineTest, CatchUpCheckpointsByRecords) {
+  OpenTopic(1);
+  std::mt19937 rng(11);
+  Produce(500, /*keyed=*/false, rng);
+  auto store = NewMemoryStateStore();
+  PipelineOptions options{1, std::chrono::milliseconds(1)};
+  options.catch_up_checkpoint_records = 120;
+  options.catch_up_max_interval = std::chrono::hours(1);
+  Dataflow d = Build(*store, false, 512, options);
+  // The checkpoints the volume rule makes while behind, replayed from what each Step read.
+  uint64_t since = 0, expected = 0;
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the time rule would be due
+    size_t n = d.pipeline->Step().value();
+    if (n == 0) break;
+    since += n;
+    if (d.source->CaughtUp()) break;  // this Step's checkpoint is the caught-up one's
+    if (since >= 120) {
+      ++expected;
+      since = 0;
+    }
+    if (GetParam() == kUnlimitedStateMemory) {
+      EXPECT_EQ(d.pipeline->epoch(), expected);
+    }
+  }
+  EXPECT_GT(expected, 0u);
+  EXPECT_LT(expected, 500u / 120 + 1);
+  // Caught up: the 1 ms interval applies again.
+  Produce(10, /*keyed=*/false, rng);
+  const uint64_t before = d.pipeline->epoch();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_GT(d.pipeline->Step().value(), 0u);
+  EXPECT_EQ(d.pipeline->epoch(), before + 1);
+  ASSERT_TRUE(d.pipeline->RunUntilCaughtUp().ok());
   EXPECT_EQ(d.view->SortedLines(), Expected(false));
 }
 

@@ -179,6 +179,7 @@ Status ViewNode::Open() {
   e.catalog = catalog_.get();
   e.state_dir = io::JoinPath(dir_, "state");
   e.checkpoint_interval = options_.checkpoint_interval;
+  e.catch_up_checkpoint_records = options_.catch_up_checkpoint_records;
   ASSIGN_OR_RETURN(engine_, engine::Engine::Open(std::move(e)));
   return absl::OkStatus();
 }

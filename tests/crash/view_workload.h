@@ -42,6 +42,10 @@ struct ViewWorkloadOptions {
   // they run).
   double initial_share = 0.3;
   std::chrono::milliseconds checkpoint_interval{20};
+  // Views catching up on history checkpoint every this many records (the engine's default
+  // is a million, which would leave the history phase with a checkpoint or two): many
+  // epochs, so that kills land mid-epoch and mid-checkpoint there too.
+  uint64_t catch_up_checkpoint_records = 2000;
 };
 
 // A view with an output topic and how its records are encoded.
