@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <deque>
@@ -65,6 +66,10 @@ constexpr SettingDef kServerSettings[] = {
     {"pg-users", "", SettingKind::kString,
      "pgwire users, NAME:PASSWORD[,NAME:PASSWORD..]; a password may be a SCRAM-SHA-256$... "
      "verifier"},
+    {"view-state-memory", "", SettingKind::kString,
+     "memory for each materialized view's operator state, e.g. 512MiB (B, KiB, MiB, GiB, TiB; "
+     "a plain number is bytes; at least 1MiB); state beyond it stays in RocksDB and is read back "
+     "when needed"},
     {"demo", "", SettingKind::kBool,
      "serve: run the quickstart demo (a clickstream generator, demo tables and views; true or "
      "false)"},
@@ -240,6 +245,38 @@ Result<int64_t> ParseInteger(std::string_view value, std::string_view where, int
   return v;
 }
 
+// "512MiB", "1 GiB", "1048576": a count of bytes with an optional binary unit (B, KiB, MiB,
+// GiB, TiB), between min and max bytes.
+Result<uint64_t> ParseByteSize(std::string_view value, std::string_view where, uint64_t min,
+                               uint64_t max) {
+  auto invalid = [&] {
+    return absl::InvalidArgumentError(fmt::format(
+        "invalid value '{}' for {}: expected a size such as 512MiB (B, KiB, MiB, GiB or TiB)",
+        value, where));
+  };
+  uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || ptr == value.data()) return invalid();
+  std::string_view unit(ptr, static_cast<size_t>(value.data() + value.size() - ptr));
+  if (unit.starts_with(' ')) unit.remove_prefix(1);
+  constexpr std::pair<std::string_view, int> kUnits[] = {{"", 0},     {"B", 0},    {"KiB", 10},
+                                                         {"MiB", 20}, {"GiB", 30}, {"TiB", 40}};
+  const auto* u = std::find_if(std::begin(kUnits), std::end(kUnits),
+                               [&](const auto& k) { return k.first == unit; });
+  if (u == std::end(kUnits)) return invalid();
+  if (n > (max >> u->second) || (n << u->second) < min) {
+    auto exact = [&](uint64_t bytes) {  // in the largest unit that divides it
+      const auto* k = std::end(kUnits) - 1;
+      while (k->second > 0 && bytes % (uint64_t{1} << k->second) != 0) --k;
+      return fmt::format("{}{}", bytes >> k->second, k->second == 0 ? "B" : k->first);
+    };
+    return absl::InvalidArgumentError(
+        fmt::format("invalid value '{}' for {}: must be between {} and {}", value, where,
+                    exact(min), exact(max)));
+  }
+  return n << u->second;
+}
+
 Result<bool> ParseBool(std::string_view value, std::string_view where) {
   if (value == "true") return true;
   if (value == "false") return false;
@@ -379,6 +416,9 @@ Status ApplyServerSetting(const SettingDef& def, const RawValue& raw, ServerConf
           "invalid value '{}' for {}: expected trust, password or scram-sha-256", v, raw.where));
     }
     (flag == "pg-auth" ? config.pgwire.auth.remote : config.pgwire.auth.local) = *method;
+  } else if (flag == "view-state-memory") {
+    ASSIGN_OR_RETURN(config.view_state_memory_bytes,
+                     ParseByteSize(v, raw.where, uint64_t{1} << 20, uint64_t{1} << 40));
   } else if (flag == "demo") {
     ASSIGN_OR_RETURN(config.demo, ParseBool(v, raw.where));
   } else if (flag == "pg-users") {
@@ -503,6 +543,7 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "pg-auth") return std::string(pgwire::AuthMethodName(pg.auth.remote));
   if (def.flag == "pg-local-auth") return std::string(pgwire::AuthMethodName(pg.auth.local));
   if (def.flag == "demo") return "false";
+  if (def.flag == "view-state-memory") return "1GiB";
   return "";
 }
 

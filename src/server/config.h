@@ -46,6 +46,9 @@ std::string_view ConfigSourceName(ConfigSource source);
 struct ServerConfig {
   // The TOML file that was read; empty when none.
   std::string config_file;
+  // serve: each materialized view's in-memory state budget (engine::EngineOptions::
+  // state_memory_bytes), --view-state-memory.
+  uint64_t view_state_memory_bytes = uint64_t{1} << 30;
   // serve: run the quickstart demo (server/demo.h).
   bool demo = false;
   // trace, debug, info, warn, error or off. Empty when no source set it: each command

@@ -335,6 +335,32 @@ TEST_F(ConfigTest, BadServerSettingsAreRejected) {
   EXPECT_EQ(Error({"--data-dir", ""}), "--data-dir must not be empty");
 }
 
+TEST_F(ConfigTest, ViewStateMemoryTakesASizeWithAUnit) {
+  Result<ServerConfig> c = Load({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->view_state_memory_bytes, uint64_t{1} << 30);
+  c = Load({"--view-state-memory", "512MiB"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->view_state_memory_bytes, uint64_t{512} << 20);
+  c = Load({}, {{"OXBOW_VIEW_STATE_MEMORY", "2 GiB"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->view_state_memory_bytes, uint64_t{2} << 30);
+  c = Load({"--config", WriteToml("view_state_memory = \"3145728\"\n")});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->view_state_memory_bytes, uint64_t{3} << 20);
+
+  EXPECT_EQ(Error({"--view-state-memory", "512MB"}),
+            "invalid value '512MB' for --view-state-memory: expected a size such as 512MiB (B, "
+            "KiB, MiB, GiB or TiB)");
+  EXPECT_THAT(Error({"--view-state-memory", "MiB"}), HasSubstr("expected a size"));
+  EXPECT_THAT(Error({"--view-state-memory", "-1GiB"}), HasSubstr("expected a size"));
+  EXPECT_EQ(Error({"--view-state-memory", "1KiB"}),
+            "invalid value '1KiB' for --view-state-memory: must be between 1MiB and 1TiB");
+  EXPECT_THAT(Error({"--view-state-memory", "2048GiB"}), HasSubstr("must be between"));
+  // Overflowing the unit's shift is out of range, not a wrapped small number.
+  EXPECT_THAT(Error({"--view-state-memory", "18014398509481984TiB"}), HasSubstr("must be between"));
+}
+
 TEST_F(ConfigTest, UnknownTomlKeysAreRejectedByName) {
   std::string file = WriteToml("data_dir = \"x\"\ndata_dri = \"y\"\n");
   std::string msg = Error({"--config", file});

@@ -151,9 +151,9 @@ Result<std::unique_ptr<registry::SchemaRegistryServer>> StartSchemaRegistry(
 // server in front of it, unless --pg-listener is empty.
 Result<std::unique_ptr<SqlService>> StartSql(const ServerConfig& config, log::LogManager& log,
                                              SchemaServices* schemas) {
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<SqlService> service,
-      SqlService::Start(config.pgwire, log, schemas != nullptr ? &schemas->schemas() : nullptr));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqlService> service,
+                   SqlService::Start(config.pgwire, config.view_state_memory_bytes, log,
+                                     schemas != nullptr ? &schemas->schemas() : nullptr));
   std::vector<engine::ViewStatus> views = service->engine().Views();
   OXBOW_LOG_INFO("SQL engine: {} materialized view(s), state in {}", views.size(),
                  io::JoinPath(log.options().data_dir, "state"));

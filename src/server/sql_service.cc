@@ -7,6 +7,7 @@
 namespace oxbow::server {
 
 Result<std::unique_ptr<SqlService>> SqlService::Start(const pgwire::PgServerOptions& pgwire,
+                                                      uint64_t view_state_memory_bytes,
                                                       log::LogManager& log,
                                                       format::TopicSchemas* schemas) {
   std::unique_ptr<SqlService> service(new SqlService());
@@ -16,6 +17,7 @@ Result<std::unique_ptr<SqlService>> SqlService::Start(const pgwire::PgServerOpti
   options.log = &log;
   options.catalog = service->catalog_.get();
   options.state_dir = io::JoinPath(log.options().data_dir, "state");
+  options.state_memory_bytes = static_cast<size_t>(view_state_memory_bytes);
   if (schemas != nullptr) {
     service->schema_lookup_ = std::make_unique<stream::RegistrySchemaLookup>(*schemas);
     options.schemas = service->schema_lookup_.get();

@@ -25,7 +25,9 @@ class SqlService {
   // the catalog's (e.g. DataLoss for a corrupt __oxbow_catalog), the state store's, the
   // listener's.
   // `schemas` (null when the registry is off) lets views read Avro tables.
+  // `view_state_memory_bytes`: each view's in-memory state budget (--view-state-memory).
   static Result<std::unique_ptr<SqlService>> Start(const pgwire::PgServerOptions& pgwire,
+                                                   uint64_t view_state_memory_bytes,
                                                    log::LogManager& log,
                                                    format::TopicSchemas* schemas);
   ~SqlService();
