@@ -168,9 +168,17 @@ class StateCache {
     };
     std::vector<Dirty> items;
     items.reserve(dirty_.size());
-    for (const std::string& key : dirty_) {
-      auto it = map_.find(Key(key));
-      items.push_back({key, it == map_.end() ? nullptr : &it->second});
+    if (Mostly(dirty_.size())) {
+      for (auto& [key, slot] : map_) {
+        if (slot.dirty) items.push_back({key, &slot});
+      }
+    }
+    if (items.size() != dirty_.size()) {  // few dirty keys (or one not resident)
+      items.clear();
+      for (const std::string& key : dirty_) {
+        auto it = map_.find(Key(key));
+        items.push_back({key, it == map_.end() ? nullptr : &it->second});
+      }
     }
     SortByKey(items, [](const Dirty& d) { return d.key; });
     std::string value;
@@ -207,19 +215,31 @@ class StateCache {
   // The checkpoint is committed: its entries are clean (empty ones are dropped), then
   // evicts down to the budget.
   void AfterCommit() {
-    for (const std::string& key : pending_) {
-      auto it = map_.find(Key(key));
-      if (it == map_.end() || !it->second.pending) continue;
+    // Returns whether the entry was erased.
+    auto committed = [&](decltype(map_.begin()) it) {
       Slot& s = it->second;
       s.pending = false;
-      if (s.dirty) continue;  // changed again since: the next checkpoint writes it
+      if (s.dirty) return false;  // changed again since: the next checkpoint writes it
       if (empty_(s.value)) {
         used_ -= std::min(used_, s.bytes);
         map_.erase(it);
-        continue;
+        return true;
       }
       Charge(it->first, s);
       Track(it->first, s);
+      return false;
+    };
+    if (Mostly(pending_.size())) {
+      for (auto it = map_.begin(); it != map_.end();) {
+        auto next = std::next(it);
+        if (it->second.pending) committed(it);
+        it = next;
+      }
+    } else {
+      for (const std::string& key : pending_) {
+        auto it = map_.find(Key(key));
+        if (it != map_.end() && it->second.pending) committed(it);
+      }
     }
     pending_.clear();
     over_ = false;
@@ -289,6 +309,10 @@ class StateCache {
     used_ = used_ - std::min(used_, s.bytes) + bytes;
     s.bytes = bytes;
   }
+  // Whether `n` keys are a large share of the entries: then one pass over the table finds
+  // them faster than a hash lookup each (a backlog's epoch touches most of the state; a
+  // lookup is a cache miss, the pass reads memory in order).
+  bool Mostly(size_t n) const { return n >= 64 && n >= map_.size() / 4; }
   // The keys of the barrier's entries (already flagged pending) await its commit.
   void MoveDirtyToPending() {
     if (pending_.empty()) {
