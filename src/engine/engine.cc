@@ -253,7 +253,8 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   stream::MaterializedView* sink = pipeline->Add(
       std::make_unique<stream::MaterializedView>(base + kViewIdSpan - 1, dataflow.types));
   pipeline->Connect(dataflow.output, sink);
-  // Point queries by the view's key read an index instead of scanning the view.
+  // Rows kept by the view's key: an update changes one entry, and point queries by the key
+  // read it instead of scanning the view.
   if (!plan->key.empty()) sink->IndexBy(plan->key);
   std::vector<std::string> column_names;
   for (const sql::CatalogColumn& c : view.columns) column_names.push_back(c.name);

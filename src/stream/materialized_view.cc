@@ -28,19 +28,95 @@ MaterializedView::MaterializedView(StateId id, std::vector<sql::Type> types)
             ASSIGN_OR_RETURN(int64_t n, DecodeCount(*v));
             return std::optional<int64_t>(n);
           },
-          nullptr, [](const int64_t& n) { return n == 0; }) {}
+          nullptr, [](const int64_t& n) { return n == 0; }),
+      keyed_(
+          [this](StateStore& store, std::string_view key) -> Result<std::optional<KeyedRows>> {
+            ASSIGN_OR_RETURN(std::optional<std::string> v, store.Get(id_, key));
+            if (!v) return std::optional<KeyedRows>();
+            ASSIGN_OR_RETURN(KeyedRows rows, DecodeKeyedRows(*v));
+            return std::optional<KeyedRows>(std::move(rows));
+          },
+          [](const KeyedRows& rows) {
+            size_t bytes = 0;
+            for (const auto& [row, n] : rows) bytes += sizeof(rows[0]) + row.size();
+            return bytes;
+          },
+          [](const KeyedRows& rows) { return rows.empty(); }) {}
+
+// Stored value of a key: varint row count, then per row varint length, bytes, varint
+// multiplicity.
+void MaterializedView::EncodeKeyedRows(const KeyedRows& rows, std::string* out) {
+  PutVarint(rows.size(), out);
+  for (const auto& [row, n] : rows) {
+    PutVarint(row.size(), out);
+    out->append(row);
+    PutVarint(static_cast<uint64_t>(n), out);
+  }
+}
+
+Result<MaterializedView::KeyedRows> MaterializedView::DecodeKeyedRows(std::string_view value) {
+  auto malformed = [] { return absl::DataLossError("MaterializedView: malformed keyed state"); };
+  uint64_t count;
+  if (!GetVarint(&value, &count) || count == 0 || count > value.size()) return malformed();
+  KeyedRows rows;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t len, n;
+    if (!GetVarint(&value, &len) || len > value.size()) return malformed();
+    std::string row(value.substr(0, len));
+    value.remove_prefix(len);
+    if (!GetVarint(&value, &n) || n == 0) return malformed();
+    rows.emplace_back(std::move(row), static_cast<int64_t>(n));
+  }
+  if (!value.empty()) return malformed();
+  return rows;
+}
 
 void MaterializedView::SetStateMemory(size_t bytes) {
   absl::MutexLock lock(&mu_);
   rows_.set_budget(bytes);
+  keyed_.set_budget(bytes);
 }
 
 bool MaterializedView::StateOverBudget() const {
   absl::MutexLock lock(&mu_);
-  return rows_.over_budget();
+  return indexed() ? keyed_.over_budget() : rows_.over_budget();
+}
+
+Status MaterializedView::ProcessKeyed(const sql::Chunk& chunk) {
+  std::string key, row;
+  for (size_t r = 0; r < chunk.num_rows(); ++r) {
+    key.clear();
+    row.clear();
+    EncodeKey(chunk, index_columns_, r, &key);
+    EncodeRow(chunk, r, &row);
+    ASSIGN_OR_RETURN(KeyedRows * rows, keyed_.Find(key));
+    if (rows != nullptr) {
+      keyed_.MarkDirty(key);
+    } else {
+      rows = keyed_.Insert(key, KeyedRows());
+    }
+    auto it = std::find_if(rows->begin(), rows->end(),
+                           [&](const auto& entry) { return entry.first == row; });
+    if (it == rows->end()) it = rows->emplace(rows->end(), row, 0);
+    it->second += sql::RowWeight(chunk.op(r));
+    if (it->second < 0) {
+      return absl::InternalError("MaterializedView: a row was deleted that it never held");
+    }
+    if (it->second == 0) rows->erase(it);
+  }
+  return Status();
 }
 
 Status MaterializedView::Process(int, const sql::Chunk& chunk) {
+  if (indexed()) {
+    absl::MutexLock lock(&mu_);
+    RETURN_IF_ERROR(ProcessKeyed(chunk));
+    if (!listeners_.empty() && chunk.num_rows() > 0) {
+      std::erase_if(listeners_, [&](const Listener& l) { return !l(chunk); });
+    }
+    keyed_.Trim();
+    return Status();
+  }
   std::vector<std::string> encoded(chunk.num_rows());
   for (size_t r = 0; r < chunk.num_rows(); ++r) EncodeRow(chunk, r, &encoded[r]);
   absl::MutexLock lock(&mu_);
@@ -54,11 +130,6 @@ Status MaterializedView::Process(int, const sql::Chunk& chunk) {
     *found += sql::RowWeight(chunk.op(r));
     if (*found < 0) {
       return absl::InternalError("MaterializedView: a row was deleted that it never held");
-    }
-    if (indexed()) {
-      std::string key;
-      EncodeKey(chunk, index_columns_, r, &key);
-      IndexRow(key, encoded[r], sql::RowWeight(chunk.op(r)));
     }
   }
   if (!listeners_.empty() && chunk.num_rows() > 0) {
@@ -78,6 +149,10 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::SnapshotAndSubscr
 
 Status MaterializedView::Checkpoint(StateWriteBatch& batch) {
   absl::MutexLock lock(&mu_);
+  if (indexed()) {
+    keyed_.Checkpoint(batch, id_, EncodeKeyedRows);
+    return Status();
+  }
   rows_.Checkpoint(batch, id_, [](const int64_t& n, std::string* out) {
     PutVarint(static_cast<uint64_t>(n), out);
   });
@@ -86,44 +161,23 @@ Status MaterializedView::Checkpoint(StateWriteBatch& batch) {
 
 Status MaterializedView::AfterCommit() {
   absl::MutexLock lock(&mu_);
-  rows_.AfterCommit();
+  if (indexed()) {
+    keyed_.AfterCommit();
+  } else {
+    rows_.AfterCommit();
+  }
   return Status();
 }
 
 Status MaterializedView::Restore(StateStore& store) {
   absl::MutexLock lock(&mu_);
   store_ = &store;
-  RETURN_IF_ERROR(RestoreSingleRows(store, id_, rows_, DecodeCount));
-  index_.clear();
-  if (!indexed()) return Status();
-  return ForEachRow([&](std::string_view row, int64_t n) -> Status {
-    IndexRow(IndexKeyOf(row), row, n);
-    return Status();
-  });
+  if (indexed()) return RestoreSingleRows(store, id_, keyed_, DecodeKeyedRows);
+  return RestoreSingleRows(store, id_, rows_, DecodeCount);
 }
 
 void MaterializedView::IndexBy(std::vector<int> key_columns) {
   index_columns_ = std::move(key_columns);
-}
-
-std::string MaterializedView::IndexKeyOf(std::string_view row) const {
-  // The row's key cells, encoded as EncodeKey encodes them (normalized numerics). The row
-  // was encoded by EncodeRow from a chunk of output_types(): it decodes.
-  std::vector<sql::Value> values = DecodeRowValues(row, output_types()).value();
-  sql::ChunkBuilder builder(output_types());
-  builder.AppendRow(values);
-  sql::Chunk chunk = builder.Finish();
-  std::string key;
-  EncodeKey(chunk, index_columns_, 0, &key);
-  return key;
-}
-
-void MaterializedView::IndexRow(const std::string& key, std::string_view row, int64_t weight) {
-  auto& rows = index_[key];
-  int64_t& n = rows[std::string(row)];
-  n += weight;
-  if (n <= 0) rows.erase(std::string(row));
-  if (rows.empty()) index_.erase(key);
 }
 
 Result<std::vector<std::vector<sql::Value>>> MaterializedView::Lookup(
@@ -142,9 +196,9 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::Lookup(
   EncodeKey(chunk, all, 0, &encoded);
   std::vector<std::vector<sql::Value>> out;
   absl::MutexLock lock(&mu_);
-  auto it = index_.find(encoded);
-  if (it == index_.end()) return out;
-  for (const auto& [row, n] : it->second) {
+  ASSIGN_OR_RETURN(const KeyedRows* rows, keyed_.Find(encoded));
+  if (rows == nullptr) return out;
+  for (const auto& [row, n] : *rows) {
     ASSIGN_OR_RETURN(std::vector<sql::Value> values, DecodeRowValues(row, output_types()));
     for (int64_t i = 0; i < n; ++i) out.push_back(values);
   }
@@ -155,6 +209,24 @@ Status MaterializedView::ForEachRow(
     const std::function<Status(std::string_view, int64_t)>& fn) const {
   // Rows in memory are current; the others are as the last checkpoint committed them (a row
   // is evicted only once clean, and a commit only changes rows that are dirty, so resident).
+  if (indexed()) {
+    if (!keyed_.complete() && store_ != nullptr) {
+      RETURN_IF_ERROR(
+          store_->Scan(id_, "", [&](std::string_view key, std::string_view value) -> Status {
+            if (keyed_.contains(key)) return Status();
+            ASSIGN_OR_RETURN(KeyedRows rows, DecodeKeyedRows(value));
+            for (const auto& [row, n] : rows) RETURN_IF_ERROR(fn(row, n));
+            return Status();
+          }));
+    }
+    Status status;
+    keyed_.ForEachResident([&](const std::string&, const KeyedRows& rows) {
+      for (const auto& [row, n] : rows) {
+        if (status.ok()) status = fn(row, n);
+      }
+    });
+    return status;
+  }
   if (!rows_.complete() && store_ != nullptr) {
     RETURN_IF_ERROR(
         store_->Scan(id_, "", [&](std::string_view key, std::string_view value) -> Status {
@@ -213,7 +285,7 @@ size_t MaterializedView::num_distinct_rows() const {
 
 size_t MaterializedView::num_resident_rows() const {
   absl::MutexLock lock(&mu_);
-  return rows_.resident();
+  return indexed() ? keyed_.resident() : rows_.resident();
 }
 
 }  // namespace oxbow::stream

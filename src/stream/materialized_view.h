@@ -6,6 +6,12 @@
 // sees the view as of the last chunk applied (decision 4: pull queries see results as soon as
 // an operator has applied them), never half a chunk.
 //
+// A view with a key (IndexBy: the plan's key, e.g. a GROUP BY's group columns) keeps its rows
+// by key instead: key encoding → the rows holding it (one, or two for a moment within an
+// update), so an update is one changed entry — and one write at the checkpoint — rather than
+// a deleted and an inserted row, and point queries by key read that entry (from the store
+// when it was evicted) instead of a separate index held in memory.
+//
 // The rows in memory are a StateCache (state_cache.h) bounded by the memory budget; when
 // some were evicted, Snapshot merges the store's last checkpoint with the rows in memory
 // (those changed since it, which are never evicted, and those it reads back) under the
@@ -16,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/synchronization/mutex.h"
 #include "stream/operator.h"
 #include "stream/state_cache.h"
@@ -51,10 +58,9 @@ class MaterializedView final : public Operator {
   using Listener = std::function<bool(const sql::Chunk& chunk)>;
   Result<std::vector<std::vector<sql::Value>>> SnapshotAndSubscribe(Listener listener);
 
-  // Point queries: keeps an index from the values of `key_columns` (EncodeKey's encoding) to
-  // the rows holding them, so Lookup answers without a scan. Call before Restore. The index
-  // lives in memory whatever the state budget (a key and a row per distinct row): meant for
-  // views with a key, whose point queries it serves.
+  // Keys the view by the values of `key_columns` (EncodeKey's encoding), so Lookup answers
+  // without a scan. Call before Restore: it decides how the view's rows are stored. Meant
+  // for the columns of the view's key (rows with equal key columns are kept together).
   void IndexBy(std::vector<int> key_columns);
   bool indexed() const { return !index_columns_.empty(); }
   // The rows (repeated by multiplicity) whose key columns equal `key` (one Value per key
@@ -69,19 +75,21 @@ class MaterializedView final : public Operator {
   Status ForEachRow(const std::function<Status(std::string_view, int64_t)>& fn) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  // A key's rows: (row encoding, multiplicity > 0), searched in order (a key has one row).
+  using KeyedRows = absl::InlinedVector<std::pair<std::string, int64_t>, 1>;
+  static void EncodeKeyedRows(const KeyedRows& rows, std::string* out);
+  static Result<KeyedRows> DecodeKeyedRows(std::string_view value);
+  Status ProcessKeyed(const sql::Chunk& chunk) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   StateId id_;
   mutable absl::Mutex mu_;
+  // Without a key: row encoding → multiplicity. With one (IndexBy): key encoding → rows;
+  // mutable because Lookup (const) reads evicted keys back into the cache.
   StateCache<int64_t> rows_ ABSL_GUARDED_BY(mu_);
+  mutable StateCache<KeyedRows> keyed_ ABSL_GUARDED_BY(mu_);
   StateStore* store_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::vector<Listener> listeners_ ABSL_GUARDED_BY(mu_);
-  // IndexBy: key encoding → row encoding → multiplicity (> 0).
   std::vector<int> index_columns_;
-  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, int64_t>> index_
-      ABSL_GUARDED_BY(mu_);
-  void IndexRow(const std::string& key, std::string_view row, int64_t weight)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The index key of an encoded row.
-  std::string IndexKeyOf(std::string_view row) const;
 };
 
 }  // namespace oxbow::stream
