@@ -412,8 +412,16 @@ Result<Relation> Binder::BindSeries(const TableFunctionRef& ref) {
     args.push_back(std::move(e));
   }
   // Its column is named after the alias (`generate_series(1, 3) s` has column s).
-  std::string column = ref.alias ? ref.alias->name : std::string("generate_series");
-  Result<PlanPtr> plan = MakeSeries(std::move(args), column);
+  const bool unnest = ref.call->function_name() == "unnest";
+  std::string column = ref.alias ? ref.alias->name : ref.call->function_name();
+  if (unnest && args.size() != 1) {
+    return ErrorAt(WithHint(SqlError(sqlstate::kFeatureNotSupported,
+                                     "unnest takes exactly one array argument here"),
+                            "Unnest each array separately."),
+                   ref.call->location);
+  }
+  Result<PlanPtr> plan =
+      unnest ? MakeUnnest(std::move(args[0]), column) : MakeSeries(std::move(args), column);
   if (!plan.ok()) return ErrorAt(plan.status(), ref.call->location);
   Relation r;
   r.scope.columns.push_back(ScopeColumn{column, column, (*plan)->schema[0].type});
@@ -440,7 +448,8 @@ Result<Relation> Binder::BindTableFunction(const TableFunctionRef& ref) {
     window.window = WindowKind::kSession;
     want = 3;
     usage = "SESSION(table, time_column, gap)";
-  } else if (name == "generate_series" && call.name.size() == 1) {
+  } else if ((name == "generate_series" || name == "unnest") &&
+             (call.name.size() == 1 || call.name[0] == "pg_catalog")) {
     return BindSeries(ref);
   } else {
     return ErrorAt(SqlError(sqlstate::kUndefinedFunction,

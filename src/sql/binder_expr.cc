@@ -126,6 +126,21 @@ int FigureName(const ParsedExpr& expr, std::string& name) {
         name = "array";
         return 2;
       }
+      if (expr.As<SubLink>().link == SubLinkKind::kExpr) {
+        // The subquery's (only) output column's name: `(SELECT count(*) FROM t)` is count.
+        const Query* q = expr.As<SubLink>().query.get();
+        while (q != nullptr && q->kind == QueryKind::kUnion) q = q->left.get();
+        if (q == nullptr || q->kind != QueryKind::kSelect || q->select_list.empty()) return 0;
+        const SelectItem& first = q->select_list[0];
+        if (first.alias) {
+          name = *first.alias;
+        } else if (first.expr->kind == ExprKind::kStar) {
+          return 0;
+        } else {
+          name = OutputName(*first.expr);
+        }
+        return 2;
+      }
       return 0;
     case ExprKind::kCast: {
       const Cast& c = expr.As<Cast>();

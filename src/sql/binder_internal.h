@@ -88,7 +88,7 @@ class Binder {
   Result<Relation> BindTableRef(const TableRef& ref);
   Result<Relation> BindJoin(const JoinRef& join);
   Result<Relation> BindTableFunction(const TableFunctionRef& ref);
-  // generate_series(start, stop[, step]) in FROM (series.h).
+  // generate_series(...) / unnest(array) in FROM (series.h).
   Result<Relation> BindSeries(const TableFunctionRef& ref);
   Result<Relation> BindNamedRelation(const std::string& name, int location,
                                      const std::string& qualifier);

@@ -143,7 +143,30 @@ TEST_F(BinderTest, ArraysSubqueriesAndColumnNames) {
   // generate_series with an outer column: its rows are computed when the subquery runs.
   EXPECT_THAT(
       Schema(*Plan("SELECT (SELECT count(*) FROM generate_series(1, u.id) s) FROM users u")),
-      ElementsAre("?column? bigint"));
+      ElementsAre("count bigint"));
+}
+
+TEST_F(BinderTest, ScalarSubqueriesAreNamedAfterTheirColumn) {
+  // As PostgreSQL's FigureColname: the subquery's output column's name.
+  EXPECT_THAT(Schema(*Plan("SELECT (SELECT count(*) FROM users), (SELECT id AS x FROM users "
+                           "LIMIT 1), (SELECT 1), (SELECT name FROM users UNION SELECT 'a') "
+                           "FROM users")),
+              ElementsAre("count bigint", "x bigint", "?column? integer", "name text"));
+}
+
+TEST_F(BinderTest, UnnestInFromAndArrayConcatenation) {
+  EXPECT_THAT(Schema(*Plan("SELECT * FROM unnest('{a,b}'::text[])")), ElementsAre("unnest text"));
+  EXPECT_THAT(Schema(*Plan("SELECT x FROM pg_catalog.unnest('{1}'::int[]) x")),
+              ElementsAre("x integer"));
+  // Correlated (psql's \d+ options query): the rows come when the subquery runs.
+  PlanPtr p = Plan(
+      "SELECT ARRAY(SELECT 'toast.' || x FROM unnest(v.urls) x) || '{a}' || 'b'::text FROM "
+      "(SELECT ARRAY(SELECT url FROM clicks WHERE user_id = u.id) AS urls FROM users u) v");
+  ASSERT_NE(p, nullptr);
+  EXPECT_THAT(Schema(*p), ElementsAre("?column? text[]"));
+  EXPECT_EQ(Err("SELECT * FROM unnest('{1}')").sqlstate, "42725");
+  EXPECT_EQ(Err("SELECT * FROM unnest(1)").sqlstate, "42883");
+  EXPECT_EQ(Err("SELECT '{1}'::int[] || '{a}'::text[]").sqlstate, "42883");
 }
 
 TEST_F(BinderTest, CorrelatedSubqueriesReadOuterColumnsAsArguments) {

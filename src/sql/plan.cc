@@ -207,6 +207,7 @@ ValuesOp CloneOp(const ValuesOp& op) {
   ValuesOp out;
   for (const std::vector<ExprPtr>& row : op.rows) out.rows.push_back(CloneExprs(row));
   out.series = CloneExprs(op.series);
+  out.unnest = op.unnest;
   return out;
 }
 FilterOp CloneOp(const FilterOp& op) { return FilterOp{op.predicate->Clone()}; }
@@ -439,6 +440,7 @@ std::string Details(const PlanNode& node) {
     if (s->filter) parts.push_back(fmt::format("filter: {}", Named(*s->filter, node.schema)));
   } else if (const ValuesOp* v = node.As<ValuesOp>()) {
     parts.push_back(v->series.empty() ? fmt::format("{} rows", v->rows.size())
+                    : v->unnest       ? std::string("unnest")
                                       : std::string("generate_series"));
   } else if (const FilterOp* f = node.As<FilterOp>()) {
     parts.push_back(Named(*f->predicate, *in));

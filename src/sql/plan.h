@@ -66,9 +66,11 @@ struct ScanOp {
 // step]) over these integer expressions, known only when the query runs (they read the outer
 // values of a correlated subquery): ad-hoc queries replace such a node by its rows with
 // ExpandSeries (series.h) before running the plan; the binder makes them in subqueries only.
+// With `unnest` too, `series` is one array expression and the rows are its elements.
 struct ValuesOp {
   std::vector<std::vector<ExprPtr>> rows;
   std::vector<ExprPtr> series;
+  bool unnest = false;
 };
 
 struct FilterOp {

@@ -3,6 +3,7 @@
 #include "fmt/format.h"
 #include "sql/expr/evaluator.h"
 #include "sql/sql_error.h"
+#include "sql/types/array.h"
 
 namespace oxbow::sql {
 namespace {
@@ -36,6 +37,35 @@ Result<std::vector<std::vector<ExprPtr>>> SeriesRows(const std::vector<ExprPtr>&
   return rows;
 }
 
+Result<std::vector<std::vector<ExprPtr>>> UnnestRows(const Expr& array) {
+  ASSIGN_OR_RETURN(Value a, EvaluateConstant(array));
+  std::vector<std::vector<ExprPtr>> rows;
+  if (a.is_null()) return rows;
+  ASSIGN_OR_RETURN(std::vector<Value> elements, DecodeArray(array.type, a.string_value()));
+  for (Value& e : elements) {
+    std::vector<ExprPtr> row;
+    ExprPtr c = MakeConstant(std::move(e));
+    c->type = array.type.element();  // a NULL element keeps the element type
+    row.push_back(std::move(c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<std::vector<std::vector<ExprPtr>>> NodeRows(const ValuesOp& v, const Type& type) {
+  if (v.unnest) return UnnestRows(*v.series[0]);
+  return SeriesRows(v.series, type);
+}
+
+bool IsConstant(const std::vector<ExprPtr>& args) {
+  for (const ExprPtr& a : args) {
+    std::vector<int> columns;
+    CollectColumns(*a, columns);
+    if (!columns.empty() || HasSubquery(*a)) return false;
+  }
+  return true;
+}
+
 bool HasSeries(const PlanNode& plan) {
   const ValuesOp* v = plan.As<ValuesOp>();
   if (v != nullptr && !v->series.empty()) return true;
@@ -48,8 +78,9 @@ bool HasSeries(const PlanNode& plan) {
 Status ExpandInPlace(PlanNode& plan) {
   ValuesOp* v = plan.As<ValuesOp>();
   if (v != nullptr && !v->series.empty()) {
-    ASSIGN_OR_RETURN(v->rows, SeriesRows(v->series, plan.schema[0].type));
+    ASSIGN_OR_RETURN(v->rows, NodeRows(*v, plan.schema[0].type));
     v->series.clear();
+    v->unnest = false;
   }
   for (PlanPtr& in : plan.inputs) RETURN_IF_ERROR(ExpandInPlace(*in));
   return Status();
@@ -78,19 +109,39 @@ Result<PlanPtr> MakeSeries(std::vector<ExprPtr> args, std::string name) {
   for (ExprPtr& a : args) {
     ASSIGN_OR_RETURN(a, MakeCast(std::move(a), type, CastContext::kImplicit));
   }
-  bool constant = true;
-  for (const ExprPtr& a : args) {
-    std::vector<int> columns;
-    CollectColumns(*a, columns);
-    constant = constant && columns.empty() && !HasSubquery(*a);
-  }
   std::vector<PlanColumn> schema{PlanColumn{std::move(name), type, false}};
-  if (constant) {
+  if (IsConstant(args)) {
     ASSIGN_OR_RETURN(std::vector<std::vector<ExprPtr>> rows, SeriesRows(args, type));
     return MakeValues(std::move(rows), std::move(schema));
   }
   PlanPtr node = MakeValues({}, std::move(schema));
   node->As<ValuesOp>()->series = std::move(args);
+  return node;
+}
+
+Result<PlanPtr> MakeUnnest(ExprPtr array, std::string name) {
+  if (array->type.id() == TypeId::kUnknown) {
+    return WithHint(SqlError("42725", "function unnest(unknown) is not unique"),
+                    "Could not choose a best candidate function. You might need to add explicit "
+                    "type casts.");
+  }
+  if (!array->type.is_array()) {
+    return WithHint(
+        SqlError(sqlstate::kUndefinedFunction,
+                 fmt::format("function unnest({}) does not exist", array->type.ToString())),
+        "unnest takes one array argument.");
+  }
+  std::vector<PlanColumn> schema{PlanColumn{std::move(name), array->type.element(), true}};
+  std::vector<ExprPtr> args;
+  args.push_back(std::move(array));
+  PlanPtr node = MakeValues({}, std::move(schema));
+  ValuesOp* v = node->As<ValuesOp>();
+  if (IsConstant(args)) {
+    ASSIGN_OR_RETURN(v->rows, UnnestRows(*args[0]));
+  } else {
+    v->series = std::move(args);
+    v->unnest = true;
+  }
   return node;
 }
 

@@ -1,6 +1,6 @@
-// Array functions and operators: subscripts, `x op ANY/ALL (array)`, array_to_string,
-// array_upper/lower/length and cardinality. Arrays are one-dimensional with lower bound 1
-// (types/array.h); each kernel decodes a row's array from its canonical text.
+// Array functions and operators: subscripts, `||` (array_cat/append/prepend), `x op ANY/ALL
+// (array)`, array_to_string, array_upper/lower/length and cardinality. Arrays are one-dimensional
+// with lower bound 1 (types/array.h); each kernel decodes a row's array from its canonical text.
 #include <mutex>
 
 #include "absl/container/flat_hash_map.h"
@@ -198,7 +198,100 @@ ScalarKernel ArrayComparison(Pred pred) {
   };
 }
 
+// array_cat / array_append / array_prepend over rows: `which` says which argument is an
+// array (0: the left, 1: the right, 2: both). A NULL array counts as empty; the result is
+// NULL only when both arrays are NULL (array_cat), as in PostgreSQL.
+ScalarKernel ConcatKernel(int which) {
+  return [which](std::span<const ColumnVector* const> args, const Rows& rows, ColumnVector& out) {
+    const Type element = out.type().element();
+    for (size_t i = 0; i < rows.count; ++i) {
+      uint32_t r = rows[i];
+      if (which == 2 && args[0]->IsNull(r) && args[1]->IsNull(r)) continue;
+      std::vector<Value> elements;
+      for (int a = 0; a < 2; ++a) {
+        if (which == 2 || which == a) {
+          if (args[a]->IsNull(r)) continue;
+          ASSIGN_OR_RETURN(std::vector<Value> part, ElementsAt(*args[a], r));
+          elements.insert(elements.end(), part.begin(), part.end());
+        } else {
+          elements.push_back(args[a]->GetValue(r));
+        }
+      }
+      SetValue(out, r, MakeArrayValue(element, elements));
+    }
+    return Status();
+  };
+}
+
+const ScalarFunction& ConcatFunction(int which) {
+  static const ScalarFunction* fs[3] = {nullptr, nullptr, nullptr};
+  static std::once_flag once;
+  std::call_once(once, [] {
+    const char* names[3] = {"array_append", "array_prepend", "array_cat"};
+    for (int w = 0; w < 3; ++w) {
+      auto* f = new ScalarFunction();
+      f->name = names[w];
+      f->params = {w == 1 ? std::optional<TypeId>() : std::optional<TypeId>(kAnyArray),
+                   w == 0 ? std::optional<TypeId>() : std::optional<TypeId>(kAnyArray)};
+      f->return_type = Type::Unknown();  // the array type, set on each call's Expr
+      f->strict = false;
+      f->kernel = ConcatKernel(w);
+      fs[w] = f;
+    }
+  });
+  return *fs[which];
+}
+
 }  // namespace
+
+Result<ExprPtr> MakeArrayConcat(ExprPtr& left, ExprPtr& right) {
+  const bool la = left->type.is_array(), ra = right->type.is_array();
+  if (!la && !ra) return ExprPtr();
+  auto no_operator = [&] {
+    return SqlError(sqlstate::kUndefinedFunction,
+                    fmt::format("operator does not exist: {} || {}", left->type.ToString(),
+                                right->type.ToString()));
+  };
+  // An untyped literal beside an array is an array (PostgreSQL prefers anyarray || anyarray).
+  if (left->type.id() == TypeId::kUnknown) {
+    ASSIGN_OR_RETURN(left, MakeCast(std::move(left), right->type, CastContext::kImplicit));
+  } else if (right->type.id() == TypeId::kUnknown) {
+    ASSIGN_OR_RETURN(right, MakeCast(std::move(right), left->type, CastContext::kImplicit));
+  }
+  int which = 2;
+  Type array;
+  if (left->type.is_array() && right->type.is_array()) {
+    if (left->type == right->type) {
+      array = left->type;
+    } else if (CanCast(right->type, left->type, CastContext::kImplicit)) {
+      array = left->type;
+    } else if (CanCast(left->type, right->type, CastContext::kImplicit)) {
+      array = right->type;
+    } else {
+      return no_operator();
+    }
+    ASSIGN_OR_RETURN(left, MakeCast(std::move(left), array, CastContext::kImplicit));
+    ASSIGN_OR_RETURN(right, MakeCast(std::move(right), array, CastContext::kImplicit));
+  } else {
+    which = left->type.is_array() ? 0 : 1;
+    ExprPtr& a = which == 0 ? left : right;
+    ExprPtr& e = which == 0 ? right : left;
+    // The common element type (int4[] || int8 is int8[]).
+    if (CanCast(e->type, a->type.element(), CastContext::kImplicit)) {
+      array = a->type;
+    } else if (CanCast(a->type.element(), e->type, CastContext::kImplicit)) {
+      array = Type::ArrayOf(e->type);
+    } else {
+      return no_operator();
+    }
+    ASSIGN_OR_RETURN(a, MakeCast(std::move(a), array, CastContext::kImplicit));
+    ASSIGN_OR_RETURN(e, MakeCast(std::move(e), array.element(), CastContext::kImplicit));
+  }
+  std::vector<ExprPtr> args;
+  args.push_back(std::move(left));
+  args.push_back(std::move(right));
+  return NewCall(ConcatFunction(which), array, std::move(args));
+}
 
 Result<ExprPtr> MakeSubscript(ExprPtr array, ExprPtr index) {
   if (!array->type.is_array()) {

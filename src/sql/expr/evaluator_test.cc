@@ -99,6 +99,37 @@ TEST(EvaluatorTest, ArraySubscriptsAndQuantifiedComparisons) {
   EXPECT_EQ(any("~~", false, Lit("abc"), Lit("{x%,a%}")), "t");
 }
 
+TEST(EvaluatorTest, ArrayConcatenationAsPostgresql) {
+  auto arr = [](std::string text, Type element = Type::Int32()) {
+    return MakeCast(Lit(std::move(text)), Type::ArrayOf(element), CastContext::kExplicit).value();
+  };
+  auto type_of = [](ExprPtr a, ExprPtr b) {
+    return MakeOperator("||", std::move(a), std::move(b)).value()->type.ToString();
+  };
+  EXPECT_EQ(Op("||", arr("{1,2}"), arr("{3}")), "{1,2,3}");        // array_cat
+  EXPECT_EQ(Op("||", arr("{1,2}"), I(3)), "{1,2,3}");              // array_append
+  EXPECT_EQ(Op("||", I(0), arr("{1}")), "{0,1}");                  // array_prepend
+  EXPECT_EQ(Op("||", arr("{1}"), Lit("{2,NULL}")), "{1,2,NULL}");  // a literal is an array
+  EXPECT_EQ(Op("||", Lit("{a}"), arr("{b}", Type::Text())), "{a,b}");
+  // Not strict: a NULL array is empty, a NULL element is appended; NULL only for two NULLs.
+  EXPECT_EQ(Op("||", arr("{1}"), Null()), "{1}");
+  EXPECT_EQ(Op("||", Null(), arr("{1}")), "{1}");
+  EXPECT_EQ(Op("||", arr("{1}"), MakeConstant(Value::Null(Type::Int32()))), "{1,NULL}");
+  EXPECT_EQ(Op("||", MakeCast(Null(), Type::ArrayOf(Type::Int32()), CastContext::kExplicit).value(),
+               MakeConstant(Value::Null(Type::Int32()))),
+            "{NULL}");
+  EXPECT_EQ(Op("||", MakeCast(Null(), Type::ArrayOf(Type::Text()), CastContext::kExplicit).value(),
+               Null()),
+            "NULL");
+  // Element types meet through implicit casts: int4[] || int8 is int8[].
+  EXPECT_EQ(type_of(arr("{1}"), MakeConstant(Value::Int64(2))), "bigint[]");
+  EXPECT_EQ(type_of(arr("{1}", Type::Int64()), I(2)), "bigint[]");
+  EXPECT_EQ(type_of(arr("{1}"), arr("{2}", Type::Int64())), "bigint[]");
+  EXPECT_EQ(Op("||", arr("{1}"), arr("{a}", Type::Text())),
+            "ERROR 42883 operator does not exist: integer[] || text[]");
+  EXPECT_EQ(type_of(Lit("a"), I(1)), "text");  // no array: text concatenation
+}
+
 TEST(EvaluatorTest, Comparisons) {
   EXPECT_EQ(Op("=", Typed("numeric", "1.0"), I(1)), "t");
   EXPECT_EQ(Op("<", Typed("text", "abc"), Typed("text", "abd")), "t");

@@ -186,6 +186,10 @@ Result<ExprPtr> MakeCall(std::string_view name, std::vector<ExprPtr> args,
 
 Result<ExprPtr> MakeOperator(std::string_view op, ExprPtr left, ExprPtr right,
                              const FunctionRegistry& registry) {
+  if (op == "||") {
+    ASSIGN_OR_RETURN(ExprPtr concat, MakeArrayConcat(left, right));
+    if (concat != nullptr) return concat;
+  }
   std::vector<ExprPtr> args;
   args.push_back(std::move(left));
   args.push_back(std::move(right));

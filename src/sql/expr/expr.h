@@ -78,7 +78,7 @@ Result<ExprPtr> MakeCast(ExprPtr arg, const Type& to, CastContext context);
 Result<ExprPtr> MakeCall(std::string_view name, std::vector<ExprPtr> args,
                          const FunctionRegistry& registry = FunctionRegistry::Default());
 // Binary / unary operator ("+", "=", "||", "->", ...). Unknown literals take the other
-// operand's type, as PostgreSQL does.
+// operand's type, as PostgreSQL does. `||` with an array operand is MakeArrayConcat.
 Result<ExprPtr> MakeOperator(std::string_view op, ExprPtr left, ExprPtr right,
                              const FunctionRegistry& registry = FunctionRegistry::Default());
 Result<ExprPtr> MakeUnaryOperator(std::string_view op, ExprPtr arg,
@@ -110,6 +110,13 @@ Result<ExprPtr> MakeSubscript(ExprPtr array, ExprPtr index);
 // array or op does not yield boolean; op's resolution errors (42883).
 Result<ExprPtr> MakeQuantified(std::string_view op, bool all, ExprPtr left, ExprPtr array,
                                const FunctionRegistry& registry = FunctionRegistry::Default());
+// `left || right` when either is an array: array || array (array_cat), array || element
+// (array_append), element || array (array_prepend), as PostgreSQL resolves them; an untyped
+// literal beside an array is an array of its type. Not strict: a NULL array is empty (a NULL
+// element is appended as NULL); both arrays NULL gives NULL. 42883 when the element types
+// have no implicit cast between them. Returns null, leaving both operands as they are, when
+// neither is an array (then `||` is not an array operator).
+Result<ExprPtr> MakeArrayConcat(ExprPtr& left, ExprPtr& right);
 // NULLIF(a, b): NULL when a = b, else a.
 Result<ExprPtr> MakeNullIf(ExprPtr a, ExprPtr b);
 
