@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the virtual pg_catalog / information_schema through real clients:
-# psql's \dt, \dv, \dm, \d list and \d name (their exact output, as PostgreSQL 15 prints it
-# but for the owner), information_schema queries, and a pgJDBC program calling DatabaseMetaData
+# psql's \dt, \dv, \dm, \d list, \d name and \d+ name (their exact output, as PostgreSQL 15
+# prints it but for the owner and the view definition, shown as written), information_schema
+# queries, and a pgJDBC program calling DatabaseMetaData
 # (tests/e2e/jdbc/CatalogMetadata.java, compiled here against Debian's
 # libpostgresql-jdbc-java; that part is skipped, loudly, without java/javac or the jar).
 #
@@ -115,6 +116,37 @@ expect_out "               Materialized view \"public.per_tier\"
 --------+-----------------------+-----------+----------+---------
  tier   | character varying(10) |           |          | 
  n      | bigint                |           |          | "
+
+step "psql \\d+ users (storage, compression, stats target, description; the access method)"
+psql_out -c '\d+ users'
+expect_out "                                                 Table \"public.users\"
+ Column |         Type          | Collation | Nullable | Default | Storage  | Compression | Stats target | Description 
+--------+-----------------------+-----------+----------+---------+----------+-------------+--------------+-------------
+ id     | integer               |           | not null |         | plain    |             |              | 
+ name   | text                  |           |          |         | extended |             |              | 
+ tier   | character varying(10) |           |          |         | extended |             |              | 
+Indexes:
+    \"users_pkey\" PRIMARY KEY, btree (id)
+Access method: heap"
+
+step "psql \\d+ gold and \\d+ per_tier (the view definition as written)"
+psql_out -c '\d+ gold'
+expect_out "                             View \"public.gold\"
+ Column |  Type   | Collation | Nullable | Default | Storage  | Description 
+--------+---------+-----------+----------+---------+----------+-------------
+ id     | integer |           |          |         | plain    | 
+ name   | text    |           |          |         | extended | 
+View definition:
+SELECT id, name FROM users WHERE tier = 'gold'"
+psql_out -c '\d+ per_tier'
+expect_out "                                          Materialized view \"public.per_tier\"
+ Column |         Type          | Collation | Nullable | Default | Storage  | Compression | Stats target | Description 
+--------+-----------------------+-----------+----------+---------+----------+-------------+--------------+-------------
+ tier   | character varying(10) |           |          |         | extended |             |              | 
+ n      | bigint                |           |          |         | plain    |             |              | 
+View definition:
+SELECT tier, count(*) AS n FROM users GROUP BY tier
+Access method: heap"
 
 step "information_schema.tables / columns (what node-postgres and BI tools read)"
 psql_out -A -t -c "SELECT table_name, table_type FROM information_schema.tables
