@@ -138,11 +138,6 @@ Result<TableOptions> ValidateTableOptions(const Statement& s, const CreateTableS
                        "topic",
                        "Leave out the topic option, or the partitions option.");
   }
-  const WithOption* delay = FindOption(create.options, "watermark_delay");
-  if (delay != nullptr && !out.others.contains("event_time")) {
-    return OptionError(s, *delay, "parameter \"watermark_delay\" needs \"event_time\"",
-                       "Name the event-time column with event_time = 'column'.");
-  }
   return out;
 }
 

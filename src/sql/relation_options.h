@@ -8,8 +8,9 @@
 //     format = 'json' | 'avro' | 'debezium_json'   how records are encoded (default json)
 //     partitions = n            partitions of the topic CREATE TABLE creates (1..10000)
 //     event_time = 'column'     a timestamp/timestamptz column carrying event time
-//     watermark_delay = 'interval'   how far behind the newest event time the watermark
-//                               follows (needs event_time; >= 0, no months or years)
+//     watermark_delay = 'interval'   how far behind the newest event time (event_time's,
+//                               or the records' timestamps) the watermark follows (>= 0, no
+//                               months or years)
 //     allowed_lateness = 'interval'  how far behind the watermark events still update their
 //                               windows (later ones go to the DLQ as late; default 0)
 //     idle_timeout = 'interval'  how long a partition without new records holds the
