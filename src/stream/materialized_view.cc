@@ -55,7 +55,13 @@ void MaterializedView::EncodeKeyedRows(const KeyedRows& rows, std::string* out) 
 }
 
 Result<MaterializedView::KeyedRows> MaterializedView::DecodeKeyedRows(std::string_view value) {
-  auto malformed = [] { return absl::DataLossError("MaterializedView: malformed keyed state"); };
+  // Views with a key stored row → count before they stored key → rows: such state (from an
+  // older Oxbow) does not parse as this, and the view must be created again.
+  auto malformed = [] {
+    return absl::DataLossError(
+        "MaterializedView: malformed keyed state (a view with a key created by an older "
+        "version of Oxbow stores its rows differently: DROP and CREATE the view again)");
+  };
   uint64_t count;
   if (!GetVarint(&value, &count) || count == 0 || count > value.size()) return malformed();
   KeyedRows rows;
