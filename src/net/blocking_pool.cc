@@ -18,6 +18,38 @@ void BlockingPool::Stop() {
   pool_.join();
 }
 
+void BlockingPool::Post(std::function<void()> fn) {
+  if (stopped_.load(std::memory_order_acquire)) {
+    fn();
+    return;
+  }
+  boost::asio::post(pool_, std::move(fn));
+}
+
+boost::asio::awaitable<Status> BlockingPool::AwaitDone(std::function<void(Done)> fn) {
+  Status result;
+  auto initiate = [&fn, &result](auto handler) {
+    auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                    boost::asio::execution::outstanding_work.tracked);
+    using Handler = decltype(handler);
+    using Work = decltype(work);
+    struct State {
+      Handler resume;
+      Work work;
+    };
+    auto state = std::make_shared<State>(State{std::move(handler), std::move(work)});
+    // `done` may be called before fn returns; post (never dispatch) keeps the resumption
+    // after this initiation in any case.
+    fn([&result, state](Status s) {
+      result = std::move(s);
+      boost::asio::post(state->work, std::move(state->resume));
+    });
+  };
+  co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void()>(
+      std::move(initiate), boost::asio::use_awaitable);
+  co_return result;
+}
+
 boost::asio::awaitable<Status> BlockingPool::RunAsync(std::function<void(Done)> fn) {
   if (stopped_.load(std::memory_order_acquire)) {
     std::promise<Status> promise;

@@ -44,6 +44,14 @@ class BlockingPool {
   using Done = std::function<void(Status)>;
   boost::asio::awaitable<Status> RunAsync(std::function<void(Done)> fn);
 
+  // RunAsync without the trip to a pool thread: fn runs at once on the calling thread and
+  // must not block; for work that only queues itself and is finished by another thread (a
+  // group commit's waiter). The coroutine resumes on its own executor once `done` is called.
+  boost::asio::awaitable<Status> AwaitDone(std::function<void(Done)> fn);
+
+  // Runs fn on a pool thread, without waiting for it. After Stop(), on the calling thread.
+  void Post(std::function<void()> fn);
+
   // Runs the work already queued to completion, then joins the threads. Idempotent.
   void Stop();
 

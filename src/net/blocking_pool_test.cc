@@ -50,6 +50,31 @@ TEST(BlockingPoolTest, RunsOnAPoolThreadAndResumesOnTheIoThread) {
   EXPECT_EQ(RunOnIo(io, coro()), "42");
 }
 
+TEST(BlockingPoolTest, AwaitDoneRunsHereAndResumesWhenAnotherThreadIsDone) {
+  BlockingPool pool(1);
+  asio::io_context io;
+  std::thread::id io_thread = std::this_thread::get_id();
+  auto coro = [&]() -> asio::awaitable<std::string> {
+    std::thread::id fn_thread;
+    std::thread::id done_thread;
+    Status s = co_await pool.AwaitDone([&](BlockingPool::Done done) {
+      fn_thread = std::this_thread::get_id();
+      pool.Post([&, done = std::move(done)] {
+        done_thread = std::this_thread::get_id();
+        done(absl::NotFoundError("from the pool"));
+      });
+    });
+    EXPECT_EQ(fn_thread, io_thread);
+    EXPECT_NE(done_thread, io_thread);
+    EXPECT_EQ(std::this_thread::get_id(), io_thread);
+    // `done` called before fn returns: the coroutine still resumes (later, on its executor).
+    Status now = co_await pool.AwaitDone([](BlockingPool::Done done) { done(absl::OkStatus()); });
+    EXPECT_TRUE(now.ok());
+    co_return std::string(s.message());
+  };
+  EXPECT_EQ(RunOnIo(io, coro()), "from the pool");
+}
+
 TEST(BlockingPoolTest, MoveOnlyResultsAndExceptionsReachTheCoroutine) {
   BlockingPool pool(1);
   asio::io_context io;
