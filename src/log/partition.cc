@@ -273,18 +273,24 @@ Status Partition::AwaitDurable(Offset end) {
 }
 
 void Partition::RequestDurable(Offset end, std::function<void(Status)> done) {
+  if (QueueDurable(end, std::move(done))) LeadDurable();
+}
+
+bool Partition::QueueDurable(Offset end, std::function<void(Status)> done) {
   if (high_watermark() >= end) {
     done(absl::OkStatus());
-    return;
+    return false;
   }
-  {
-    absl::MutexLock lock(&durable_mu_);
-    durable_waiters_.emplace_back(end, std::move(done));
-    if (durable_leader_) return;  // its next round covers us
-    durable_leader_ = true;
-  }
-  // This caller leads: rounds of fsyncs until no one waits. A round covers everything
-  // written when it starts, so every waiter is done after at most two.
+  absl::MutexLock lock(&durable_mu_);
+  durable_waiters_.emplace_back(end, std::move(done));
+  if (durable_leader_) return false;  // its next round covers us
+  durable_leader_ = true;
+  return true;
+}
+
+void Partition::LeadDurable() {
+  // Rounds of fsyncs until no one waits. A round covers everything written when it starts,
+  // so every waiter is done after at most two.
   for (bool more = true; more;) {
     Status s = SyncUpTo(std::nullopt, /*force_recovery_point=*/false);
     Offset hw = high_watermark();
@@ -350,6 +356,7 @@ Status Partition::SyncUpTo(std::optional<Offset> end, bool force_recovery_point)
   // segment rolls meanwhile, sealing it fsynced it already and this one is redundant.
   Status synced = segment->SyncData();
   bool published = false;
+  std::optional<Offset> recovery_point;
   {
     absl::MutexLock lock(&append_mu_);
     if (!synced.ok()) {
@@ -372,14 +379,20 @@ Status Partition::SyncUpTo(std::optional<Offset> end, bool force_recovery_point)
     int64_t now = WallClockMs();
     if (force_recovery_point || now - recovery_point_written_ms_ >= kRecoveryPointIntervalMs) {
       recovery_point_written_ms_ = now;
-      Status s = WriteRecoveryPoint(flushed_offset_);
-      if (!s.ok()) {
-        if (force_recovery_point) return s;
-        OXBOW_LOG_WARN("{}: writing the recovery point: {}", dir_, s.message());
-      }
+      recovery_point = flushed_offset_;
     }
   }
   if (published) NotifyAppend();
+  // Outside the append lock (a file write and a rename, which may wait for the file
+  // system's journal): writers go on meanwhile. sync_mu_ orders it with the other writers
+  // of the file.
+  if (recovery_point) {
+    Status s = WriteRecoveryPoint(*recovery_point);
+    if (!s.ok()) {
+      if (force_recovery_point) return s;
+      OXBOW_LOG_WARN("{}: writing the recovery point: {}", dir_, s.message());
+    }
+  }
   if (end && high_watermark() < *end) {
     // Unreachable unless `end` was never written: a caller's bug.
     return absl::InvalidArgumentError(fmt::format(
@@ -865,6 +878,7 @@ Status Partition::SwapSegments(const std::vector<std::shared_ptr<Segment>>& old_
 }
 
 Status Partition::Close() {
+  absl::MutexLock sync_lock(&sync_mu_);  // orders the recovery point with SyncUpTo's
   absl::MutexLock lock(&append_mu_);
   if (closed_) return absl::OkStatus();
   closed_ = true;

@@ -163,6 +163,13 @@ class Partition {
   // covers it. `done` must be cheap and must not block (it runs on the fsyncing thread).
   // Precondition: `end` was written (Write returned it).
   void RequestDurable(Offset end, std::function<void(Status)> done);
+  // RequestDurable in two halves, so that a caller on a thread that must not block (an I/O
+  // thread) queues its wait there and hands only the fsyncs to another thread: returns true
+  // when no fsync round is running and the caller must see that LeadDurable() runs (on a
+  // thread that may block), which calls `done` with the others. `done` may run before this
+  // returns (already durable: on this thread).
+  bool QueueDurable(Offset end, std::function<void(Status)> done);
+  void LeadDurable();
 
   // Reads from the batch containing `offset` (or the next batch after a gap): at least one
   // whole batch, then up to `max_bytes` in all, from one segment. OutOfRange if `offset`
@@ -288,7 +295,8 @@ class Partition {
   std::vector<std::pair<Offset, std::function<void(Status)>>> durable_waiters_
       ABSL_GUARDED_BY(durable_mu_);
   bool durable_leader_ ABSL_GUARDED_BY(durable_mu_) = false;
-  // Held across an fsync of the active segment (never while holding append_mu_).
+  // Held across an fsync of the active segment and across writes of the recovery point
+  // (never while holding append_mu_).
   absl::Mutex sync_mu_ ABSL_ACQUIRED_BEFORE(append_mu_);
   absl::Mutex append_mu_ ABSL_ACQUIRED_BEFORE(segments_mu_);
   Status offline_ ABSL_GUARDED_BY(append_mu_);

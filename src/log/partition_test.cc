@@ -980,6 +980,40 @@ TEST_F(PartitionTest, OneFsyncCoversEveryBatchWrittenBeforeIt) {
   EXPECT_EQ(p->high_watermark(), Offset(20));
 }
 
+// The Kafka Produce path queues its wait on an I/O thread and hands only the fsyncs to
+// another thread: the first waiter is told to lead, later ones ride on its rounds.
+TEST_F(PartitionTest, QueuedWaitersAreCoveredByTheOneLeader) {
+  io::FaultInjectionFileSystem faulty(fs_);
+  auto p = Open(TopicConfig(), &faulty);
+  std::vector<Offset> ends;
+  for (int i = 0; i < 5; ++i) {
+    ByteBuffer b = testing::BuildBatch(Values(1, i));
+    auto w = p->Write(MutableByteView(b.mutable_data(), b.size()), TimestampMs(kNow));
+    ASSERT_TRUE(w.ok()) << w.status();
+    ends.push_back(w->last_offset + 1);
+  }
+  int64_t syncs = faulty.file_syncs();
+  int done = 0;
+  std::vector<bool> lead;
+  for (Offset end : ends) {
+    lead.push_back(p->QueueDurable(end, [&, end](Status s) {
+      EXPECT_TRUE(s.ok()) << s;
+      EXPECT_GE(p->high_watermark(), end);
+      ++done;
+    }));
+  }
+  EXPECT_EQ(lead, std::vector<bool>({true, false, false, false, false}));
+  EXPECT_EQ(done, 0);  // nothing is durable until the leader runs
+  EXPECT_EQ(p->high_watermark(), Offset(0));
+  p->LeadDurable();
+  EXPECT_EQ(done, 5);
+  EXPECT_EQ(faulty.file_syncs(), syncs + 1);
+  // Already durable: done at once, and no one needs to lead.
+  bool called = false;
+  EXPECT_FALSE(p->QueueDurable(ends.back(), [&](Status s) { called = s.ok(); }));
+  EXPECT_TRUE(called);
+}
+
 TEST_F(PartitionTest, ConcurrentWritersAllGetDurableInOrder) {
   auto p = Open();
   constexpr int kThreads = 6;
