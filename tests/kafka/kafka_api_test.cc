@@ -314,5 +314,35 @@ TEST_F(KafkaApiTest, LongPollIsWokenByAnAppend) {
   rd_kafka_topic_destroy(t);
 }
 
+TEST_F(KafkaApiTest, StopEndsLongPollsAtOnce) {
+  // A grace far longer than the test allows: Stop must not wait for the Fetch's 30 s.
+  server_->Stop();
+  KafkaServerOptions so = server_->options();
+  so.listen_port = 0;
+  so.advertised_port = 0;  // the new listener's
+  so.stop_grace_ms = 20000;
+  server_ = std::make_unique<KafkaServer>(so, *log_, HandlerRegistry());
+  AddAllHandlers(server_->registry(), HandlerDeps{log_.get(), &server_->options()});
+  ASSERT_TRUE(server_->Start().ok());
+  broker_ = "127.0.0.1:" + std::to_string(server_->bound_port());
+
+  RdKafka producer = Client(RD_KAFKA_PRODUCER, {{"linger.ms", "0"}});
+  Produce(producer.get(), "stop", 0, {"only"});
+  RdKafka consumer = Client(RD_KAFKA_CONSUMER, {{"fetch.wait.max.ms", "30000"}});
+  rd_kafka_topic_t* t = rd_kafka_topic_new(consumer.get(), "stop", nullptr);
+  ASSERT_EQ(rd_kafka_consume_start(t, 0, RD_KAFKA_OFFSET_BEGINNING), 0);
+  rd_kafka_message_t* m = rd_kafka_consume(t, 0, 10000);
+  ASSERT_NE(m, nullptr);
+  ASSERT_EQ(m->err, RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_message_destroy(m);
+  // Let the consumer's next Fetch start waiting at the log end (as above).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto start = Clock::now();
+  server_->Stop();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(3)) << "Stop waited for a long poll";
+  rd_kafka_consume_stop(t, 0);
+  rd_kafka_topic_destroy(t);
+}
+
 }  // namespace
 }  // namespace oxbow::kafka

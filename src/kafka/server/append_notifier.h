@@ -41,9 +41,15 @@ class AppendNotifier {
   void Watch(Waiter* waiter, const std::vector<std::pair<std::string, PartitionId>>& partitions);
   void Unwatch(Waiter* waiter);
   void Notify(const std::string& topic, PartitionId partition);
+  // The server is stopping: wakes every waiter, and a waiter that watches from now on is
+  // notified at once. Waiters check stopped() after waking and stop waiting.
+  void Shutdown();
+  bool stopped() const { return stopped_.load(std::memory_order_acquire); }
 
  private:
   using Key = std::pair<std::string, int32_t>;
+  static void Wake(Waiter* w);
+  std::atomic<bool> stopped_{false};
   absl::Mutex mu_;
   absl::flat_hash_map<Key, std::vector<Waiter*>> waiters_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<Waiter*, std::vector<Key>> keys_ ABSL_GUARDED_BY(mu_);

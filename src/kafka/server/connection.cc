@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <utility>
@@ -45,7 +46,8 @@ Connection::Connection(tcp::socket socket, Deps deps)
       executor_(socket_.get_executor()),
       deps_(deps),
       peer_(PeerOf(socket_)),
-      change_(executor_) {}
+      change_(executor_),
+      idle_(executor_) {}
 
 void Connection::Close() {
   asio::post(executor_, [self = shared_from_this()] { self->CloseSocket(); });
@@ -65,6 +67,23 @@ asio::awaitable<void> Connection::WaitForChange() {
 
 void Connection::NotifyChange() { change_.cancel(); }
 
+void Connection::ArmIdleTimer() {
+  if (deps_.max_idle_ms <= 0) return;
+  idle_.expires_after(std::chrono::milliseconds(deps_.max_idle_ms));
+  idle_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->closing_) return;  // cancelled: a request came, or the connection ended
+    if (!self->in_flight_.empty()) {
+      self->ArmIdleTimer();  // busy (a long poll, a slow request), not idle
+      return;
+    }
+    OXBOW_LOG_INFO(
+        "Kafka API: closing connection from {}: no request for {} ms (connections.max.idle.ms)",
+        self->peer_, self->deps_.max_idle_ms);
+    self->closing_ = true;
+    self->CloseSocket();
+  });
+}
+
 size_t Connection::in_flight_bytes() const {
   size_t total = 0;
   for (const auto& item : in_flight_) total += item->request.size();
@@ -81,7 +100,9 @@ asio::awaitable<void> Connection::Run() {
         co_await WaitForChange();
       }
       if (closing_) break;
+      ArmIdleTimer();
       std::shared_ptr<InFlight> item = co_await ReadOne();
+      idle_.cancel();
       if (item == nullptr) break;
       in_flight_.push_back(item);
       asio::co_spawn(executor_, Serve(item), asio::detached);
@@ -95,6 +116,7 @@ asio::awaitable<void> Connection::Run() {
   }
   // Requests still running hold their partitions' order; let them finish (their responses
   // are written if the socket is still open) before the server counts us gone.
+  idle_.cancel();
   CloseSocket();
   while (!in_flight_.empty()) co_await WaitForChange();
   OXBOW_LOG_DEBUG("Kafka API: connection from {} closed", peer_);

@@ -13,6 +13,9 @@
 // commit, see log/partition.h), and its response is sent after the earlier one. At most
 // kMaxInFlight requests, and socket.request.max.bytes of request bytes, are held at once.
 //
+// A connection that sends no request for connections.max.idle.ms while none is in flight is
+// closed (an info line names the peer), as Kafka's brokers do.
+//
 // The connection is closed, with a warning naming the peer, on anything a well-behaved client
 // never sends: a size below zero or above socket.request.max.bytes, an unknown API key, an
 // unsupported version (except for ApiVersions, see handler.h), a header that does not
@@ -45,6 +48,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const HandlerRegistry* registry;
     BlockingPool* blocking;
     int32_t max_request_bytes;
+    int64_t max_idle_ms = 0;  // connections.max.idle.ms; <= 0: never closed for idleness
   };
 
   // `socket` is connected and its executor is a strand used by nothing else.
@@ -95,6 +99,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                              const ByteBuffer& body);
   // Sends a file range to the socket with sendfile(2), waiting for writability.
   boost::asio::awaitable<boost::system::error_code> SendFile(const FileRange& range);
+  // Closes the connection after max_idle_ms without a request (re-armed while one is in
+  // flight); called before each read of a request, cancelled once it is read.
+  void ArmIdleTimer();
   // An event for Run: something in flight was released or finished.
   boost::asio::awaitable<void> WaitForChange();
   void NotifyChange();
@@ -106,6 +113,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Deps deps_;
   const std::string peer_;
   boost::asio::steady_timer change_;
+  boost::asio::steady_timer idle_;
   std::deque<std::shared_ptr<InFlight>> in_flight_;  // in arrival order
   bool writing_ = false;
   bool closing_ = false;        // a response asked to close, or a write failed

@@ -67,6 +67,10 @@ class Handler {
   // Errors the protocol can express (unknown topic, record too large ...) are answered in
   // the response body with their Kafka error code, never returned as a Status.
   virtual boost::asio::awaitable<Result<std::optional<ByteBuffer>>> Handle(RequestContext& ctx) = 0;
+  // Called once when the server stops, before it closes the connections (on the stopping
+  // thread): a handler whose requests wait for an event (Fetch's long poll) ends those waits
+  // now and answers at once, so that connections drain instead of running out the grace.
+  virtual void Stopping() {}
 };
 
 // Built once at start-up, then read-only: Find and All may be called from any thread

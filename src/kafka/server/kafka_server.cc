@@ -90,7 +90,8 @@ asio::awaitable<void> KafkaServer::AcceptLoop() {
     socket.set_option(tcp::no_delay(true), ec);
     auto connection = std::make_shared<Connection>(
         std::move(socket),
-        Connection::Deps{&registry_, &blocking_, options_.socket_request_max_bytes});
+        Connection::Deps{&registry_, &blocking_, options_.socket_request_max_bytes,
+                         options_.connections_max_idle_ms});
     if (!Launch(std::move(connection))) break;
   }
   Finished(nullptr);
@@ -145,6 +146,7 @@ void KafkaServer::Stop() {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
     });
+    for (const Handler* h : registry_.All()) registry_.FindForCall(h->api_key())->Stopping();
     for (const auto& connection : open) connection->Close();
     open.clear();
 

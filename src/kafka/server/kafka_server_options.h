@@ -31,6 +31,9 @@ struct KafkaServerOptions {
   // STATIC_BROKER_CONFIG, as Kafka does for a default set in server.properties, so that
   // clients (`oxbow topic describe` among them) can tell them from built-in defaults.
   std::set<std::string, std::less<>> configured_topic_keys;
+  // Kafka's connections.max.idle.ms: a connection with no request in flight that sends
+  // nothing for this long is closed (clients reconnect when they need to). <= 0: never.
+  int64_t connections_max_idle_ms = 600000;
   // How long Stop() lets requests in flight finish before abandoning them.
   int64_t stop_grace_ms = 1000;
   // Consumer groups (src/kafka/groups/), with Kafka's names and defaults.

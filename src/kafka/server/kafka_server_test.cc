@@ -586,6 +586,27 @@ TEST_F(KafkaServerTest, StopClosesConnectionsFinishesBlockingWorkAndAbandonsWait
   EXPECT_EQ(seen_.waits_destroyed.load(), 1);
 }
 
+TEST_F(KafkaServerTest, IdleConnectionsAreClosedBusyOnesAreNot) {
+  KafkaServerOptions o = TestOptions();
+  o.connections_max_idle_ms = 200;
+  Start(o);
+  Client idle(server_->bound_port());
+  Client busy(server_->bound_port());
+  ASSERT_TRUE(idle.Send(Request(kEcho, 0, 1, "")));
+  ASSERT_TRUE(idle.ReadFrame().has_value());
+  // A request that takes longer than the idle limit keeps its connection open.
+  ASSERT_TRUE(busy.Send(Request(kSleep, 0, 2, "600")));
+  auto start = Clock::now();
+  EXPECT_TRUE(idle.Closed());  // blocks until the server closes it (10 s receive timeout)
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(100));
+  std::optional<std::string> answer = busy.ReadFrame();
+  ASSERT_TRUE(answer.has_value()) << "the busy connection was closed";
+  EXPECT_EQ(Parse(*answer).rest, "600");
+  // Idle from now on: closed in its turn.
+  EXPECT_TRUE(busy.Closed());
+  EXPECT_TRUE(WaitForConnections(0));
+}
+
 TEST_F(KafkaServerTest, StopWithoutConnectionsIsQuick) {
   Start();
   auto start = Clock::now();

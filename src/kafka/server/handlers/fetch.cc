@@ -3,6 +3,7 @@
 //
 // Long polling: when fewer than min_bytes are available, the request waits up to
 // max_wait_ms for an append to one of its partitions (AppendNotifier), with no polling.
+// When the server stops, waiting requests answer at once with what there is.
 // Limits: partition_max_bytes per partition and max_bytes overall, except that the first
 // batch found is returned whole even when larger (KIP-74), so a consumer always progresses.
 // READ_COMMITTED sees the same data (no transactions yet: last stable offset = high
@@ -39,6 +40,7 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
  public:
   explicit FetchHandler(const HandlerContext& ctx) : ctx_(ctx) {}
   std::string_view name() const override { return "Fetch"; }
+  void Stopping() override { ctx_.notifier->Shutdown(); }
 
  protected:
   asio::awaitable<std::optional<FetchResponse>> Process(RequestContext& rc, FetchRequest& req,
@@ -62,6 +64,7 @@ class FetchHandler final : public MessageHandler<FetchRequest, FetchResponse> {
       resp = co_await rc.blocking->Run([&] { return Read(req, &bytes, &errors, &served); });
       if (bytes >= req.min_bytes || errors || std::chrono::steady_clock::now() >= deadline) break;
       co_await asio::co_spawn(strand, WaitForAppend(&waiter, deadline), asio::use_awaitable);
+      if (ctx_.notifier->stopped()) break;  // the server is stopping: answer now
       if (std::chrono::steady_clock::now() >= deadline && !waiter.notified()) {
         // Timed out with nothing new: answer with what there is (usually nothing).
         break;
