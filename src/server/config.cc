@@ -49,6 +49,14 @@ constexpr SettingDef kServerSettings[] = {
      "threads serving Kafka API connections (1..256)"},
     {"kafka-blocking-threads", "", SettingKind::kInteger,
      "threads doing the Kafka API's disk work: appends and their fsync, reads (1..1024)"},
+    {"connections-max-idle-ms", "", SettingKind::kInteger,
+     "close a Kafka connection that sends no request for this long, ms (-1: never)"},
+    {"group-min-session-timeout-ms", "", SettingKind::kInteger,
+     "smallest session timeout a consumer group member may ask for, ms"},
+    {"group-max-session-timeout-ms", "", SettingKind::kInteger,
+     "largest session timeout a consumer group member may ask for, ms"},
+    {"group-initial-rebalance-delay-ms", "", SettingKind::kInteger,
+     "how long a new consumer group waits for more members before its first rebalance, ms"},
     {"rest-listener", "", SettingKind::kString,
      "address the REST proxy listens on, HOST:PORT; empty: no REST proxy"},
     {"schema-registry-listener", "", SettingKind::kString,
@@ -319,6 +327,17 @@ Status ApplyKafkaSetting(std::string_view flag, const RawValue& raw, ServerConfi
   } else if (flag == "kafka-blocking-threads") {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, 1024));
     kafka.blocking_threads = static_cast<size_t>(n);
+  } else if (flag == "connections-max-idle-ms") {
+    ASSIGN_OR_RETURN(kafka.connections_max_idle_ms, ParseInteger(v, raw.where, -1, INT64_MAX));
+  } else if (flag == "group-min-session-timeout-ms") {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, INT32_MAX));
+    kafka.group_min_session_timeout_ms = static_cast<int32_t>(n);
+  } else if (flag == "group-max-session-timeout-ms") {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, INT32_MAX));
+    kafka.group_max_session_timeout_ms = static_cast<int32_t>(n);
+  } else if (flag == "group-initial-rebalance-delay-ms") {
+    ASSIGN_OR_RETURN(kafka.group_initial_rebalance_delay_ms,
+                     ParseInteger(v, raw.where, 0, INT32_MAX));
   } else if (flag == "bootstrap-server") {
     // librdkafka takes a comma-separated list; each address is checked here so that a typo
     // is a usage error rather than a connection timeout.
@@ -529,6 +548,16 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "auto-create-topics") return kafka.auto_create_topics ? "true" : "false";
   if (def.flag == "kafka-io-threads") return std::to_string(kafka.io_threads);
   if (def.flag == "kafka-blocking-threads") return std::to_string(kafka.blocking_threads);
+  if (def.flag == "connections-max-idle-ms") return std::to_string(kafka.connections_max_idle_ms);
+  if (def.flag == "group-min-session-timeout-ms") {
+    return std::to_string(kafka.group_min_session_timeout_ms);
+  }
+  if (def.flag == "group-max-session-timeout-ms") {
+    return std::to_string(kafka.group_max_session_timeout_ms);
+  }
+  if (def.flag == "group-initial-rebalance-delay-ms") {
+    return std::to_string(kafka.group_initial_rebalance_delay_ms);
+  }
   http::RestProxyOptions rest;
   if (def.flag == "rest-listener") return net::FormatHostPort(rest.listen_host, rest.listen_port);
   registry::SchemaRegistryServerOptions schema_registry;
@@ -603,6 +632,12 @@ Result<ServerConfig> ResolveConfig(const ConfigFlags& flags, const Environment& 
     if (!raw) continue;
     RETURN_IF_ERROR(def.topic_key.empty() ? ApplyServerSetting(def, *raw, config)
                                           : ApplyTopicDefault(def, *raw, config));
+  }
+  if (config.kafka.group_min_session_timeout_ms > config.kafka.group_max_session_timeout_ms) {
+    return absl::InvalidArgumentError(fmt::format(
+        "group-min-session-timeout-ms ({}) is above group-max-session-timeout-ms ({}): no "
+        "consumer could join a group",
+        config.kafka.group_min_session_timeout_ms, config.kafka.group_max_session_timeout_ms));
   }
   config.kafka.auto_create_partitions = config.log.default_partitions;
   // The REST proxy creates topics as the Kafka API does, and reports the same node id.

@@ -116,6 +116,7 @@ TEST_F(ConfigTest, EverySettingHasAFlagAVariableAndATomlKey) {
     if (def.flag == "kafka-advertised-listener") value = "broker.example.com:19092";
     if (def.flag == "bootstrap-server") value = "localhost:9092";
     if (def.flag == "pg-users") value = "alice:secret";
+    if (def.flag == "group-max-session-timeout-ms") value = "7000";  // not below the minimum
     if (def.kind == SettingKind::kBool) value = "false";
     std::string toml_value = def.kind == SettingKind::kString ? "\"" + value + "\"" : value;
     std::string path = TomlPath(def);
@@ -181,6 +182,29 @@ TEST_F(ConfigTest, KafkaSettings) {
   file = WriteToml("auto_create_topics = \"true\"\n");
   EXPECT_THAT(Error({"--config", file}),
               HasSubstr("key 'auto_create_topics' (line 1): expected a boolean, got a string"));
+}
+
+TEST_F(ConfigTest, ConnectionAndGroupLimits) {
+  Result<ServerConfig> c = Load({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->kafka.connections_max_idle_ms, 600000);  // Kafka's defaults
+  EXPECT_EQ(c->kafka.group_min_session_timeout_ms, 6000);
+  EXPECT_EQ(c->kafka.group_max_session_timeout_ms, 1800000);
+  EXPECT_EQ(c->kafka.group_initial_rebalance_delay_ms, 3000);
+  c = Load({"--connections-max-idle-ms", "-1", "--group-min-session-timeout-ms", "1000",
+            "--group-initial-rebalance-delay-ms", "0"},
+           {{"OXBOW_GROUP_MAX_SESSION_TIMEOUT_MS", "60000"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->kafka.connections_max_idle_ms, -1);
+  EXPECT_EQ(c->kafka.group_min_session_timeout_ms, 1000);
+  EXPECT_EQ(c->kafka.group_max_session_timeout_ms, 60000);
+  EXPECT_EQ(c->kafka.group_initial_rebalance_delay_ms, 0);
+  EXPECT_THAT(
+      Error({"--group-min-session-timeout-ms", "70000", "--group-max-session-timeout-ms", "60000"}),
+      HasSubstr("group-min-session-timeout-ms (70000) is above "
+                "group-max-session-timeout-ms (60000)"));
+  EXPECT_THAT(Error({"--group-initial-rebalance-delay-ms", "-5"}),
+              HasSubstr("must be between 0 and"));
 }
 
 TEST_F(ConfigTest, AdminListener) {
