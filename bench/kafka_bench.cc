@@ -8,8 +8,11 @@
 // DIR (the topic defaults: fsync per append, flush.messages=1). Produce uses acks=all.
 // --rate > 0 runs the latency test instead: that many messages per second for
 // --messages messages, reporting delivery latency percentiles.
-// Output: one line of JSON per measurement.
+// Output: one line of JSON per measurement; throughput lines also give the CPU seconds the
+// clients and the in-process server used (load-independent, unlike the rates).
+#include <dirent.h>
 #include <librdkafka/rdkafka.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "base/logging.h"
+#include "fmt/format.h"
 #include "io/file.h"
 #include "kafka/server/handlers/handlers.h"
 #include "kafka/server/kafka_server.h"
@@ -89,6 +93,51 @@ rd_kafka_t* Client(rd_kafka_type_t type, const std::string& broker,
   return rk;
 }
 
+// CPU seconds used so far by this process's threads, split into the Kafka clients'
+// (librdkafka's "rdk:" threads and the main thread, which drives them) and the in-process
+// server's (the rest). On a machine shared with other work the wall-clock rates swing with
+// the load; CPU per byte does not.
+struct CpuSplit {
+  double client = 0;
+  double server = 0;
+};
+
+CpuSplit ThreadCpu() {
+  CpuSplit out;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const std::string self = std::to_string(getpid());
+  DIR* dir = opendir("/proc/self/task");
+  if (dir == nullptr) return out;
+  while (dirent* e = readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    std::FILE* f = std::fopen(fmt::format("/proc/self/task/{}/stat", e->d_name).c_str(), "r");
+    if (f == nullptr) continue;  // the thread has just exited
+    char buf[1024];
+    size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+    std::fclose(f);
+    buf[n] = '\0';
+    // "tid (comm) state ..." — comm may hold spaces; fields after it are space-separated.
+    std::string_view stat(buf, n);
+    size_t open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string_view::npos || close == std::string_view::npos) continue;
+    std::string_view comm = stat.substr(open + 1, close - open - 1);
+    unsigned long long utime = 0, stime = 0;
+    // Fields 3.. after the comm: state is field 3, utime 14, stime 15.
+    if (std::sscanf(buf + close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                    &utime, &stime) != 2) {
+      continue;
+    }
+    double secs = static_cast<double>(utime + stime) / tick;
+    if (comm.starts_with("rdk:") || self == e->d_name) {
+      out.client += secs;
+    } else {
+      out.server += secs;
+    }
+  }
+  closedir(dir);
+  return out;
+}
+
 std::atomic<int64_t> g_failed{0};
 std::vector<int64_t>* g_latencies = nullptr;
 
@@ -125,6 +174,7 @@ void Produce(const Args& a, const std::string& topic) {
                          CountFailures);
   std::string value(a.size, 'v');
   for (size_t i = 0; i < value.size(); ++i) value[i] = static_cast<char>('a' + i % 26);
+  CpuSplit cpu0 = ThreadCpu();
   auto t0 = Clock::now();
   for (int64_t i = 0; i < a.messages; ++i) {
     int32_t partition = static_cast<int32_t>(i % a.partitions);
@@ -138,13 +188,15 @@ void Produce(const Args& a, const std::string& topic) {
   }
   rd_kafka_flush(p, 600000);
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  CpuSplit cpu = ThreadCpu();
   double bytes = static_cast<double>(a.messages) * a.size;
   std::printf(
       "{\"bench\":\"produce\",\"acks\":\"all\",\"partitions\":%d,\"size\":%zu,"
       "\"messages\":%lld,\"failed\":%lld,\"seconds\":%.3f,\"msgs_per_s\":%.0f,"
-      "\"mb_per_s\":%.1f}\n",
+      "\"mb_per_s\":%.1f,\"server_cpu_s\":%.2f,\"client_cpu_s\":%.2f}\n",
       a.partitions, a.size, static_cast<long long>(a.messages),
-      static_cast<long long>(g_failed.load()), secs, a.messages / secs, bytes / 1e6 / secs);
+      static_cast<long long>(g_failed.load()), secs, a.messages / secs, bytes / 1e6 / secs,
+      cpu.server - cpu0.server, cpu.client - cpu0.client);
   rd_kafka_destroy(p);
 }
 
@@ -155,6 +207,7 @@ void Consume(const Args& a, const std::string& topic) {
                           {"queued.max.messages.kbytes", "1048576"}});
   rd_kafka_topic_t* t = rd_kafka_topic_new(c, topic.c_str(), nullptr);
   rd_kafka_queue_t* q = rd_kafka_queue_new(c);
+  CpuSplit cpu0 = ThreadCpu();
   auto t0 = Clock::now();
   for (int p = 0; p < a.partitions; ++p) {
     rd_kafka_consume_start_queue(t, p, RD_KAFKA_OFFSET_BEGINNING, q);
@@ -172,10 +225,13 @@ void Consume(const Args& a, const std::string& topic) {
     }
   }
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  CpuSplit cpu = ThreadCpu();
   std::printf(
       "{\"bench\":\"consume\",\"partitions\":%d,\"size\":%zu,\"messages\":%lld,"
-      "\"seconds\":%.3f,\"msgs_per_s\":%.0f,\"mb_per_s\":%.1f}\n",
-      a.partitions, a.size, static_cast<long long>(got), secs, got / secs, bytes / 1e6 / secs);
+      "\"seconds\":%.3f,\"msgs_per_s\":%.0f,\"mb_per_s\":%.1f,\"server_cpu_s\":%.2f,"
+      "\"client_cpu_s\":%.2f}\n",
+      a.partitions, a.size, static_cast<long long>(got), secs, got / secs, bytes / 1e6 / secs,
+      cpu.server - cpu0.server, cpu.client - cpu0.client);
   for (int p = 0; p < a.partitions; ++p) rd_kafka_consume_stop(t, p);
   rd_kafka_queue_destroy(q);
   rd_kafka_topic_destroy(t);
