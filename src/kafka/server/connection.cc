@@ -145,7 +145,7 @@ asio::awaitable<std::shared_ptr<Connection::InFlight>> Connection::ReadOne() {
   co_return item;
 }
 
-asio::awaitable<bool> Connection::ReadRequest(size_t size, std::vector<uint8_t>& buffer) {
+asio::awaitable<bool> Connection::ReadRequest(size_t size, RequestBuffer& buffer) {
   buffer.clear();
   size_t have = 0;
   while (have < size) {
@@ -183,7 +183,7 @@ asio::awaitable<void> Connection::Serve(std::shared_ptr<InFlight> item) {
     spare_.swap(item->request);
     spare_.clear();
   } else {
-    std::vector<uint8_t>().swap(item->request);
+    RequestBuffer().swap(item->request);
   }
   NotifyChange();
   if (!writing_) co_await WriteResponses();

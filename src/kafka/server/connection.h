@@ -43,6 +43,25 @@ namespace oxbow::kafka {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
+  // Request bytes: resize() leaves new bytes uninitialized (they are read into at once), so
+  // that a reused or grown buffer is not zeroed first — a memset of every request byte.
+  template <typename T>
+  struct UninitializedAllocator : std::allocator<T> {
+    template <typename U>
+    struct rebind {
+      using other = UninitializedAllocator<U>;
+    };
+    template <typename U>
+    void construct(U* p) noexcept {
+      ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  };
+  using RequestBuffer = std::vector<uint8_t, UninitializedAllocator<uint8_t>>;
+
   // What a connection borrows from its server, which outlives it.
   struct Deps {
     const HandlerRegistry* registry;
@@ -75,7 +94,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   // A request from the time it is read until its response is written.
   struct InFlight {
-    std::vector<uint8_t> request;
+    RequestBuffer request;
     bool released = false;               // the next request may start
     bool done = false;                   // the handler returned; `response` is final
     bool close = false;                  // close the connection instead of answering
@@ -88,7 +107,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<std::shared_ptr<InFlight>> ReadOne();
   // Reads exactly `size` bytes into `buffer`, growing it as bytes arrive so that a size
   // prefix alone cannot make us allocate socket.request.max.bytes.
-  boost::asio::awaitable<bool> ReadRequest(size_t size, std::vector<uint8_t>& buffer);
+  boost::asio::awaitable<bool> ReadRequest(size_t size, RequestBuffer& buffer);
   // Runs the request's handler and queues its response.
   boost::asio::awaitable<void> Serve(std::shared_ptr<InFlight> item);
   // Decodes the header of item->request and runs its handler; fills in the item.
@@ -116,8 +135,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::steady_timer idle_;
   std::deque<std::shared_ptr<InFlight>> in_flight_;  // in arrival order
   bool writing_ = false;
-  bool closing_ = false;        // a response asked to close, or a write failed
-  std::vector<uint8_t> spare_;  // a request buffer kept for reuse
+  bool closing_ = false;  // a response asked to close, or a write failed
+  RequestBuffer spare_;   // a request buffer kept for reuse
 };
 
 }  // namespace oxbow::kafka
