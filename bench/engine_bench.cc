@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "base/logging.h"
+#include "cpu_usage.h"
 #include "engine/engine.h"
 #include "fmt/format.h"
 #include "io/file.h"
@@ -61,6 +62,9 @@ using namespace oxbow;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using bench::ProcessCpu;
+using bench::ThreadCpu;
 
 struct Args {
   std::string mode;
@@ -82,22 +86,6 @@ void Check(const Status& s, const char* what) {
   if (!s.ok()) Die(fmt::format("{}: {}", what, s.ToString()));
 }
 
-// CPU nanoseconds per thread of this process (schedstat's first field).
-std::map<int, double> ThreadCpu() {
-  std::map<int, double> out;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream f(e.path() / "schedstat");
-    double ns = 0;
-    if (f >> ns) out[std::stoi(e.path().filename().string())] = ns / 1e9;
-  }
-  return out;
-}
-double ProcessCpu() {
-  rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
-         u.ru_stime.tv_usec / 1e6;
-}
 double LoadAverage() {
   double l[1] = {0};
   return getloadavg(l, 1) == 1 ? l[0] : -1;

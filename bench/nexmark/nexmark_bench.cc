@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "base/logging.h"
+#include "cpu_usage.h"
 #include "engine/engine.h"
 #include "fmt/format.h"
 #include "io/file.h"
@@ -46,6 +47,9 @@ using namespace oxbow;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using bench::ProcessCpu;
+using bench::ThreadCpu;
 
 struct Args {
   int64_t events = 10'000'000;
@@ -76,22 +80,6 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-// CPU seconds per thread of this process (schedstat's first field, ns).
-std::map<int, double> ThreadCpu() {
-  std::map<int, double> out;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream f(e.path() / "schedstat");
-    double ns = 0;
-    if (f >> ns) out[std::stoi(e.path().filename().string())] = ns / 1e9;
-  }
-  return out;
-}
-double ProcessCpu() {
-  rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
-         u.ru_stime.tv_usec / 1e6;
-}
 // A field of /proc/self/status in bytes (VmRSS, VmHWM).
 int64_t StatusBytes(const std::string& field) {
   std::ifstream f("/proc/self/status");

@@ -84,13 +84,9 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
   std::string key;
   const int64_t closed = expiry_.enabled() ? expiry_.Bound(watermark()) : kNoWatermark;
   for (size_t row = 0; row < chunk.num_rows(); ++row) {
-    if (chunk.op(row) == sql::RowOp::kDelete && expiry_.enabled()) {
-      // A retraction in a window the watermark closed: the window is final, its state gone.
-      const sql::ColumnVector& time = chunk.column(group_columns_[expiry_.column]);
-      if (!time.IsNull(row) && time.Get<int64_t>(row) < closed) {
-        ++ignored_retractions_;
-        continue;
-      }
+    if (expiry_.enabled() && RetractsFinalRow(chunk, row, group_columns_[expiry_.column], closed)) {
+      ++ignored_retractions_;
+      continue;
     }
     key.clear();
     EncodeKey(chunk, group_columns_, row, &key);

@@ -145,10 +145,8 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
   const int64_t closed = mine.expiry.enabled() ? mine.expiry.Bound(watermark()) : kNoWatermark;
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     sql::RowOp op = chunk.op(r);
-    if (op == sql::RowOp::kDelete && mine.expiry.enabled()) {
-      // A retraction of a row the watermark expired: what it joined with is final.
-      const sql::ColumnVector& time = chunk.column(mine.expiry.column);
-      if (!time.IsNull(r) && time.Get<int64_t>(r) < closed) continue;
+    if (mine.expiry.enabled() && RetractsFinalRow(chunk, r, mine.expiry.column, closed)) {
+      continue;  // what the expired row joined with is final
     }
     int weight = sql::RowWeight(op);
     row.clear();

@@ -48,11 +48,8 @@ Status Distinct::Process(int, const sql::Chunk& chunk) {
   std::string key;
   const int64_t closed = expiry_.enabled() ? expiry_.Bound(watermark()) : kNoWatermark;
   for (size_t row = 0; row < chunk.num_rows(); ++row) {
+    if (expiry_.enabled() && RetractsFinalRow(chunk, row, expiry_.column, closed)) continue;
     const sql::ColumnVector* time = expiry_.enabled() ? &chunk.column(expiry_.column) : nullptr;
-    if (time != nullptr && chunk.op(row) == sql::RowOp::kDelete && !time->IsNull(row) &&
-        time->Get<int64_t>(row) < closed) {
-      continue;  // a retraction of a final row: its state is gone
-    }
     key.clear();
     EncodeKey(chunk, all_columns_, row, &key);
     ASSIGN_OR_RETURN(int64_t * found, counts_.Find(key));

@@ -16,6 +16,12 @@ int64_t StateExpiry::Bound(int64_t watermark) const {
   return watermark + offset;
 }
 
+bool RetractsFinalRow(const sql::Chunk& chunk, size_t row, int column, int64_t bound) {
+  if (chunk.op(row) != sql::RowOp::kDelete) return false;
+  const sql::ColumnVector& time = chunk.column(column);
+  return !time.IsNull(row) && time.Get<int64_t>(row) < bound;
+}
+
 std::vector<std::string> ExpiryIndex::TakeBelow(int64_t bound) {
   std::vector<std::string> keys;
   auto end = by_time_.lower_bound(bound);

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sql/chunk/chunk.h"
+
 namespace oxbow::stream {
 
 struct StateExpiry {
@@ -27,6 +29,11 @@ struct StateExpiry {
   // Values below this are final once the watermark is `watermark`.
   int64_t Bound(int64_t watermark) const;
 };
+
+// Whether row `row` of `chunk` is a retraction (a changelog's delete) of a row whose time in
+// `column` is below `bound`: a row of a window the watermark already closed, whose state is
+// gone and whose result is final. Operators with an expiry skip such rows.
+bool RetractsFinalRow(const sql::Chunk& chunk, size_t row, int column, int64_t bound);
 
 class ExpiryIndex {
  public:

@@ -121,10 +121,9 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
   std::string key, row;
   const int64_t closed = expiry_.enabled() ? expiry_.Bound(watermark()) : kNoWatermark;
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
-    if (chunk.op(r) == sql::RowOp::kDelete && expiry_.enabled()) {
-      // A retraction in a partition the watermark closed: final, its state gone.
-      const sql::ColumnVector& time = chunk.column(partition_columns_[expiry_.column]);
-      if (!time.IsNull(r) && time.Get<int64_t>(r) < closed) continue;
+    if (expiry_.enabled() &&
+        RetractsFinalRow(chunk, r, partition_columns_[expiry_.column], closed)) {
+      continue;
     }
     key.clear();
     row.clear();

@@ -78,3 +78,23 @@ stop_server() {
   wait "$SERVER_PID" || fail "serve exited with $?"
   SERVER_PID=""
 }
+
+# install_node_packages CACHE_DIR SCRIPT.mjs...: installs node/package-lock.json's packages
+# into CACHE_DIR (shared by the Node.js tests; reinstalled only when the lock file changed)
+# and copies the test scripts there, so that their imports resolve to those packages.
+install_node_packages() {
+  local cache=$1
+  shift
+  step "node packages from package-lock.json into $cache"
+  mkdir -p "$cache"
+  if ! cmp -s "$HERE/node/package-lock.json" "$cache/.installed-lock" ||
+    [ ! -d "$cache/node_modules" ]; then
+    cp "$HERE/node/package.json" "$HERE/node/package-lock.json" "$cache/"
+    rm -f "$cache/.installed-lock"
+    npm ci --prefix "$cache" --ignore-scripts --no-audit --no-fund >"$WORK/npm.log" 2>&1 ||
+      fail "npm ci: $(tail -20 "$WORK/npm.log")"
+    cp "$HERE/node/package-lock.json" "$cache/.installed-lock"
+  fi
+  local script
+  for script in "$@"; do cp "$HERE/node/$script" "$cache/"; done
+}

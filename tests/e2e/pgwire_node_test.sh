@@ -19,16 +19,7 @@ done
 source "$HERE/kafka_lib.sh"
 e2e_init pgwire-node
 
-step "node packages from package-lock.json into $CACHE"
-mkdir -p "$CACHE"
-if ! cmp -s "$HERE/node/package-lock.json" "$CACHE/.installed-lock" || [ ! -d "$CACHE/node_modules" ]; then
-  cp "$HERE/node/package.json" "$HERE/node/package-lock.json" "$CACHE/"
-  rm -f "$CACHE/.installed-lock"
-  npm ci --prefix "$CACHE" --ignore-scripts --no-audit --no-fund >"$WORK/npm.log" 2>&1 ||
-    fail "npm ci: $(tail -20 "$WORK/npm.log")"
-  cp "$HERE/node/package-lock.json" "$CACHE/.installed-lock"
-fi
-cp "$HERE/node/pgwire_test.mjs" "$CACHE/"
+install_node_packages "$CACHE" pgwire_test.mjs
 
 start_server
 [ -n "$PG" ] || fail "no 'pgwire listening on' line"

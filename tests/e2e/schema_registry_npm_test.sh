@@ -20,17 +20,7 @@ done
 source "$HERE/kafka_lib.sh"
 e2e_init registry-npm
 
-step "node packages from package-lock.json into $CACHE"
-mkdir -p "$CACHE"
-if ! cmp -s "$HERE/node/package-lock.json" "$CACHE/.installed-lock" || [ ! -d "$CACHE/node_modules" ]; then
-  cp "$HERE/node/package.json" "$HERE/node/package-lock.json" "$CACHE/"
-  rm -f "$CACHE/.installed-lock"
-  npm ci --prefix "$CACHE" --ignore-scripts --no-audit --no-fund >"$WORK/npm.log" 2>&1 ||
-    fail "npm ci: $(tail -20 "$WORK/npm.log")"
-  cp "$HERE/node/package-lock.json" "$CACHE/.installed-lock"
-fi
-# The test runs from the cache dir so that its imports resolve to the installed packages.
-cp "$HERE/node/schema_registry_test.mjs" "$CACHE/"
+install_node_packages "$CACHE" schema_registry_test.mjs
 
 start_server
 [ -n "$REGISTRY" ] || fail "no 'schema registry listening on' line"

@@ -21,17 +21,7 @@ done
 source "$HERE/kafka_lib.sh"
 e2e_init sql-avro-npm
 
-step "node packages from package-lock.json into $CACHE"
-mkdir -p "$CACHE"
-if ! cmp -s "$HERE/node/package-lock.json" "$CACHE/.installed-lock" || [ ! -d "$CACHE/node_modules" ]; then
-  cp "$HERE/node/package.json" "$HERE/node/package-lock.json" "$CACHE/"
-  rm -f "$CACHE/.installed-lock"
-  npm ci --prefix "$CACHE" --ignore-scripts --no-audit --no-fund >"$WORK/npm.log" 2>&1 ||
-    fail "npm ci: $(tail -20 "$WORK/npm.log")"
-  cp "$HERE/node/package-lock.json" "$CACHE/.installed-lock"
-fi
-# The test runs from the cache dir so that its imports resolve to the installed packages.
-cp "$HERE/node/sql_avro_test.mjs" "$CACHE/"
+install_node_packages "$CACHE" sql_avro_test.mjs
 
 # Fixed ports, so that clients reconnect to the same addresses after the restart.
 LISTENER=127.0.0.1:$(free_port) REGISTRY_LISTENER=127.0.0.1:$(free_port) \
