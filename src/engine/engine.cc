@@ -78,7 +78,7 @@ Result<stream::StateExpiry> WindowColumnOf(const sql::PlanNode& plan, const Data
         sql::SqlError(sql::sqlstate::kInvalidParameterValue,
                       "emit = 'on_window_close' needs a view over event-time windows whose "
                       "rows carry the window's end"),
-        "Group by window_start and window_end of a TUMBLE or HOP window over "
+        "Group by window_start and window_end of a TUMBLE, HOP or SESSION window over "
         "the table's event time, and select window_end.");
   }
   return stream::StateExpiry{best, *dataflow.bounds[best]};
