@@ -255,7 +255,13 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   pipeline->Connect(dataflow.output, sink);
   // Rows kept by the view's key: an update changes one entry, and point queries by the key
   // read it instead of scanning the view.
-  if (!plan->key.empty()) sink->IndexBy(plan->key);
+  // Without a key, rows that are never retracted are an append-only log: a checkpoint writes
+  // a block of them, not a store key each.
+  if (!plan->key.empty()) {
+    sink->IndexBy(plan->key);
+  } else if (plan->append_only) {
+    sink->StoreAppendOnly();
+  }
   std::vector<std::string> column_names;
   for (const sql::CatalogColumn& c : view.columns) column_names.push_back(c.name);
   ASSIGN_OR_RETURN(

@@ -77,14 +77,21 @@ Result<MaterializedView::KeyedRows> MaterializedView::DecodeKeyedRows(std::strin
   return rows;
 }
 
+void MaterializedView::StoreAppendOnly() {
+  absl::MutexLock lock(&mu_);
+  appended_ = std::make_unique<AppendOnlyRows>(id_);
+}
+
 void MaterializedView::SetStateMemory(size_t bytes) {
   absl::MutexLock lock(&mu_);
+  if (appended_) appended_->set_budget(bytes);
   rows_.set_budget(bytes);
   keyed_.set_budget(bytes);
 }
 
 bool MaterializedView::StateOverBudget() const {
   absl::MutexLock lock(&mu_);
+  if (appended_) return appended_->over_budget();
   return indexed() ? keyed_.over_budget() : rows_.over_budget();
 }
 
@@ -123,6 +130,22 @@ Status MaterializedView::Process(int, const sql::Chunk& chunk) {
     keyed_.Trim();
     return Status();
   }
+  if (appended_) {
+    std::string row;
+    absl::MutexLock lock(&mu_);
+    for (size_t r = 0; r < chunk.num_rows(); ++r) {
+      if (chunk.op(r) != sql::RowOp::kInsert) {
+        return absl::InternalError("MaterializedView: a delete reached an append-only view");
+      }
+      row.clear();
+      EncodeRow(chunk, r, &row);
+      appended_->Append(row);
+    }
+    if (!listeners_.empty() && chunk.num_rows() > 0) {
+      std::erase_if(listeners_, [&](const Listener& l) { return !l(chunk); });
+    }
+    return Status();
+  }
   std::vector<std::string> encoded(chunk.num_rows());
   for (size_t r = 0; r < chunk.num_rows(); ++r) EncodeRow(chunk, r, &encoded[r]);
   absl::MutexLock lock(&mu_);
@@ -155,6 +178,10 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::SnapshotAndSubscr
 
 Status MaterializedView::Checkpoint(StateWriteBatch& batch) {
   absl::MutexLock lock(&mu_);
+  if (appended_) {
+    appended_->Checkpoint(batch);
+    return Status();
+  }
   if (indexed()) {
     keyed_.Checkpoint(batch, id_, EncodeKeyedRows);
     return Status();
@@ -167,7 +194,9 @@ Status MaterializedView::Checkpoint(StateWriteBatch& batch) {
 
 Status MaterializedView::AfterCommit() {
   absl::MutexLock lock(&mu_);
-  if (indexed()) {
+  if (appended_) {
+    appended_->AfterCommit();
+  } else if (indexed()) {
     keyed_.AfterCommit();
   } else {
     rows_.AfterCommit();
@@ -178,6 +207,7 @@ Status MaterializedView::AfterCommit() {
 Status MaterializedView::Restore(StateStore& store) {
   absl::MutexLock lock(&mu_);
   store_ = &store;
+  if (appended_) return appended_->Restore(store);
   if (indexed()) return RestoreSingleRows(store, id_, keyed_, DecodeKeyedRows);
   return RestoreSingleRows(store, id_, rows_, DecodeCount);
 }
@@ -215,6 +245,9 @@ Status MaterializedView::ForEachRow(
     const std::function<Status(std::string_view, int64_t)>& fn) const {
   // Rows in memory are current; the others are as the last checkpoint committed them (a row
   // is evicted only once clean, and a commit only changes rows that are dirty, so resident).
+  if (appended_) {
+    return appended_->ForEach([&](std::string_view row) { return fn(row, 1); });
+  }
   if (indexed()) {
     if (!keyed_.complete() && store_ != nullptr) {
       RETURN_IF_ERROR(
@@ -291,6 +324,7 @@ size_t MaterializedView::num_distinct_rows() const {
 
 size_t MaterializedView::num_resident_rows() const {
   absl::MutexLock lock(&mu_);
+  if (appended_) return appended_->resident_rows();
   return indexed() ? keyed_.resident() : rows_.resident();
 }
 

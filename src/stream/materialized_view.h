@@ -12,6 +12,10 @@
 // a deleted and an inserted row, and point queries by key read that entry (from the store
 // when it was evicted) instead of a separate index held in memory.
 //
+// A view whose input never retracts (StoreAppendOnly: the plan is append-only, e.g. a stream
+// filtered and projected) keeps its rows as a log of blocks (append_only_rows.h): an insert
+// is an append, and a checkpoint writes a few blocks instead of a store key per row.
+//
 // The rows in memory are a StateCache (state_cache.h) bounded by the memory budget; when
 // some were evicted, Snapshot merges the store's last checkpoint with the rows in memory
 // (those changed since it, which are never evicted, and those it reads back) under the
@@ -19,11 +23,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/synchronization/mutex.h"
+#include "stream/append_only_rows.h"
 #include "stream/operator.h"
 #include "stream/state_cache.h"
 
@@ -63,6 +69,10 @@ class MaterializedView final : public Operator {
   // for the columns of the view's key (rows with equal key columns are kept together).
   void IndexBy(std::vector<int> key_columns);
   bool indexed() const { return !index_columns_.empty(); }
+  // Declares that the view's input never retracts (the plan is append-only), so its rows are
+  // kept as an append-only log. Call before Restore, without IndexBy. A delete reaching the
+  // view is then an Internal error (the planner's bug).
+  void StoreAppendOnly();
   // The rows (repeated by multiplicity) whose key columns equal `key` (one Value per key
   // column, of the columns' types). Requires IndexBy. Thread-safe.
   Result<std::vector<std::vector<sql::Value>>> Lookup(const std::vector<sql::Value>& key) const;
@@ -89,6 +99,8 @@ class MaterializedView final : public Operator {
   mutable StateCache<KeyedRows> keyed_ ABSL_GUARDED_BY(mu_);
   StateStore* store_ ABSL_GUARDED_BY(mu_) = nullptr;
   std::vector<Listener> listeners_ ABSL_GUARDED_BY(mu_);
+  // Set by StoreAppendOnly: the rows, instead of rows_.
+  std::unique_ptr<AppendOnlyRows> appended_ ABSL_GUARDED_BY(mu_);
   std::vector<int> index_columns_;
 };
 

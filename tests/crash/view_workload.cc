@@ -134,6 +134,9 @@ const char* const kSchema[] = {
     "SELECT window_start, count(*) AS n, count(DISTINCT user_id) AS users "
     "FROM HOP(clicks, ts, INTERVAL '500 milliseconds', INTERVAL '2 seconds') "
     "GROUP BY window_start",
+    // A filter over the stream: append-only, its rows kept as a log of blocks.
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS slow_clicks AS "
+    "SELECT user_id, url, ms, ts FROM clicks WHERE ms >= 2500",
     // A view on a view.
     "CREATE MATERIALIZED VIEW IF NOT EXISTS mgr_totals "
     "WITH (output_topic = 'mgr_totals_out', format = 'json') AS "
@@ -157,9 +160,9 @@ const std::vector<OutputTopic>& OutputTopics() {
 }
 
 const std::vector<std::string>& ViewNames() {
-  static const std::vector<std::string> names = {"region_stats", "acct_mgr",  "acct_weight",
-                                                 "url_stats",    "top3",      "region_tags",
-                                                 "url_seconds",  "hop_users", "mgr_totals"};
+  static const std::vector<std::string> names = {
+      "region_stats", "acct_mgr",    "acct_weight", "url_stats",  "top3",
+      "region_tags",  "url_seconds", "hop_users",   "mgr_totals", "slow_clicks"};
   return names;
 }
 
