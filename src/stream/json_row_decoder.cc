@@ -77,6 +77,13 @@ Result<Value> FromInt(const SourceColumn& c, int64_t v, std::string_view token) 
 Result<Value> Convert(const SourceColumn& c, od::value& v) {
   od::json_type type;
   if (v.type().get(type)) return absl::InvalidArgumentError("malformed JSON");
+  if (type == od::json_type::string && c.type.id() != TypeId::kJsonb) {
+    // The common case first, without the raw token (a string's errors do not show it).
+    std::string_view s;
+    if (v.get_string().get(s)) return absl::InvalidArgumentError("malformed JSON string");
+    if (c.type.id() == TypeId::kText) return Value::Text(std::string(s));
+    return ParseFor(c, s);
+  }
   std::string_view token = v.raw_json_token();
   while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\t' ||
                             token.back() == '\r')) {
@@ -166,12 +173,21 @@ Status JsonRowDecoder::DecodeObject(std::string_view json, std::vector<Value>& r
   }
   od::object obj;
   if (doc.get_object().get(obj)) return absl::InvalidArgumentError("malformed JSON");
+  // Producers write their members in the same order record after record: the column after
+  // the previous member's is tried before the hash lookup.
+  size_t expected = 0;
   for (auto field : obj) {
     std::string_view key;
     if (field.unescaped_key().get(key)) return absl::InvalidArgumentError("malformed JSON");
-    auto it = by_name_.find(absl::string_view(key.data(), key.size()));
-    if (it == by_name_.end()) continue;
-    int col = it->second;
+    int col;
+    if (expected < columns_.size() && columns_[expected].name == key) {
+      col = static_cast<int>(expected);
+    } else {
+      auto it = by_name_.find(absl::string_view(key.data(), key.size()));
+      if (it == by_name_.end()) continue;
+      col = it->second;
+    }
+    expected = static_cast<size_t>(col) + 1;
     if (filled[col] && !overwrite) continue;
     od::value v = field.value();
     ASSIGN_OR_RETURN(row[col], Convert(columns_[col], v));

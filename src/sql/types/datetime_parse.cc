@@ -115,7 +115,84 @@ ParseError ParseZone(Cursor& c, ParsedDateTime& out) {
   return ParseError::kNone;
 }
 
+ParseError CheckRanges(const ParsedDateTime& out, bool year_zero_allowed) {
+  if (!year_zero_allowed && out.date.year == 0) return ParseError::kFieldRange;
+  if (out.date.month < 1 || out.date.month > 12 || out.date.day < 1 ||
+      out.date.day > DaysInMonth(out.date.year, out.date.month)) {
+    return ParseError::kFieldRange;
+  }
+  bool end_of_day = out.hour == 24 && out.minute == 0 && out.second == 0 && out.micros == 0;
+  if ((out.hour > 23 && !end_of_day) || out.minute > 59 || out.second > 60) {
+    return ParseError::kFieldRange;
+  }
+  return ParseError::kNone;
+}
+
+// The common machine-written form, without a copy or a tokenizer: "YYYY-MM-DD", optionally
+// followed by ' ' or 'T' and "HH:MM:SS[.fraction]" and a zone "Z", "+HH", "+HHMM" or "+HH:MM".
+// Returns false when the text has any other shape (the general parser decides then).
+bool ParseIsoFast(std::string_view s, ParsedDateTime& out) {
+  auto digit = [&](size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
+  auto num = [&](size_t i, size_t n) {
+    int v = 0;
+    for (size_t k = i; k < i + n; ++k) v = v * 10 + (s[k] - '0');
+    return v;
+  };
+  auto digits = [&](size_t i, size_t n) {
+    for (size_t k = i; k < i + n; ++k) {
+      if (!digit(k)) return false;
+    }
+    return true;
+  };
+  if (s.size() < 10 || !digits(0, 4) || s[4] != '-' || !digits(5, 2) || s[7] != '-' ||
+      !digits(8, 2)) {
+    return false;
+  }
+  out.date = CivilDate{num(0, 4), num(5, 2), num(8, 2)};
+  if (s.size() == 10) return true;
+  if ((s[10] != ' ' && s[10] != 'T' && s[10] != 't') || s.size() < 19 || !digits(11, 2) ||
+      s[13] != ':' || !digits(14, 2) || s[16] != ':' || !digits(17, 2)) {
+    return false;
+  }
+  out.hour = num(11, 2);
+  out.minute = num(14, 2);
+  out.second = num(17, 2);
+  out.has_time = true;
+  size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    size_t start = ++i;
+    int64_t micros = 0;
+    while (digit(i) && i - start < 6) micros = micros * 10 + (s[i++] - '0');
+    if (i == start || digit(i)) return false;  // no digits, or more than 6 (rounding)
+    for (size_t k = i - start; k < 6; ++k) micros *= 10;
+    out.micros = micros;
+  }
+  if (i == s.size()) return true;
+  if (s[i] == 'Z' || s[i] == 'z') {
+    out.zone_offset_seconds = 0;
+    return i + 1 == s.size();
+  }
+  if (s[i] != '+' && s[i] != '-') return false;
+  const bool negative = s[i] == '-';
+  if (!digits(i + 1, 2)) return false;
+  int hours = num(i + 1, 2), minutes = 0;
+  i += 3;
+  if (i < s.size() && s[i] == ':') ++i;
+  if (i < s.size()) {
+    if (!digits(i, 2) || i + 2 != s.size()) return false;
+    minutes = num(i, 2);
+  }
+  if (hours > 15 || minutes > 59) return false;  // the general parser reports it
+  int64_t offset = hours * 3600 + minutes * 60;
+  out.zone_offset_seconds = negative ? -offset : offset;
+  return true;
+}
+
 ParseError ParseDateTimeText(std::string_view text, ParsedDateTime& out) {
+  if (ParsedDateTime fast; ParseIsoFast(text, fast)) {
+    out = fast;
+    return CheckRanges(out, /*year_zero_allowed=*/false);
+  }
   std::string lower = absl::AsciiStrToLower(
       absl::StripAsciiWhitespace(absl::string_view(text.data(), text.size())));
   if (lower == "epoch") return out.special = ParsedDateTime::kEpoch, ParseError::kNone;
@@ -176,16 +253,7 @@ ParseError ParseDateTimeText(std::string_view text, ParsedDateTime& out) {
   }
   c.SkipSpaces();
   if (!c.done()) return ParseError::kSyntax;
-  if (year_digits > 0 && out.date.year == 0 && era != "bc") return ParseError::kFieldRange;
-  if (out.date.month < 1 || out.date.month > 12 || out.date.day < 1 ||
-      out.date.day > DaysInMonth(out.date.year, out.date.month)) {
-    return ParseError::kFieldRange;
-  }
-  bool end_of_day = out.hour == 24 && out.minute == 0 && out.second == 0 && out.micros == 0;
-  if ((out.hour > 23 && !end_of_day) || out.minute > 59 || out.second > 60) {
-    return ParseError::kFieldRange;
-  }
-  return ParseError::kNone;
+  return CheckRanges(out, /*year_zero_allowed=*/year_digits == 0 || era == "bc");
 }
 
 Status InputError(ParseError e, std::string_view type_name, std::string_view text) {

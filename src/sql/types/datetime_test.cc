@@ -130,3 +130,36 @@ TEST(DateTimeFieldsTest, ToTimestamp) {
 
 }  // namespace
 }  // namespace oxbow::sql
+
+namespace oxbow::sql {
+namespace {
+
+// Machine-written ISO text takes a fast path; it must answer as the general parser (and
+// PostgreSQL) does, and leave every other shape to it.
+TEST(DateTimeParseTest, IsoTextAndItsVariants) {
+  EXPECT_EQ(S(Ts("2024-02-29 23:59:58.5")), "2024-02-29 23:59:58.5");
+  EXPECT_EQ(Ts("2024-02-29T23:59:58.5"), Ts("2024-02-29 23:59:58.5"));
+  EXPECT_EQ(Ts("2024-02-29t23:59:58.5"), Ts("2024-02-29 23:59:58.5"));
+  EXPECT_EQ(Ts("  2024-02-29 23:59:58.500000 "), Ts("2024-02-29 23:59:58.5"));
+  EXPECT_EQ(S(Ts("2024-01-02 03:04:05.123456")), "2024-01-02 03:04:05.123456");
+  EXPECT_EQ(S(Ts("2024-01-02 03:04:05.1234567")), "2024-01-02 03:04:05.123457");  // rounds
+  EXPECT_EQ(S(Ts("2024-01-02")), "2024-01-02 00:00:00");
+  EXPECT_EQ(S(Ts("2024-01-02 24:00:00")), "2024-01-03 00:00:00");
+  // Zones: ignored by timestamp, applied by timestamptz.
+  EXPECT_EQ(Ts("2024-01-02 03:04:05+05:30"), Ts("2024-01-02 03:04:05"));
+  EXPECT_EQ(Tz("2024-01-02 03:04:05+05:30"), Tz("2024-01-01 21:34:05Z"));
+  EXPECT_EQ(Tz("2024-01-02 03:04:05+0530"), Tz("2024-01-01 21:34:05+00"));
+  EXPECT_EQ(Tz("2024-01-02 03:04:05-02"), Tz("2024-01-02 05:04:05 UTC"));
+  EXPECT_EQ(Tz("2024-01-02T03:04:05z"), Tz("2024-01-02 03:04:05+00:00"));
+  // Errors keep PostgreSQL's SQLSTATEs.
+  EXPECT_EQ(SqlStateOf(ParseTimestamp("2024-02-30 00:00:00", false).status()), "22008");
+  EXPECT_EQ(SqlStateOf(ParseTimestamp("2024-01-02 25:00:00", false).status()), "22008");
+  EXPECT_EQ(SqlStateOf(ParseTimestamp("0000-01-02 00:00:00", false).status()), "22008");
+  EXPECT_EQ(SqlStateOf(ParseTimestamp("2024-01-02 03:04:05+16", true).status()), "22008");
+  EXPECT_EQ(SqlStateOf(ParseTimestamp("2024-01-02 03:04:05x", false).status()), "22007");
+  EXPECT_EQ(S(Ts("2024-01-02 03:04")), "2024-01-02 03:04:00");
+  EXPECT_EQ(S(Ts("0044-03-15 BC")), "0044-03-15 00:00:00 BC");
+}
+
+}  // namespace
+}  // namespace oxbow::sql
