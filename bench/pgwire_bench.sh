@@ -12,7 +12,7 @@ PGBENCH=$(ls /usr/lib/postgresql/*/bin/pgbench | head -1)
 WORK=$(mktemp -d /tmp/oxbow-pgwire-bench-XXXXXX)
 trap 'kill $SERVER 2>/dev/null || true; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 "$OXBOW" serve --data-dir "$WORK/data" --kafka-listener 127.0.0.1:0 --rest-listener "" \
-  --schema-registry-listener "" --pg-listener 127.0.0.1:0 >"$WORK/serve.log" 2>&1 &
+  --schema-registry-listener "" --admin-listener "" --pg-listener 127.0.0.1:0 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 100); do grep -q ready "$WORK/serve.log" && break; sleep 0.1; done
 BROKER=$(grep -oE 'Kafka API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" | awk '{print $5}')

@@ -479,45 +479,6 @@ class Builder {
     return out;
   }
 
-  // The values of the relation's key columns when the scan's filter fixes each with
-  // `column = constant` (in the key's order, cast to the columns' types); else nullopt.
-  static std::optional<std::vector<sql::Value>> KeyFixedByFilter(const sql::ScanOp& scan) {
-    if (scan.filter == nullptr || scan.relation_key.empty()) return std::nullopt;
-    std::vector<std::optional<sql::Value>> key(scan.relation_key.size());
-    for (const sql::ExprPtr& conjunct : sql::SplitConjuncts(scan.filter->Clone())) {
-      if (conjunct->kind != sql::Expr::Kind::kCall || conjunct->function == nullptr ||
-          conjunct->function->name != "=" || conjunct->args.size() != 2) {
-        continue;
-      }
-      for (int side = 0; side < 2; ++side) {
-        int column = ColumnOf(*conjunct->args[side]);
-        const sql::Expr& other = *conjunct->args[1 - side];
-        std::vector<int> refs;
-        sql::CollectColumns(other, refs);
-        if (column < 0 || !refs.empty()) continue;
-        int relation_column = scan.columns[column];
-        for (size_t k = 0; k < scan.relation_key.size(); ++k) {
-          if (scan.relation_key[k] != relation_column) continue;
-          Result<sql::Value> v = sql::EvaluateConstant(other);
-          if (!v.ok() || v->is_null()) return std::nullopt;
-          Result<sql::ExprPtr> cast =
-              sql::MakeCast(sql::MakeConstant(*v), scan.relation_columns[relation_column].type,
-                            sql::CastContext::kExplicit);
-          if (!cast.ok()) return std::nullopt;
-          Result<sql::Value> typed = sql::EvaluateConstant(**cast);
-          if (!typed.ok()) return std::nullopt;
-          key[k] = std::move(*typed);
-        }
-      }
-    }
-    std::vector<sql::Value> out;
-    for (std::optional<sql::Value>& v : key) {
-      if (!v) return std::nullopt;
-      out.push_back(std::move(*v));
-    }
-    return out;
-  }
-
   Result<Operator*> BuildOp(const PlanNode& node, const sql::ValuesOp& values) {
     std::vector<std::vector<sql::Value>> rows;
     for (const std::vector<sql::ExprPtr>& row : values.rows) {
@@ -880,6 +841,43 @@ class Builder {
 };
 
 }  // namespace
+
+std::optional<std::vector<sql::Value>> KeyFixedByFilter(const sql::ScanOp& scan) {
+  if (scan.filter == nullptr || scan.relation_key.empty()) return std::nullopt;
+  std::vector<std::optional<sql::Value>> key(scan.relation_key.size());
+  for (const sql::ExprPtr& conjunct : sql::SplitConjuncts(scan.filter->Clone())) {
+    if (conjunct->kind != sql::Expr::Kind::kCall || conjunct->function == nullptr ||
+        conjunct->function->name != "=" || conjunct->args.size() != 2) {
+      continue;
+    }
+    for (int side = 0; side < 2; ++side) {
+      int column = ColumnOf(*conjunct->args[side]);
+      const sql::Expr& other = *conjunct->args[1 - side];
+      std::vector<int> refs;
+      sql::CollectColumns(other, refs);
+      if (column < 0 || !refs.empty()) continue;
+      int relation_column = scan.columns[column];
+      for (size_t k = 0; k < scan.relation_key.size(); ++k) {
+        if (scan.relation_key[k] != relation_column) continue;
+        Result<sql::Value> v = sql::EvaluateConstant(other);
+        if (!v.ok() || v->is_null()) return std::nullopt;
+        Result<sql::ExprPtr> cast =
+            sql::MakeCast(sql::MakeConstant(*v), scan.relation_columns[relation_column].type,
+                          sql::CastContext::kExplicit);
+        if (!cast.ok()) return std::nullopt;
+        Result<sql::Value> typed = sql::EvaluateConstant(**cast);
+        if (!typed.ok()) return std::nullopt;
+        key[k] = std::move(*typed);
+      }
+    }
+  }
+  std::vector<sql::Value> out;
+  for (std::optional<sql::Value>& v : key) {
+    if (!v) return std::nullopt;
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
 
 Result<Dataflow> BuildDataflow(const sql::PlanNode& plan, DataflowContext& context,
                                stream::Pipeline& pipeline) {

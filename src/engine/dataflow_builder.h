@@ -96,6 +96,11 @@ struct Dataflow {
 Result<Dataflow> BuildDataflow(const sql::PlanNode& plan, DataflowContext& context,
                                stream::Pipeline& pipeline);
 
+// The values of the scanned relation's key columns when the scan's filter fixes each with
+// `column = constant` (in the key's order, cast to the columns' types); else nullopt. An
+// ad-hoc query reads such a view scan by key (DataflowContext::view_lookup).
+std::optional<std::vector<sql::Value>> KeyFixedByFilter(const sql::ScanOp& scan);
+
 // Plans materialized view `object`'s query as the view (binder with materialized_view).
 Result<sql::PlanPtr> PlanMaterializedView(const sql::CatalogObject& object,
                                           const sql::Catalog& catalog);

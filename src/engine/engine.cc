@@ -13,6 +13,7 @@
 #include "engine/insert.h"
 #include "engine/output_topic.h"
 #include "engine/view_runner.h"
+#include "engine/view_scan.h"
 #include "fmt/format.h"
 #include "sql/binder.h"
 #include "sql/sql_error.h"
@@ -522,25 +523,52 @@ DataflowContext Engine::AdhocContext(stream::ErrorSink* errors, const std::atomi
   return context;
 }
 
-Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOptions& options) {
-  const std::atomic<bool>* cancel = options.cancel;
-  const bool real_time_recency = options.real_time_recency;
+Result<std::unique_ptr<QueryCursor>> Engine::OpenViewScan(const sql::Statement& statement,
+                                                          const QueryOptions& options,
+                                                          sql::PlanPtr& plan) {
   const auto* select = statement.As<sql::SelectStatement>();
   if (select == nullptr) {
     return absl::InvalidArgumentError("engine: Query needs a SELECT statement");
   }
   sql::PlanOptions plan_options;
   plan_options.params = options.params;
-  ASSIGN_OR_RETURN(sql::PlanPtr plan, sql::PlanQuery(*select->query, statement,
-                                                     *impl_->options.catalog, plan_options));
+  ASSIGN_OR_RETURN(
+      plan, sql::PlanQuery(*select->query, statement, *impl_->options.catalog, plan_options));
+  const sql::ScanOp* scan = MatchViewScan(*plan);
+  if (scan == nullptr) return std::unique_ptr<QueryCursor>();
+  if (options.real_time_recency) {
+    RETURN_IF_ERROR(impl_->WaitForView(scan->relation, options.cancel));
+  }
+  ASSIGN_OR_RETURN(ViewRunner * runner, RunningView(scan->relation));
+  std::string rows;
+  RETURN_IF_ERROR(runner->sink().SnapshotEncoded(&rows));
+  return NewViewScanCursor(std::move(plan), std::move(rows), options.cancel);
+}
+
+Result<std::unique_ptr<QueryCursor>> Engine::OpenQuery(const sql::Statement& statement,
+                                                       const QueryOptions& options) {
+  sql::PlanPtr plan;
+  ASSIGN_OR_RETURN(std::unique_ptr<QueryCursor> cursor, OpenViewScan(statement, options, plan));
+  if (cursor != nullptr) return cursor;
   CountingErrorSink errors;
-  DataflowContext context = AdhocContext(&errors, cancel, real_time_recency);
-  ASSIGN_OR_RETURN(QueryResult result, RunAdhocQuery(*plan, std::move(context), cancel));
+  DataflowContext context = AdhocContext(&errors, options.cancel, options.real_time_recency);
+  ASSIGN_OR_RETURN(QueryResult result, RunAdhocQuery(*plan, std::move(context), options.cancel));
+  result.notices = errors.Notices();
+  return CursorOverRows(std::move(result));
+}
+
+Result<QueryResult> Engine::Query(const sql::Statement& statement, const QueryOptions& options) {
+  sql::PlanPtr plan;
+  ASSIGN_OR_RETURN(std::unique_ptr<QueryCursor> cursor, OpenViewScan(statement, options, plan));
+  if (cursor != nullptr) return DrainCursor(*cursor);
+  CountingErrorSink errors;
+  DataflowContext context = AdhocContext(&errors, options.cancel, options.real_time_recency);
+  ASSIGN_OR_RETURN(QueryResult result, RunAdhocQuery(*plan, std::move(context), options.cancel));
   result.notices = errors.Notices();
   return result;
 }
 
-Result<QueryResult> Engine::ReadView(const std::string& name) {
+Result<ViewRunner*> Engine::RunningView(const std::string& name) {
   sql::CatalogObjectPtr object = impl_->options.catalog->Find(name);
   if (object == nullptr) {
     return sql::SqlError(sql::sqlstate::kUndefinedTable,
@@ -548,11 +576,6 @@ Result<QueryResult> Engine::ReadView(const std::string& name) {
   }
   if (object->type != sql::ObjectType::kMaterializedView) {
     return sql::WrongObjectType(name, sql::ObjectType::kMaterializedView, object->type);
-  }
-  QueryResult result;
-  for (const sql::CatalogColumn& c : object->view()->columns) {
-    result.column_names.push_back(c.name);
-    result.column_types.push_back(c.type);
   }
   ViewRunner* runner = impl_->FindRunner(name);
   if (runner == nullptr || runner->oid() != object->oid) {
@@ -569,6 +592,19 @@ Result<QueryResult> Engine::ReadView(const std::string& name) {
                       fmt::format("materialized view \"{}\" failed: {}", name, failed.message())),
         "Fix the cause and recreate the view (DROP and CREATE); it restarts from its last "
         "checkpoint when the server restarts.");
+  }
+  return runner;
+}
+
+Result<QueryResult> Engine::ReadView(const std::string& name) {
+  ASSIGN_OR_RETURN(ViewRunner * runner, RunningView(name));
+  QueryResult result;
+  sql::CatalogObjectPtr object = impl_->options.catalog->Find(name);
+  if (object != nullptr && object->view() != nullptr) {
+    for (const sql::CatalogColumn& c : object->view()->columns) {
+      result.column_names.push_back(c.name);
+      result.column_types.push_back(c.type);
+    }
   }
   ASSIGN_OR_RETURN(result.rows, runner->sink().Snapshot());
   return result;

@@ -40,10 +40,12 @@
 #include <vector>
 
 #include "base/status.h"
+#include "engine/query_cursor.h"
 #include "engine/subscription.h"
 #include "log/log_manager.h"
 #include "sql/catalog.h"
 #include "sql/ddl.h"
+#include "sql/plan.h"
 #include "sql/statement.h"
 #include "sql/types/value.h"
 #include "stream/error_sink.h"
@@ -52,6 +54,7 @@
 namespace oxbow::engine {
 
 struct DataflowContext;  // dataflow_builder.h
+class ViewRunner;        // view_runner.h
 
 struct EngineOptions {
   // Both outlive the engine.
@@ -77,16 +80,6 @@ struct EngineOptions {
   // Where Avro tables' writer schemas are found by id (the schema registry); null when the
   // registry is off, and then views over Avro tables cannot run (55000). Outlives the engine.
   stream::SchemaLookup* schemas = nullptr;
-};
-
-// A query's answer: column names and types, then rows of values.
-struct QueryResult {
-  std::vector<std::string> column_names;
-  std::vector<sql::Type> column_types;
-  std::vector<std::vector<sql::Value>> rows;
-  // Things the client should know (PostgreSQL NOTICEs), e.g. records that could not be
-  // decoded and were skipped.
-  std::vector<std::string> notices;
 };
 
 struct QueryOptions {
@@ -155,6 +148,12 @@ class Engine {
   // binder's (42P01, 42703, 42P02 for a missing parameter, …), 0A000 for what ad-hoc queries
   // cannot do yet, execution errors (22003, …), 57014 when `options.cancel` is set.
   Result<QueryResult> Query(const sql::Statement& statement, const QueryOptions& options = {});
+  // The same, with the rows pulled as the caller sends them: a query that only reads one
+  // materialized view through WHERE, the select list and LIMIT/OFFSET decodes the view's
+  // rows chunk by chunk from one copy of its stored rows (view_scan.h); other queries run to
+  // completion first. `options.cancel` must outlive the cursor.
+  Result<std::unique_ptr<QueryCursor>> OpenQuery(const sql::Statement& statement,
+                                                 const QueryOptions& options = {});
 
   // INSERT INTO table [(cols)] VALUES … / SELECT …: encodes each row in the table's format
   // and appends it to the table's topic (keyed by the primary key for changelog tables).
@@ -200,6 +199,14 @@ class Engine {
   // materialized views are read (or looked up by key) from the running views.
   DataflowContext AdhocContext(stream::ErrorSink* errors, const std::atomic<bool>* cancel,
                                bool real_time_recency);
+  // The running view `name`: 42P01 when there is no such view, 55000 when it is not
+  // running or failed.
+  Result<ViewRunner*> RunningView(const std::string& name);
+  // Plans `statement`; a view scan's cursor when the plan is one (view_scan.h), else the
+  // plan in `plan` and a null cursor.
+  Result<std::unique_ptr<QueryCursor>> OpenViewScan(const sql::Statement& statement,
+                                                    const QueryOptions& options,
+                                                    sql::PlanPtr& plan);
   std::unique_ptr<Impl> impl_;
 };
 

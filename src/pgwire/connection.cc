@@ -9,6 +9,7 @@
 #include "base/logging.h"
 #include "fmt/format.h"
 #include "net/listener.h"
+#include "pgwire/chunk_rows.h"
 #include "pgwire/sqlstates.h"
 #include "pgwire/value_codec.h"
 #include "sql/sql_error.h"
@@ -77,6 +78,10 @@ struct PgConnection::Portal {
   std::vector<sql::Value> params;
   std::vector<int16_t> result_formats;
   std::unique_ptr<RowStream> stream;  // null until the first Execute
+  // A chunked stream's current chunk and its next row to send (a row limit can stop
+  // an Execute within a chunk).
+  std::optional<sql::Chunk> chunk;
+  size_t chunk_row = 0;
   uint64_t rows_sent = 0;
   bool done = false;
 };
@@ -496,6 +501,27 @@ asio::awaitable<Status> PgConnection::RunPortal(Portal& portal, int32_t max_rows
       if (out_.size() >= kFlushBytes) return absl::OkStatus();
       // Send what is at hand before waiting for more.
       if (batch > 0 && !portal.stream->Ready()) return absl::OkStatus();
+      if (portal.stream->chunked()) {
+        if (!portal.chunk || portal.chunk_row >= portal.chunk->num_rows()) {
+          ASSIGN_OR_RETURN(portal.chunk, portal.stream->NextChunk());
+          portal.chunk_row = 0;
+          if (!portal.chunk) {
+            ended = true;
+            return absl::OkStatus();
+          }
+          continue;
+        }
+        if (copy) {
+          AppendChunkCopyRow(out_, *portal.chunk, portal.chunk_row);
+        } else {
+          AppendChunkDataRow(out_, *portal.chunk, portal.chunk_row, portal.result_formats);
+        }
+        ++portal.chunk_row;
+        ++batch;
+        ++sent_here;
+        ++portal.rows_sent;
+        continue;
+      }
       ASSIGN_OR_RETURN(std::optional<std::vector<sql::Value>> row, portal.stream->Next());
       if (!row) {
         ended = true;

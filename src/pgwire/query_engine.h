@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sql/chunk/chunk.h"
 #include "sql/types/value.h"
 
 namespace oxbow::pgwire {
@@ -41,6 +42,11 @@ class RowStream {
   virtual ~RowStream() = default;
   // The next row (one Value per column, of the column's type or NULL), or nullopt at the end.
   virtual Result<std::optional<std::vector<sql::Value>>> Next() = 0;
+  // Streams whose rows come in columnar chunks (an ad-hoc query's cursor) say so; the
+  // connection then calls NextChunk instead of Next and encodes cells straight from the
+  // columns. NextChunk: the next rows (inserts; possibly none), or nullopt at the end.
+  virtual bool chunked() const { return false; }
+  virtual Result<std::optional<sql::Chunk>> NextChunk() { return std::optional<sql::Chunk>(); }
   // The CommandComplete tag once the rows are exhausted ("SELECT 3", "SET", "CREATE TABLE").
   // `rows` is how many rows the client received.
   virtual std::string CommandTag(uint64_t rows) const = 0;

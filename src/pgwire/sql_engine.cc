@@ -51,6 +51,35 @@ class MaterializedRows : public RowStream {
   std::optional<int16_t> copy_columns_;
 };
 
+// An ad-hoc SELECT's rows, chunk by chunk as the engine's cursor produces them.
+class CursorRows : public RowStream {
+ public:
+  CursorRows(std::unique_ptr<engine::QueryCursor> cursor, bool copy)
+      : cursor_(std::move(cursor)), copy_(copy) {}
+
+  bool chunked() const override { return true; }
+  Result<std::optional<sql::Chunk>> NextChunk() override { return cursor_->Next(); }
+  Result<std::optional<std::vector<Value>>> Next() override {
+    return absl::InternalError("pgwire: a query's rows come as chunks");
+  }
+  std::string CommandTag(uint64_t rows) const override {
+    return fmt::format("{} {}", copy_ ? "COPY" : "SELECT", rows);
+  }
+  std::vector<std::pair<std::string, std::string>> notices() const override {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const std::string& n : cursor_->notices()) out.emplace_back(n, "");
+    return out;
+  }
+  std::optional<int16_t> CopyOutColumns() const override {
+    if (!copy_) return std::nullopt;
+    return static_cast<int16_t>(cursor_->column_names().size());
+  }
+
+ private:
+  std::unique_ptr<engine::QueryCursor> cursor_;
+  bool copy_;
+};
+
 // SUBSCRIBE's rows: changes as they happen, until the client cancels or the view stops.
 class SubscriptionRows : public RowStream {
  public:
@@ -463,13 +492,8 @@ Result<std::unique_ptr<RowStream>> SqlSession::Execute(PreparedStatement& prepar
         options.params.push_back(std::move(params[i]));
       }
     }
-    ASSIGN_OR_RETURN(engine::QueryResult result, engine_->Query(st, options));
-    std::vector<std::pair<std::string, std::string>> notices;
-    for (std::string& n : result.notices) notices.emplace_back(std::move(n), "");
-    auto rows = std::make_unique<MaterializedRows>(s.copy() ? "COPY" : "SELECT",
-                                                   std::move(result.rows), std::move(notices));
-    if (s.copy()) rows->set_copy_columns(static_cast<int16_t>(result.column_names.size()));
-    return rows;
+    ASSIGN_OR_RETURN(std::unique_ptr<engine::QueryCursor> cursor, engine_->OpenQuery(st, options));
+    return std::make_unique<CursorRows>(std::move(cursor), s.copy());
   }
   if (engine_ != nullptr && engine::Engine::Handles(st)) {
     ASSIGN_OR_RETURN(sql::StatementResult result, RunDdl(st));

@@ -296,6 +296,16 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::SnapshotLocked() 
   return out;
 }
 
+Status MaterializedView::SnapshotEncoded(std::string* out) const {
+  absl::MutexLock lock(&mu_);
+  return ForEachRow([&](std::string_view row, int64_t n) -> Status {
+    PutVarint(static_cast<uint64_t>(n), out);
+    PutVarint(row.size(), out);
+    out->append(row);
+    return Status();
+  });
+}
+
 std::vector<std::string> MaterializedView::SortedLines() const {
   std::vector<std::string> lines;
   Result<std::vector<std::vector<sql::Value>>> rows = Snapshot();

@@ -50,6 +50,11 @@ class MaterializedView final : public Operator {
 
   // Every row, repeated by its multiplicity, in no particular order. Thread-safe.
   Result<std::vector<std::vector<sql::Value>>> Snapshot() const;
+  // Every row in its stored encoding (row_codec.h EncodeRow) appended to `out` as varint
+  // multiplicity, varint length, bytes: one copy of the view as of the last chunk applied,
+  // for readers that decode rows into columns a batch at a time as they send them (a scan to
+  // a client) instead of holding them all as Values. Thread-safe.
+  Status SnapshotEncoded(std::string* out) const;
   // The rows as "v1 | v2" text lines, sorted: for tests and debugging. Thread-safe.
   std::vector<std::string> SortedLines() const;
   size_t num_distinct_rows() const;
