@@ -147,7 +147,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
   if (options.state_dir.empty()) {
     impl->store = stream::NewMemoryStateStore();
   } else {
-    ASSIGN_OR_RETURN(impl->store, stream::OpenRocksDbStateStore(options.state_dir));
+    ASSIGN_OR_RETURN(impl->store,
+                     stream::OpenRocksDbStateStore(options.state_dir, options.state_store));
   }
   impl->ddl = std::make_unique<sql::DdlExecutor>(*options.catalog, options.log);
   impl->dlq = std::make_unique<dlq::DeadLetterQueue>(*options.log);

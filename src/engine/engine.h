@@ -50,6 +50,7 @@
 #include "sql/types/value.h"
 #include "stream/error_sink.h"
 #include "stream/schema_lookup.h"
+#include "stream/state_store.h"
 
 namespace oxbow::engine {
 
@@ -63,6 +64,8 @@ struct EngineOptions {
   // The RocksDB state store's directory (created if missing). Empty: an in-memory store
   // (tests; nothing survives the engine).
   std::string state_dir;
+  // The RocksDB store's options (block cache, when batches are ingested as files).
+  stream::RocksDbOptions state_store;
   std::chrono::milliseconds checkpoint_interval{1000};
   // While a view catches up on a backlog, it checkpoints every this many input records (at
   // least every max(checkpoint_interval, 10 s)) rather than every checkpoint_interval:

@@ -183,6 +183,7 @@ Status ViewNode::Open() {
   e.state_dir = io::JoinPath(dir_, "state");
   e.checkpoint_interval = options_.checkpoint_interval;
   e.catch_up_checkpoint_records = options_.catch_up_checkpoint_records;
+  e.state_store.ingest_min_entries = options_.state_ingest_min_entries;
   ASSIGN_OR_RETURN(engine_, engine::Engine::Open(std::move(e)));
   return absl::OkStatus();
 }

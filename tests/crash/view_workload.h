@@ -46,6 +46,10 @@ struct ViewWorkloadOptions {
   // is a million, which would leave the history phase with a checkpoint or two): many
   // epochs, so that kills land mid-epoch and mid-checkpoint there too.
   uint64_t catch_up_checkpoint_records = 2000;
+  // Checkpoint batches of at least this many keys are ingested as table files (the
+  // engine's default is 100,000, which these small epochs never reach): both write paths
+  // of the state store are killed mid-way, the catching-up epochs on this one.
+  size_t state_ingest_min_entries = 500;
 };
 
 // A view with an output topic and how its records are encoded.
