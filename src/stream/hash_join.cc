@@ -11,9 +11,19 @@ std::vector<sql::Type> Concat(std::vector<sql::Type> a, const std::vector<sql::T
   return a;
 }
 
+// The side, then GroupedRowKey(key, row), into `out` (cleared first).
+void StoreKeyTo(int side, std::string_view key, std::string_view row, std::string* out) {
+  out->clear();
+  out->reserve(1 + 5 + key.size() + row.size());
+  out->push_back(static_cast<char>(side));
+  PutVarint(key.size(), out);
+  out->append(key);
+  out->append(row);
+}
+
 std::string StoreKey(int side, std::string_view key, std::string_view row) {
-  std::string out = GroupedRowKey(key, row);
-  out.insert(out.begin(), static_cast<char>(side));
+  std::string out;
+  StoreKeyTo(side, key, row, &out);
   return out;
 }
 
@@ -116,7 +126,8 @@ bool HashJoin::HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys,
   return false;
 }
 
-Status HashJoin::Apply(int side, const std::string& key, const std::string& row, int64_t weight) {
+Status HashJoin::Apply(int side, const std::string& key, const std::string& row,
+                       const std::string& store_key, int64_t weight) {
   StateCache<Rows>& by_key = *sides_[side].by_key;
   ASSIGN_OR_RETURN(Rows * found, by_key.Find(key));
   if (found != nullptr) {
@@ -132,7 +143,7 @@ Status HashJoin::Apply(int side, const std::string& key, const std::string& row,
                                            name(), side == 0 ? "left" : "right"));
   }
   if (n == 0) rows.erase(row);  // an empty entry stays until its deletes are committed
-  dirty_.insert(StoreKey(side, key, row));
+  dirty_.insert(store_key);
   return Status();
 }
 
@@ -141,7 +152,7 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
   Side& mine = sides_[port];
   Side& other = sides_[1 - port];
   Output out(output_types(), sides_[0].width);
-  std::string key, row;
+  std::string key, row, store_key;
   const int64_t closed = mine.expiry.enabled() ? mine.expiry.Bound(watermark()) : kNoWatermark;
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     sql::RowOp op = chunk.op(r);
@@ -189,11 +200,12 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
         }
       }
     }
+    StoreKeyTo(port, key, row, &store_key);
     if (mine.expiry.enabled() && op == sql::RowOp::kInsert) {
       const sql::ColumnVector& time = chunk.column(mine.expiry.column);
-      if (!time.IsNull(r)) mine.expiring.Add(time.Get<int64_t>(r), StoreKey(port, key, row));
+      if (!time.IsNull(r)) mine.expiring.Add(time.Get<int64_t>(r), store_key);
     }
-    RETURN_IF_ERROR(Apply(port, key, row, weight));
+    RETURN_IF_ERROR(Apply(port, key, row, store_key, weight));
   }
   for (Side& s : sides_) s.by_key->Trim();
   return Emit(out.Finish());

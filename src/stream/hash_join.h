@@ -68,7 +68,9 @@ class HashJoin final : public Operator {
   };
   class Output;
   // Applies a change of `row` with `weight` to the side's state.
-  Status Apply(int side, const std::string& key, const std::string& row, int64_t weight);
+  // `store_key`: StoreKey(side, key, row), made once by the caller.
+  Status Apply(int side, const std::string& key, const std::string& row,
+               const std::string& store_key, int64_t weight);
   // Adds a stored row (store key, multiplicity) to `rows`. Errors: DataLoss when malformed.
   Status AddStoredRow(Rows& rows, std::string_view store_key, std::string_view value) const;
   static bool HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row);
