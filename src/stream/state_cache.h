@@ -160,43 +160,9 @@ class StateCache {
   // for an empty one — into `batch` under `id`, its value from `encode`.
   void Checkpoint(StateWriteBatch& batch, StateId id,
                   const std::function<void(const V&, std::string*)>& encode) {
-    // One lookup per dirty key: the sort and the writes below work on the slots found
-    // (nothing is inserted meanwhile, so the pointers stay valid).
-    struct Dirty {
-      std::string_view key;
-      Slot* slot;  // nullptr: not resident (nothing to write but its delete)
-    };
-    std::vector<Dirty> items;
-    items.reserve(dirty_.size());
-    if (Mostly(dirty_.size())) {
-      for (auto& [key, slot] : map_) {
-        if (slot.dirty) items.push_back({key, &slot});
-      }
+    if (!Mostly(dirty_.size()) || !CheckpointInTableOrder(batch, id, encode)) {
+      CheckpointByLookup(batch, id, encode);
     }
-    if (items.size() != dirty_.size()) {  // few dirty keys (or one not resident)
-      items.clear();
-      for (const std::string& key : dirty_) {
-        auto it = map_.find(Key(key));
-        items.push_back({key, it == map_.end() ? nullptr : &it->second});
-      }
-    }
-    SortByKey(items, [](const Dirty& d) { return d.key; });
-    std::string value;
-    for (const Dirty& d : items) {
-      if (d.slot == nullptr || empty_(d.slot->value)) {
-        batch.Delete(id, d.key);
-      } else {
-        value.clear();
-        encode(d.slot->value, &value);
-        d.slot->stored = value.size();
-        batch.Put(id, d.key, value);
-      }
-      if (d.slot != nullptr) {
-        d.slot->dirty = false;
-        d.slot->pending = true;
-      }
-    }
-    items.clear();
     MoveDirtyToPending();
   }
   // Barrier, for operators that write their own (row-level) dirty state: the dirty entries
@@ -301,6 +267,84 @@ class StateCache {
     bool referenced = false;
     bool in_ring = false;
   };
+  // Checkpoint when most entries are dirty: one pass over the table (memory in order)
+  // encodes each dirty entry, key and value, into one buffer; the buffer's records are then
+  // sorted and put. Visiting the entries in key order instead cost a cache miss or more per
+  // entry (the slot, its value's heap data). False, having changed nothing, when some dirty
+  // key is not resident.
+  bool CheckpointInTableOrder(StateWriteBatch& batch, StateId id,
+                              const std::function<void(const V&, std::string*)>& encode) {
+    struct Record {
+      Slot* slot;
+      size_t at;  // key, then value, in `buffer`
+      uint32_t key_size;
+      uint32_t value_size;  // with `empty`: nothing (a delete)
+      bool empty;
+    };
+    std::vector<Record> records;
+    records.reserve(dirty_.size());
+    std::string buffer, value;
+    for (auto& [key, slot] : map_) {
+      if (!slot.dirty) continue;
+      Record r{&slot, buffer.size(), static_cast<uint32_t>(key.size()), 0, empty_(slot.value)};
+      buffer.append(key);
+      if (!r.empty) {
+        value.clear();  // encoders may assign rather than append
+        encode(slot.value, &value);
+        buffer.append(value);
+        r.value_size = static_cast<uint32_t>(value.size());
+      }
+      records.push_back(r);
+    }
+    if (records.size() != dirty_.size()) return false;
+    for (const Record& r : records) {  // table order: the slots in memory order
+      if (!r.empty) r.slot->stored = r.value_size;
+      r.slot->dirty = false;
+      r.slot->pending = true;
+    }
+    SortByKey(records,
+              [&](const Record& r) { return std::string_view(buffer.data() + r.at, r.key_size); });
+    for (const Record& r : records) {
+      std::string_view key(buffer.data() + r.at, r.key_size);
+      if (r.empty) {
+        batch.Delete(id, key);
+      } else {
+        batch.Put(id, key, std::string_view(buffer.data() + r.at + r.key_size, r.value_size));
+      }
+    }
+    return true;
+  }
+  // Checkpoint of a few dirty entries: a lookup each, then put in key order.
+  void CheckpointByLookup(StateWriteBatch& batch, StateId id,
+                          const std::function<void(const V&, std::string*)>& encode) {
+    struct Dirty {
+      std::string_view key;
+      Slot* slot;  // nullptr: not resident (nothing to write but its delete)
+    };
+    std::vector<Dirty> items;
+    items.reserve(dirty_.size());
+    for (const std::string& key : dirty_) {
+      auto it = map_.find(Key(key));
+      items.push_back({key, it == map_.end() ? nullptr : &it->second});
+    }
+    SortByKey(items, [](const Dirty& d) { return d.key; });
+    std::string value;
+    for (const Dirty& d : items) {
+      if (d.slot == nullptr || empty_(d.slot->value)) {
+        batch.Delete(id, d.key);
+      } else {
+        value.clear();
+        encode(d.slot->value, &value);
+        d.slot->stored = value.size();
+        batch.Put(id, d.key, value);
+      }
+      if (d.slot != nullptr) {
+        d.slot->dirty = false;
+        d.slot->pending = true;
+      }
+    }
+  }
+
   // A hash map entry, the key's own heap bytes and the ring's copy.
   static constexpr size_t kOverhead = sizeof(Slot) + sizeof(std::string) * 2 + 16;
 

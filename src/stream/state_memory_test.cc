@@ -230,6 +230,45 @@ TEST(StateMemoryTest, StreamTableJoinReadsEvictedTableRows) {
 
 // UpsertTable with every clean key evicted: an upsert of an evicted key retracts the stored
 // row, a tombstone of an evicted key deletes it, and a restore loads nothing up front.
+// A barrier where most entries are dirty encodes them in table order into one buffer, then
+// puts them sorted: every entry's own value (encoders may assign their output), deletes
+// for the empty ones, whichever path the barrier takes.
+TEST(StateMemoryTest, CheckpointWritesEveryDirtyEntryWhetherFewOrMost) {
+  auto store = NewMemoryStateStore();
+  StateCache<std::string> cache(nullptr, nullptr, [](const std::string& v) { return v.empty(); });
+  auto encode = [](const std::string& v, std::string* out) { *out = "v" + v; };
+  auto checkpoint = [&] {
+    auto batch = store->NewBatch();
+    cache.Checkpoint(*batch, 7, encode);
+    ASSERT_TRUE(store->Commit(*batch).ok());
+    cache.AfterCommit();
+  };
+  for (int i = 0; i < 200; ++i) cache.Insert(fmt::format("k{:03}", i), std::to_string(i));
+  checkpoint();  // most entries dirty: one pass over the table
+  *cache.Resident("k005") = "five";
+  cache.MarkDirty("k005");
+  checkpoint();  // one dirty entry: a lookup
+  for (int i = 0; i < 150; ++i) {
+    *cache.Resident(fmt::format("k{:03}", i)) = i % 2 == 0 ? "" : "odd";
+    cache.MarkDirty(fmt::format("k{:03}", i));
+  }
+  checkpoint();
+  std::vector<std::string> stored;
+  ASSERT_TRUE(store
+                  ->Scan(7, "",
+                         [&](std::string_view k, std::string_view v) {
+                           stored.push_back(fmt::format("{}={}", k, v));
+                           return Status();
+                         })
+                  .ok());
+  ASSERT_EQ(stored.size(), 125u);  // 75 odd ones left of the first 150, then 50 untouched
+  EXPECT_EQ(stored[0], "k001=vodd");
+  EXPECT_EQ(stored[74], "k149=vodd");
+  EXPECT_EQ(stored[75], "k150=v150");
+  EXPECT_EQ(stored[124], "k199=v199");
+  EXPECT_EQ(cache.resident(), 125u);
+}
+
 TEST(StateMemoryTest, UpsertTableRetractsEvictedRows) {
   auto store = NewMemoryStateStore();
   auto table = std::make_unique<UpsertTable>(4, kKV, std::vector<int>{0});
