@@ -109,8 +109,11 @@ struct SourceProgress {
 struct ViewStatus {
   std::string name;
   enum class State : uint8_t { kRunning, kFailed, kStopped } state = State::kRunning;
-  std::string error;        // why it failed
-  uint64_t epoch = 0;       // checkpoints committed
+  std::string error;   // why it failed
+  uint64_t epoch = 0;  // checkpoints committed
+  // A checkpoint is taken (readable) and its sync to disk still running: `epoch` counts it
+  // once the sync is done.
+  bool checkpoint_syncing = false;
   uint64_t records_in = 0;  // records consumed since the engine started
   // Sum over the view's source partitions of (high watermark − next offset to read).
   uint64_t lag = 0;

@@ -75,6 +75,7 @@ void ViewRunner::PublishProgress() {
   epoch_ = pipeline_->epoch();
   checkpoint_duration_ = pipeline_->last_checkpoint_duration();
   last_checkpoint_unix_ms_ = pipeline_->last_checkpoint_unix_ms();
+  checkpoint_syncing_ = pipeline_->checkpoint_syncing();
 }
 
 void ViewRunner::CountRecords(size_t n) {
@@ -184,6 +185,7 @@ ViewStatus ViewRunner::status() const {
           : rate_;
   s.checkpoint_duration_seconds = std::chrono::duration<double>(checkpoint_duration_).count();
   s.last_checkpoint_unix_ms = last_checkpoint_unix_ms_;
+  s.checkpoint_syncing = checkpoint_syncing_ && running_;
   s.watermark_unix_ms = watermark_unix_ms_;
   s.late_records = late_records_;
   for (size_t src = 0; src < dataflow_.sources.size(); ++src) {

@@ -105,6 +105,7 @@ class ViewRunner {
   bool rate_measured_ = false;  // a window has closed
   std::chrono::nanoseconds checkpoint_duration_{0};
   int64_t last_checkpoint_unix_ms_ = -1;
+  bool checkpoint_syncing_ = false;
 };
 
 }  // namespace oxbow::engine

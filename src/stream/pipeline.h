@@ -125,6 +125,9 @@ class Pipeline {
 
   // Epochs committed so far (restored from the store).
   uint64_t epoch() const { return epoch_; }
+  // A checkpoint is applied and its background sync not completed yet: epoch() counts it
+  // once a Step (or WaitForSync) after the sync has completed it.
+  bool checkpoint_syncing() const { return sync_done_.valid(); }
   // Checkpoints taken early because dirty state exceeded the memory budget.
   uint64_t memory_checkpoints() const { return memory_checkpoints_; }
   // The last checkpoint this pipeline committed (not one restored): how long it took, from
