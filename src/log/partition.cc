@@ -211,6 +211,8 @@ std::shared_ptr<Segment> Partition::active_segment() const {
   return segments_.rbegin()->second;
 }
 
+Offset Partition::active_segment_base() const { return active_segment()->base_offset(); }
+
 std::shared_ptr<Segment> Partition::SegmentFor(Offset offset) const {
   absl::ReaderMutexLock lock(&segments_mu_);
   auto it = segments_.upper_bound(offset);
@@ -633,8 +635,8 @@ Result<ReadResult> Partition::ReadAt(const std::shared_ptr<Segment>& seg, const 
                     log_start_offset()};
 }
 
-Result<uint64_t> CountRecords(const FileSlice& slice) {
-  uint64_t records = 0;
+Result<WholeBatches> MeasureWholeBatches(const FileSlice& slice) {
+  WholeBatches whole;
   uint64_t end = slice.position + slice.size;
   uint8_t buf[kBatchHeaderSize];
   for (uint64_t pos = slice.position; pos + kBatchHeaderSize <= end;) {
@@ -642,10 +644,16 @@ Result<uint64_t> CountRecords(const FileSlice& slice) {
     if (n < sizeof(buf)) break;
     ASSIGN_OR_RETURN(BatchHeader h, ParseBatchHeader(ByteView(buf, sizeof(buf))));
     if (pos + h.size_bytes() > end) break;
-    records += static_cast<uint64_t>(std::max(h.record_count, 0));
+    whole.records += static_cast<uint64_t>(std::max(h.record_count, 0));
     pos += h.size_bytes();
+    whole.bytes = pos - slice.position;
   }
-  return records;
+  return whole;
+}
+
+Result<uint64_t> CountRecords(const FileSlice& slice) {
+  ASSIGN_OR_RETURN(WholeBatches whole, MeasureWholeBatches(slice));
+  return whole.records;
 }
 
 PartitionTraffic Partition::traffic() const {

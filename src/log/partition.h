@@ -74,9 +74,17 @@ struct PartitionTraffic {
   uint64_t records_out = 0;  // records in the whole batches handed to consumers
 };
 
-// The records in the whole batches of `slice` (a partial last batch, as a max_bytes limit
-// may leave, is not counted): one header read per batch. Errors: the file's, DataLoss for a
-// malformed header.
+// The whole batches at the start of a slice: their bytes and records.
+struct WholeBatches {
+  uint64_t bytes = 0;
+  uint64_t records = 0;
+};
+
+// The whole batches of `slice` (a partial last batch, as a max_bytes limit may leave, is
+// not counted): one header read per batch. A Fetch cuts its slice to `bytes`, so that no
+// client is sent bytes it must drop. Errors: the file's, DataLoss for a malformed header.
+Result<WholeBatches> MeasureWholeBatches(const FileSlice& slice);
+// MeasureWholeBatches(slice).records.
 Result<uint64_t> CountRecords(const FileSlice& slice);
 
 struct RetentionResult {
@@ -185,6 +193,9 @@ class Partition {
 
   Offset high_watermark() const { return Offset(high_watermark_.load(std::memory_order_acquire)); }
   Offset log_start_offset() const { return Offset(log_start_offset_.load()); }
+  // The first offset of the segment being appended to. Reads from it on are of the newest
+  // data, which is usually in the page cache (Fetch reads those without a thread hand-off).
+  Offset active_segment_base() const;
   // Bytes in all segments.
   uint64_t size_bytes() const;
   size_t segment_count() const;

@@ -115,6 +115,10 @@ TEST_F(PartitionTest, TrafficCountsAppendsAndCountedReads) {
   n = CountRecords(cut->slice);
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(*n, 3u);
+  auto whole_batches = MeasureWholeBatches(cut->slice);
+  ASSERT_TRUE(whole_batches.ok()) << whole_batches.status();
+  EXPECT_EQ(whole_batches->bytes, a.size());
+  EXPECT_EQ(whole_batches->records, 3u);
 
   p->CountRead(whole->slice.size, 5);
   EXPECT_EQ(p->traffic().bytes_out, whole->slice.size);
