@@ -51,6 +51,11 @@ constexpr SettingDef kServerSettings[] = {
      "threads doing the Kafka API's disk work: appends and their fsync, reads (1..1024)"},
     {"connections-max-idle-ms", "", SettingKind::kInteger,
      "close a Kafka connection that sends no request for this long, ms (-1: never)"},
+    {"max-connections", "", SettingKind::kInteger,
+     "most Kafka connections open at once; one more is closed at once (0: no limit)"},
+    {"offsets-retention-minutes", "", SettingKind::kInteger,
+     "delete a consumer group's committed offsets once it has had no member and no commit "
+     "for this long, minutes (-1: never)"},
     {"group-min-session-timeout-ms", "", SettingKind::kInteger,
      "smallest session timeout a consumer group member may ask for, ms"},
     {"group-max-session-timeout-ms", "", SettingKind::kInteger,
@@ -329,6 +334,11 @@ Status ApplyKafkaSetting(std::string_view flag, const RawValue& raw, ServerConfi
     kafka.blocking_threads = static_cast<size_t>(n);
   } else if (flag == "connections-max-idle-ms") {
     ASSIGN_OR_RETURN(kafka.connections_max_idle_ms, ParseInteger(v, raw.where, -1, INT64_MAX));
+  } else if (flag == "max-connections") {
+    ASSIGN_OR_RETURN(kafka.max_connections, ParseInteger(v, raw.where, 0, INT32_MAX));
+  } else if (flag == "offsets-retention-minutes") {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, -1, INT32_MAX));
+    kafka.offsets_retention_ms = n * 60000;
   } else if (flag == "group-min-session-timeout-ms") {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, INT32_MAX));
     kafka.group_min_session_timeout_ms = static_cast<int32_t>(n);
@@ -549,6 +559,10 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "kafka-io-threads") return std::to_string(kafka.io_threads);
   if (def.flag == "kafka-blocking-threads") return std::to_string(kafka.blocking_threads);
   if (def.flag == "connections-max-idle-ms") return std::to_string(kafka.connections_max_idle_ms);
+  if (def.flag == "max-connections") return std::to_string(kafka.max_connections);
+  if (def.flag == "offsets-retention-minutes") {
+    return std::to_string(kafka.offsets_retention_ms / 60000);
+  }
   if (def.flag == "group-min-session-timeout-ms") {
     return std::to_string(kafka.group_min_session_timeout_ms);
   }

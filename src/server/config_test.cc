@@ -191,14 +191,19 @@ TEST_F(ConfigTest, ConnectionAndGroupLimits) {
   EXPECT_EQ(c->kafka.group_min_session_timeout_ms, 6000);
   EXPECT_EQ(c->kafka.group_max_session_timeout_ms, 1800000);
   EXPECT_EQ(c->kafka.group_initial_rebalance_delay_ms, 3000);
+  EXPECT_EQ(c->kafka.max_connections, 0);
+  EXPECT_EQ(c->kafka.offsets_retention_ms, 7 * 24 * 60 * 60000LL);  // 10080 minutes
   c = Load({"--connections-max-idle-ms", "-1", "--group-min-session-timeout-ms", "1000",
-            "--group-initial-rebalance-delay-ms", "0"},
+            "--group-initial-rebalance-delay-ms", "0", "--max-connections", "100",
+            "--offsets-retention-minutes", "60"},
            {{"OXBOW_GROUP_MAX_SESSION_TIMEOUT_MS", "60000"}});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->kafka.connections_max_idle_ms, -1);
   EXPECT_EQ(c->kafka.group_min_session_timeout_ms, 1000);
   EXPECT_EQ(c->kafka.group_max_session_timeout_ms, 60000);
   EXPECT_EQ(c->kafka.group_initial_rebalance_delay_ms, 0);
+  EXPECT_EQ(c->kafka.max_connections, 100);
+  EXPECT_EQ(c->kafka.offsets_retention_ms, 3600000);
   EXPECT_THAT(
       Error({"--group-min-session-timeout-ms", "70000", "--group-max-session-timeout-ms", "60000"}),
       HasSubstr("group-min-session-timeout-ms (70000) is above "

@@ -46,7 +46,8 @@ struct GroupCoordinator::Group {
   std::map<std::string, int64_t> pending_members;     // ids given out by MEMBER_ID_REQUIRED
   int64_t rebalance_deadline_ms = kNever;             // PreparingRebalance: join phase end
   int64_t initial_join_limit_ms = kNever;             // the initial delay's upper bound
-  bool initial_delay = false;                         // in the first rebalance's delay
+  int64_t empty_since_ms = kNever;  // when it last lost its last member; kNever: not known
+  bool initial_delay = false;       // in the first rebalance's delay
 
   int32_t MaxRebalanceTimeout() const {
     int32_t t = 0;
@@ -98,6 +99,7 @@ GroupCoordinator::Group& GroupCoordinator::GetOrCreate(const std::string& group_
   if (!g) {
     g = std::make_unique<Group>();
     g->id = group_id;
+    offsets_only_since_.erase(group_id);
   }
   return *g;
 }
@@ -368,6 +370,7 @@ void GroupCoordinator::CompleteJoin(Group& g, int64_t now) {
   g.rebalance_deadline_ms = kNever;
   if (g.members.empty()) {
     g.state = GroupState::kEmpty;
+    g.empty_since_ms = now;
     g.protocol.clear();
     g.leader.clear();
     return;
@@ -468,6 +471,7 @@ void GroupCoordinator::RemoveMember(Group& g, const std::string& member_id, Erro
     case GroupState::kCompletingRebalance:
       if (g.members.empty()) {
         g.state = GroupState::kEmpty;
+        g.empty_since_ms = now;
         ++g.generation;
         g.leader.clear();
         g.protocol.clear();
@@ -622,6 +626,47 @@ ErrorCode GroupCoordinator::DeleteGroup(const std::string& group_id, int64_t now
     return ErrorCode::kCoordinatorNotAvailable;
   }
   return ErrorCode::kNone;
+}
+
+std::vector<std::string> GroupCoordinator::ExpireOffsets(int64_t now_ms, int64_t wall_now_ms,
+                                                         int64_t retention_ms) {
+  std::vector<std::string> expired;
+  if (!available() || retention_ms <= 0) return expired;
+  for (const std::string& group_id : offsets_.Groups()) {
+    {
+      absl::MutexLock lock(&mu_);
+      Group* g = Find(group_id);
+      if (g != nullptr) TickGroup(*g, now_ms);
+      int64_t* empty_since = nullptr;
+      if (g == nullptr) {
+        // Known from the offsets topic only (no member since the start, or standalone
+        // commits): empty since at least the first check that saw it, as Kafka's
+        // persisted "empty since" is not kept here. Never earlier than Kafka would.
+        empty_since = &offsets_only_since_.try_emplace(group_id, now_ms).first->second;
+      } else if (g->members.empty()) {
+        empty_since = &g->empty_since_ms;
+        if (*empty_since == kNever) *empty_since = now_ms;
+      }
+      if (empty_since == nullptr || now_ms - *empty_since < retention_ms) continue;
+      // Its last commit must be as old: a standalone consumer commits without joining.
+      int64_t last_commit = -1;
+      for (const auto& [tp, v] : offsets_.GetAll(group_id)) {
+        last_commit = std::max(last_commit, v.commit_timestamp_ms);
+      }
+      if (wall_now_ms - last_commit < retention_ms) continue;
+      if (g != nullptr) groups_.erase(group_id);
+      offsets_only_since_.erase(group_id);
+    }
+    // Checked again with the store's writes held: a commit racing this keeps the group.
+    Result<bool> deleted = offsets_.ExpireGroup(group_id, wall_now_ms - retention_ms);
+    if (!deleted.ok()) {
+      OXBOW_LOG_ERROR("expiring the committed offsets of group {}: {}", group_id,
+                      deleted.status().message());
+    } else if (*deleted) {
+      expired.push_back(group_id);
+    }
+  }
+  return expired;
 }
 
 std::vector<PartitionLag> GroupCoordinator::Lag(const std::string& group_id) const {

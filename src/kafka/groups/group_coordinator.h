@@ -209,6 +209,16 @@ class GroupCoordinator {
   // NON_EMPTY_GROUP, or NONE once its offsets are gone.
   ErrorCode DeleteGroup(const std::string& group_id, int64_t now_ms);
 
+  // Offset retention (Kafka's offsets.retention.minutes, KIP-211): deletes the committed
+  // offsets (tombstones) of every group that has had no member for `retention_ms` (by the
+  // monotonic `now_ms`) and no commit for as long (by the wall clock: commit timestamps
+  // outlive restarts). A group with no member since this coordinator started counts as empty
+  // from the first call that saw it, so offsets never expire earlier than in Kafka, and up to
+  // one check interval later. Groups with members keep all their offsets (Kafka also expires
+  // those of partitions a Stable group no longer subscribes to; not done here). Returns the
+  // groups expired. Blocking (an fsync per group expired): call it from the BlockingPool.
+  std::vector<std::string> ExpireOffsets(int64_t now_ms, int64_t wall_now_ms, int64_t retention_ms);
+
   // Committed offset and high watermark of every partition the group committed for.
   std::vector<PartitionLag> Lag(const std::string& group_id) const;
 
@@ -257,6 +267,8 @@ class GroupCoordinator {
 
   mutable absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<Group>> groups_ ABSL_GUARDED_BY(mu_);
+  // Groups known only from their committed offsets: when ExpireOffsets first saw each.
+  std::map<std::string, int64_t> offsets_only_since_ ABSL_GUARDED_BY(mu_);
   std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
 };
 

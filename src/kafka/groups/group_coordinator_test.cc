@@ -1,5 +1,6 @@
 #include "kafka/groups/group_coordinator.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -325,6 +326,42 @@ TEST_F(GroupCoordinatorTest, CommittedOffsetsSurviveReopenAndDeleteGroupTombston
 TEST_F(GroupCoordinatorTest, DeleteGroupRefusesAGroupWithMembers) {
   StableSingle();
   EXPECT_EQ(coordinator_->DeleteGroup("g", now_), ErrorCode::kNonEmptyGroup);
+}
+
+TEST_F(GroupCoordinatorTest, OffsetsOfGroupsEmptyAndUncommittedForTheRetentionExpire) {
+  constexpr int64_t kRetention = 60000;
+  int64_t wall = 1700000000000;  // the wall clock of commit timestamps
+  ASSERT_TRUE(log_->CreateTopic("t", 1, {}).ok());
+  std::string a = StableSingle();
+  ASSERT_TRUE(coordinator_->StoreOffsets("g", {{{"t", 0}, {5, -1, "", wall}}}).ok());
+  // Standalone consumers commit without joining: "solo" stops, "busy" keeps committing.
+  ASSERT_TRUE(coordinator_->StoreOffsets("solo", {{{"t", 0}, {1, -1, "", wall}}}).ok());
+  ASSERT_TRUE(coordinator_->StoreOffsets("busy", {{{"t", 0}, {2, -1, "", wall}}}).ok());
+  wall += 2 * kRetention;
+  // "g" has a member; the others are seen empty from now on (their past is not known).
+  EXPECT_TRUE(coordinator_->ExpireOffsets(now_, wall, kRetention).empty());
+
+  coordinator_->Leave("g", {{a, std::nullopt}}, now_, nullptr);
+  ASSERT_EQ(coordinator_->state("g"), GroupState::kEmpty);
+  now_ += kRetention - 1;
+  wall += kRetention - 1;
+  ASSERT_TRUE(coordinator_->StoreOffsets("busy", {{{"t", 0}, {3, -1, "", wall - 10}}}).ok());
+  EXPECT_TRUE(coordinator_->ExpireOffsets(now_, wall, kRetention).empty()) << "1 ms too early";
+
+  now_ += 1;
+  wall += 1;
+  std::vector<std::string> expired = coordinator_->ExpireOffsets(now_, wall, kRetention);
+  std::sort(expired.begin(), expired.end());
+  EXPECT_EQ(expired, (std::vector<std::string>{"g", "solo"}));
+  EXPECT_FALSE(coordinator_->FetchOffset("g", {"t", 0}).has_value());
+  EXPECT_EQ(coordinator_->Describe("g", now_).state, "Dead");
+  EXPECT_EQ(coordinator_->FetchOffset("busy", {"t", 0})->offset, 3) << "committed recently";
+
+  // The expiry is durable (tombstones), and a retention <= 0 keeps everything.
+  Open();
+  EXPECT_FALSE(coordinator_->FetchOffset("solo", {"t", 0}).has_value());
+  EXPECT_EQ(coordinator_->FetchOffset("busy", {"t", 0})->offset, 3);
+  EXPECT_TRUE(coordinator_->ExpireOffsets(now_ + kRetention * 100, wall * 2, 0).empty());
 }
 
 TEST_F(GroupCoordinatorTest, LagIsHighWatermarkMinusCommitted) {

@@ -196,12 +196,28 @@ Status OffsetStore::Commit(const std::string& group,
 
 Status OffsetStore::DeleteGroup(const std::string& group) {
   absl::MutexLock write(&write_mu_);
+  return DeleteGroupLocked(group, GetAll(group));
+}
+
+Status OffsetStore::DeleteGroupLocked(const std::string& group,
+                                      const std::map<TopicPartition, CommittedOffset>& offsets) {
   std::vector<std::pair<TopicPartition, std::optional<CommittedOffset>>> records;
-  for (const auto& [tp, value] : GetAll(group)) records.emplace_back(tp, std::nullopt);
+  for (const auto& [tp, value] : offsets) records.emplace_back(tp, std::nullopt);
   RETURN_IF_ERROR(Append(group, records));
   absl::MutexLock lock(&mu_);
   offsets_.erase(group);
   return absl::OkStatus();
+}
+
+Result<bool> OffsetStore::ExpireGroup(const std::string& group, int64_t committed_before_ms) {
+  absl::MutexLock write(&write_mu_);
+  std::map<TopicPartition, CommittedOffset> all = GetAll(group);
+  if (all.empty()) return false;
+  for (const auto& [tp, value] : all) {
+    if (value.commit_timestamp_ms >= committed_before_ms) return false;
+  }
+  RETURN_IF_ERROR(DeleteGroupLocked(group, all));
+  return true;
 }
 
 std::optional<CommittedOffset> OffsetStore::Get(const std::string& group,

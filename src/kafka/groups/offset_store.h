@@ -55,6 +55,10 @@ class OffsetStore {
                 const std::vector<std::pair<TopicPartition, CommittedOffset>>& offsets);
   // Writes tombstones for every offset of `group` and forgets them.
   Status DeleteGroup(const std::string& group);
+  // DeleteGroup, but only when every offset of `group` was committed before
+  // `committed_before_ms` (wall clock, ms): a commit racing the expiry keeps the group.
+  // True when the offsets were deleted.
+  Result<bool> ExpireGroup(const std::string& group, int64_t committed_before_ms);
 
   std::optional<CommittedOffset> Get(const std::string& group, const TopicPartition& tp) const;
   // Every committed offset of the group, ordered by topic and partition.
@@ -67,6 +71,9 @@ class OffsetStore {
 
  private:
   Status LoadPartition(log::Partition& partition);
+  Status DeleteGroupLocked(const std::string& group,
+                           const std::map<TopicPartition, CommittedOffset>& offsets)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   Status Append(
       const std::string& group,
       const std::vector<std::pair<TopicPartition, std::optional<CommittedOffset>>>& records);

@@ -86,6 +86,11 @@ asio::awaitable<void> KafkaServer::AcceptLoop() {
       co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
+    if (options_.max_connections > 0 &&
+        connection_count() >= static_cast<size_t>(options_.max_connections)) {
+      Refuse(socket);
+      continue;
+    }
     // Responses are written whole; Nagle would only delay the last segment of each.
     socket.set_option(tcp::no_delay(true), ec);
     auto connection = std::make_shared<Connection>(
@@ -95,6 +100,27 @@ asio::awaitable<void> KafkaServer::AcceptLoop() {
     if (!Launch(std::move(connection))) break;
   }
   Finished(nullptr);
+}
+
+void KafkaServer::Refuse(tcp::socket& socket) {
+  boost::system::error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  // A FIN, not a reset: the client reads EOF, as from a broker that closed the connection.
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+  ++refused_unlogged_;
+  auto now = std::chrono::steady_clock::now();
+  if (refused_unlogged_ == 1 || now - last_refusal_log_ >= kRefusalLogInterval) {
+    OXBOW_LOG_WARN(
+        "Kafka API: closing connection from {}: {} connections are open (max.connections, "
+        "--max-connections){}",
+        ec ? std::string("unknown peer") : net::FormatEndpoint(peer), options_.max_connections,
+        refused_unlogged_ > 1
+            ? fmt::format("; {} refused since the last warning", refused_unlogged_)
+            : "");
+    last_refusal_log_ = now;
+    refused_unlogged_ = 0;
+  }
 }
 
 namespace {

@@ -6,6 +6,9 @@
 // one at a time while many connections run in parallel. Blocking work (fsync'ing appends,
 // disk reads) goes to a BlockingPool of options.blocking_threads threads.
 //
+// Connections: at most options.max_connections are open at once (0: no limit); one accepted
+// beyond that is closed at once, with a warning.
+//
 // Start() sets SIGPIPE to be ignored, process-wide (Fetch uses sendfile, which raises it).
 //
 // Lifecycle: construct, add handlers to registry(), Start(), ..., Stop(). Start and Stop are
@@ -17,6 +20,7 @@
 // touches the LogManager, so the owner may close it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -73,6 +77,9 @@ class KafkaServer {
 
  private:
   boost::asio::awaitable<void> AcceptLoop();
+  // Closes a connection accepted beyond max_connections and logs it (rate-limited). Accept
+  // loop only.
+  void Refuse(boost::asio::ip::tcp::socket& socket);
   // Registers a new connection and spawns its coroutine; false once stopping.
   bool Launch(std::shared_ptr<Connection> connection);
   void Finished(const Connection* connection);
@@ -89,6 +96,10 @@ class KafkaServer {
   uint16_t bound_port_ = 0;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> io_threads_;
+  // The accept loop's refusals (max_connections) not yet named in a warning.
+  static constexpr std::chrono::seconds kRefusalLogInterval{10};
+  size_t refused_unlogged_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_log_;
   bool started_ = false;
   bool stopped_ = false;
 

@@ -34,6 +34,16 @@ struct KafkaServerOptions {
   // Kafka's connections.max.idle.ms: a connection with no request in flight that sends
   // nothing for this long is closed (clients reconnect when they need to). <= 0: never.
   int64_t connections_max_idle_ms = 600000;
+  // Kafka's max.connections: a connection accepted while this many are open is closed at
+  // once (the client sees EOF and retries), with a warning (at most one per 10 s, counting
+  // the others). 0: no limit, Kafka's default.
+  int64_t max_connections = 0;
+  // Kafka's offsets.retention.minutes (here in ms): the committed offsets of a consumer group
+  // that has had no members, and no commit, for this long are deleted (tombstones in
+  // __consumer_offsets), as Kafka does. Checked every offsets_retention_check_interval_ms
+  // (Kafka's offsets.retention.check.interval.ms). <= 0: kept forever.
+  int64_t offsets_retention_ms = 7 * 24 * 3600 * 1000LL;
+  int64_t offsets_retention_check_interval_ms = 600000;
   // How long Stop() lets requests in flight finish before abandoning them.
   int64_t stop_grace_ms = 1000;
   // Consumer groups (src/kafka/groups/), with Kafka's names and defaults.

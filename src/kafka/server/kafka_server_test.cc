@@ -607,6 +607,30 @@ TEST_F(KafkaServerTest, IdleConnectionsAreClosedBusyOnesAreNot) {
   EXPECT_TRUE(WaitForConnections(0));
 }
 
+TEST_F(KafkaServerTest, ConnectionsBeyondMaxConnectionsAreClosedOthersServed) {
+  KafkaServerOptions o = TestOptions();
+  o.max_connections = 2;
+  Start(o);
+  auto first = std::make_unique<Client>(server_->bound_port());
+  Client second(server_->bound_port());
+  ASSERT_TRUE(WaitForConnections(2));
+  Client third(server_->bound_port());
+  EXPECT_TRUE(third.Closed());  // EOF before any request: refused
+  // The two admitted connections are served as usual.
+  ASSERT_TRUE(first->Send(Request(kEcho, 0, 1, "a")));
+  ASSERT_TRUE(second.Send(Request(kEcho, 0, 2, "b")));
+  ASSERT_TRUE(first->ReadFrame().has_value());
+  ASSERT_TRUE(second.ReadFrame().has_value());
+  // Once one of them has gone, a new connection is admitted.
+  first.reset();
+  ASSERT_TRUE(WaitForConnections(1));
+  Client fourth(server_->bound_port());
+  ASSERT_TRUE(fourth.Send(Request(kEcho, 0, 3, "c")));
+  std::optional<std::string> answer = fourth.ReadFrame();
+  ASSERT_TRUE(answer.has_value()) << "the connection after one closed was refused";
+  EXPECT_EQ(Parse(*answer).rest, "v0 id=test-client body=c");
+}
+
 TEST_F(KafkaServerTest, StopWithoutConnectionsIsQuick) {
   Start();
   auto start = Clock::now();

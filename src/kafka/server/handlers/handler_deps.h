@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kafka/groups/group_coordinator.h"
+#include "kafka/groups/offset_expirer.h"
 #include "kafka/server/append_notifier.h"
 #include "kafka/server/handlers/record_validator.h"
 #include "kafka/server/kafka_server_options.h"
@@ -30,6 +31,8 @@ struct HandlerContext {
   // Consumer groups and committed offsets; shared by the group handlers, lives as long as
   // the longest of them.
   std::shared_ptr<groups::GroupCoordinator> groups;
+  // Offset retention's thread, started with the handlers; OffsetCommit's Stopping() ends it.
+  std::shared_ptr<groups::OffsetExpirer> offset_expirer;
   // Idempotent producers' ids (InitProducerId).
   std::shared_ptr<log::ProducerIdAllocator> producer_ids;
   // Produce's check before writing (schema validation); null: none.

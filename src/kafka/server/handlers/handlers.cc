@@ -33,6 +33,9 @@ std::shared_ptr<groups::GroupCoordinator> AddAllHandlers(HandlerRegistry& regist
   if (Status s = ctx.groups->Load(); !s.ok()) {
     OXBOW_LOG_ERROR("consumer groups unavailable: loading committed offsets: {}", s.message());
   }
+  ctx.offset_expirer = std::make_shared<groups::OffsetExpirer>(
+      ctx.groups, options->offsets_retention_ms, options->offsets_retention_check_interval_ms);
+  ctx.offset_expirer->Start();
   registry.Add(MakeApiVersionsHandler(registry));
   registry.Add(MakeMetadataHandler(ctx));
   registry.Add(MakeProduceHandler(ctx));

@@ -16,6 +16,10 @@ class OffsetCommitHandler final : public MessageHandler<OffsetCommitRequest, Off
  public:
   explicit OffsetCommitHandler(const HandlerContext& ctx) : ctx_(ctx) {}
   std::string_view name() const override { return "OffsetCommit"; }
+  // The expiry writes to the log, which must be left alone once the server has stopped.
+  void Stopping() override {
+    if (ctx_.offset_expirer) ctx_.offset_expirer->Stop();
+  }
 
  protected:
   boost::asio::awaitable<std::optional<OffsetCommitResponse>> Process(RequestContext& rc,

@@ -1,0 +1,50 @@
+#include "kafka/groups/offset_expirer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "base/logging.h"
+
+namespace oxbow::kafka::groups {
+
+OffsetExpirer::OffsetExpirer(std::shared_ptr<GroupCoordinator> groups, int64_t retention_ms,
+                             int64_t check_interval_ms)
+    : groups_(std::move(groups)),
+      retention_ms_(retention_ms),
+      check_interval_ms_(std::max<int64_t>(check_interval_ms, 1)) {}
+
+OffsetExpirer::~OffsetExpirer() { Stop(); }
+
+void OffsetExpirer::Start() {
+  if (retention_ms_ <= 0 || thread_.joinable()) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void OffsetExpirer::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void OffsetExpirer::Run() {
+  for (;;) {
+    int64_t wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    for (const std::string& group : groups_->ExpireOffsets(SteadyNowMs(), wall_ms, retention_ms_)) {
+      OXBOW_LOG_INFO(
+          "consumer group {}: committed offsets expired (no member and no commit for {} ms, "
+          "offsets.retention.minutes)",
+          group, retention_ms_);
+    }
+    absl::MutexLock lock(&mu_);
+    if (mu_.AwaitWithTimeout(absl::Condition(&stop_), absl::Milliseconds(check_interval_ms_))) {
+      return;
+    }
+  }
+}
+
+}  // namespace oxbow::kafka::groups
