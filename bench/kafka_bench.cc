@@ -3,13 +3,21 @@
 //
 //   kafka_bench [--broker HOST:PORT] [--dir DIR] [--messages N] [--size BYTES]
 //               [--partitions P] [--rate MSGS_PER_S] [--topic-config KEY=VALUE ...]
+//               [--producer-config KEY=VALUE ...] [--consumer-config KEY=VALUE ...]
+//               [--consume-runs K]
 //
 // Without --broker it starts an Oxbow Kafka server in-process on an ephemeral port over
 // DIR (the topic defaults: fsync per append, flush.messages=1). Produce uses acks=all.
+// The consumer uses librdkafka's defaults (1 MiB per partition and Fetch) except
+// queued.max.messages.kbytes (1 GiB, so that the bench's reading never pauses fetching);
+// --producer-config / --consumer-config add or override librdkafka settings (debug=fetch
+// shows each Fetch's round trip). --consume-runs consumes the topic K times, one consumer
+// after the other, after producing it once.
 // --rate > 0 runs the latency test instead: that many messages per second for
 // --messages messages, reporting delivery latency percentiles.
-// Output: one line of JSON per measurement; throughput lines also give the CPU seconds the
-// clients and the in-process server used (load-independent, unlike the rates).
+// Output: one line of JSON per measurement with the CPU the clients and the in-process
+// server used (load-independent, unlike the rates); consume also gives the time to the
+// first message.
 #include <dirent.h>
 #include <librdkafka/rdkafka.h>
 #include <unistd.h>
@@ -21,6 +29,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,8 +52,20 @@ struct Args {
   size_t size = 1024;
   int partitions = 1;
   int64_t rate = 0;
+  int consume_runs = 1;  // consumers run one after the other over the topic produced once
   std::map<std::string, std::string> topic_config;
+  // librdkafka settings added to (or overriding) the bench's own, e.g. debug=fetch.
+  std::vector<std::pair<std::string, std::string>> producer_config, consumer_config;
 };
+
+std::pair<std::string, std::string> KeyValue(const std::string& v) {
+  size_t eq = v.find('=');
+  if (eq == std::string::npos) {
+    std::fprintf(stderr, "expected KEY=VALUE, got %s\n", v.c_str());
+    std::exit(2);
+  }
+  return {v.substr(0, eq), v.substr(eq + 1)};
+}
 
 Args Parse(int argc, char** argv) {
   Args a;
@@ -60,10 +81,16 @@ Args Parse(int argc, char** argv) {
       a.size = std::stoul(v);
     else if (k == "--partitions")
       a.partitions = std::stoi(v);
+    else if (k == "--consume-runs")
+      a.consume_runs = std::stoi(v);
     else if (k == "--rate")
       a.rate = std::stoll(v);
     else if (k == "--topic-config")
-      a.topic_config[v.substr(0, v.find('='))] = v.substr(v.find('=') + 1);
+      a.topic_config.insert(KeyValue(v));
+    else if (k == "--producer-config")
+      a.producer_config.push_back(KeyValue(v));
+    else if (k == "--consumer-config")
+      a.consumer_config.push_back(KeyValue(v));
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       std::exit(2);
@@ -72,12 +99,15 @@ Args Parse(int argc, char** argv) {
   return a;
 }
 
+// `extra` (the command line's) is applied after `conf` (the bench's), so it overrides it.
 rd_kafka_t* Client(rd_kafka_type_t type, const std::string& broker,
                    std::vector<std::pair<std::string, std::string>> conf,
+                   const std::vector<std::pair<std::string, std::string>>& extra,
                    void (*dr)(rd_kafka_t*, const rd_kafka_message_t*, void*) = nullptr) {
   rd_kafka_conf_t* c = rd_kafka_conf_new();
   char err[512];
   conf.emplace_back("bootstrap.servers", broker);
+  conf.insert(conf.end(), extra.begin(), extra.end());
   for (const auto& [k, v] : conf) {
     if (rd_kafka_conf_set(c, k.c_str(), v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
       std::fprintf(stderr, "%s\n", err);
@@ -171,7 +201,7 @@ void Produce(const Args& a, const std::string& topic) {
                           {"batch.size", "1000000"},
                           {"queue.buffering.max.messages", "1000000"},
                           {"queue.buffering.max.kbytes", "2097151"}},
-                         CountFailures);
+                         a.producer_config, CountFailures);
   std::string value(a.size, 'v');
   for (size_t i = 0; i < value.size(); ++i) value[i] = static_cast<char>('a' + i % 26);
   CpuSplit cpu0 = ThreadCpu();
@@ -202,11 +232,20 @@ void Produce(const Args& a, const std::string& topic) {
 
 void Consume(const Args& a, const std::string& topic) {
   rd_kafka_t* c = Client(RD_KAFKA_CONSUMER, a.broker,
-                         {{"fetch.max.bytes", "52428800"},
-                          {"max.partition.fetch.bytes", "10485760"},
-                          {"queued.max.messages.kbytes", "1048576"}});
+                         {{"queued.max.messages.kbytes", "1048576"}},
+                         a.consumer_config);
   rd_kafka_topic_t* t = rd_kafka_topic_new(c, topic.c_str(), nullptr);
   rd_kafka_queue_t* q = rd_kafka_queue_new(c);
+  // Learn the partitions' leader before starting: a partition started before librdkafka has
+  // the topic's metadata queries its start offset only when a 500 ms retry timer fires (a
+  // constant of librdkafka's, whatever the broker), which would be counted as consume time.
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(c, 0, t, &md, 10000);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    std::fprintf(stderr, "metadata: %s\n", rd_kafka_err2str(err));
+    std::exit(1);
+  }
+  rd_kafka_metadata_destroy(md);
   CpuSplit cpu0 = ThreadCpu();
   auto t0 = Clock::now();
   for (int p = 0; p < a.partitions; ++p) {
@@ -214,8 +253,10 @@ void Consume(const Args& a, const std::string& topic) {
   }
   int64_t got = 0, bytes = 0;
   std::vector<rd_kafka_message_t*> batch(10000);
+  std::optional<Clock::time_point> first;
   while (got < a.messages) {
     ssize_t n = rd_kafka_consume_batch_queue(q, 1000, batch.data(), batch.size());
+    if (n > 0 && !first) first = Clock::now();
     for (ssize_t i = 0; i < n; ++i) {
       if (!batch[i]->err) {
         ++got;
@@ -224,14 +265,16 @@ void Consume(const Args& a, const std::string& topic) {
       rd_kafka_message_destroy(batch[i]);
     }
   }
-  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  auto t1 = Clock::now();
+  double secs = std::chrono::duration<double>(t1 - t0).count();
+  double startup = first ? std::chrono::duration<double>(*first - t0).count() : 0;
   CpuSplit cpu = ThreadCpu();
   std::printf(
       "{\"bench\":\"consume\",\"partitions\":%d,\"size\":%zu,\"messages\":%lld,"
-      "\"seconds\":%.3f,\"msgs_per_s\":%.0f,\"mb_per_s\":%.1f,\"server_cpu_s\":%.2f,"
-      "\"client_cpu_s\":%.2f}\n",
+      "\"seconds\":%.3f,\"msgs_per_s\":%.0f,\"mb_per_s\":%.1f,\"first_message_s\":%.3f,"
+      "\"server_cpu_s\":%.2f,\"client_cpu_s\":%.2f}\n",
       a.partitions, a.size, static_cast<long long>(got), secs, got / secs, bytes / 1e6 / secs,
-      cpu.server - cpu0.server, cpu.client - cpu0.client);
+      startup, cpu.server - cpu0.server, cpu.client - cpu0.client);
   for (int p = 0; p < a.partitions; ++p) rd_kafka_consume_stop(t, p);
   rd_kafka_queue_destroy(q);
   rd_kafka_topic_destroy(t);
@@ -242,9 +285,10 @@ void Latency(const Args& a, const std::string& topic) {
   std::vector<int64_t> latencies;
   latencies.reserve(static_cast<size_t>(a.messages));
   g_latencies = &latencies;
-  rd_kafka_t* p =
-      Client(RD_KAFKA_PRODUCER, a.broker, {{"acks", "all"}, {"linger.ms", "0"}}, RecordLatency);
+  rd_kafka_t* p = Client(RD_KAFKA_PRODUCER, a.broker, {{"acks", "all"}, {"linger.ms", "0"}},
+                         a.producer_config, RecordLatency);
   std::string value(a.size, 'v');
+  CpuSplit cpu0 = ThreadCpu();
   auto start = Clock::now();
   for (int64_t i = 0; i < a.messages; ++i) {
     // Paced: message i leaves at start + i / rate.
@@ -263,6 +307,7 @@ void Latency(const Args& a, const std::string& topic) {
         RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<intptr_t>(now))), RD_KAFKA_V_END);
   }
   rd_kafka_flush(p, 60000);
+  CpuSplit cpu = ThreadCpu();
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double q) {
     return latencies.empty() ? 0.0
@@ -271,9 +316,11 @@ void Latency(const Args& a, const std::string& topic) {
   std::printf(
       "{\"bench\":\"latency\",\"acks\":\"all\",\"rate\":%lld,\"partitions\":%d,"
       "\"size\":%zu,\"messages\":%zu,\"failed\":%lld,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-      "\"max_ms\":%.3f}\n",
+      "\"max_ms\":%.3f,\"server_cpu_us_per_msg\":%.1f,\"client_cpu_us_per_msg\":%.1f}\n",
       static_cast<long long>(a.rate), a.partitions, a.size, latencies.size(),
-      static_cast<long long>(g_failed.load()), pct(0.5), pct(0.99), pct(1.0));
+      static_cast<long long>(g_failed.load()), pct(0.5), pct(0.99), pct(1.0),
+      (cpu.server - cpu0.server) * 1e6 / static_cast<double>(a.messages),
+      (cpu.client - cpu0.client) * 1e6 / static_cast<double>(a.messages));
   rd_kafka_destroy(p);
 }
 
@@ -309,7 +356,7 @@ int main(int argc, char** argv) {
     Latency(a, topic);
   } else {
     Produce(a, topic);
-    Consume(a, topic);
+    for (int i = 0; i < a.consume_runs; ++i) Consume(a, topic);
   }
   if (server) server->Stop();
   return 0;
