@@ -13,6 +13,7 @@
 #include "stream/hash_aggregate.h"
 #include "stream/hash_join.h"
 #include "stream/keyed_operators.h"
+#include "stream/project_set.h"
 #include "stream/session_window.h"
 #include "stream/stateless_operators.h"
 #include "stream/stream_table_join.h"
@@ -219,6 +220,8 @@ class Builder {
       }
     } else if (node.As<sql::FilterOp>() != nullptr || node.As<sql::DistinctOp>() != nullptr) {
       out = input(0);
+    } else if (node.As<sql::ProjectSetOp>() != nullptr) {
+      std::copy(input(0).begin(), input(0).end(), out.begin());
     } else if (const auto* p = node.As<sql::ProjectOp>()) {
       for (size_t i = 0; i < p->exprs.size(); ++i) {
         if (int c = ColumnOf(*p->exprs[i]); c >= 0) out[i] = input(0)[c];
@@ -809,6 +812,19 @@ class Builder {
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
     Operator* op = Add(std::make_unique<stream::SessionWindow>(id, TypesOf(node.inputs[0]->schema),
                                                                std::move(spec)));
+    Connect(input, op);
+    return op;
+  }
+  Result<Operator*> BuildOp(const PlanNode& node, const sql::ProjectSetOp& project_set) {
+    ASSIGN_OR_RETURN(Operator * input, BuildInput(node, 0));
+    std::vector<sql::SetFunctionCall> calls;
+    for (const sql::SetFunctionCall& c : project_set.calls) {
+      std::vector<sql::ExprPtr> args;
+      for (const sql::ExprPtr& a : c.args) args.push_back(a->Clone());
+      calls.push_back(sql::SetFunctionCall{c.kind, std::move(args), c.columns});
+    }
+    Operator* op = Add(
+        std::make_unique<stream::ProjectSet>(TypesOf(node.inputs[0]->schema), std::move(calls)));
     Connect(input, op);
     return op;
   }

@@ -191,6 +191,8 @@ class Converter {
         return Unsupported("a subquery");
       case ExprKind::kSubscript:
         return Unsupported("an array subscript");
+      case ExprKind::kFieldSelect:
+        return Unsupported("field selection");
     }
     return Unsupported("this expression");
   }

@@ -149,7 +149,7 @@ void AppendArrayBinary(std::string& out, const Value& v) {
   Put32(out, v.type().element().oid());
   if (elements.empty()) return;
   Put32(out, static_cast<uint32_t>(elements.size()));
-  Put32(out, 1);
+  Put32(out, v.type().is_vector() ? 0 : 1);  // the lower bound: int2vector counts from 0
   for (const Value& e : elements) {
     if (e.is_null()) {
       Put32(out, 0xFFFFFFFFu);

@@ -343,6 +343,9 @@ std::string ParsedExpr::ToString() const {
     case ExprKind::kSubscript:
       return Cat("(", As<Subscript>().array->ToString(), ")[", As<Subscript>().index->ToString(),
                  "]");
+    case ExprKind::kFieldSelect:
+      return Cat("(", As<FieldSelect>().arg->ToString(), ").",
+                 QuoteIdentifier(As<FieldSelect>().field));
   }
   return "";
 }

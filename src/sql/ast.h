@@ -76,6 +76,7 @@ enum class ExprKind : uint8_t {
   kIsDistinct,
   kSubLink,
   kSubscript,
+  kFieldSelect,
 };
 
 struct ParsedExpr {
@@ -316,6 +317,15 @@ struct Subscript : ParsedExpr {
   ParsedExprPtr index;
 };
 
+// `(composite).field`: a field of a composite value (a set-returning function's row, or a
+// column holding one).
+struct FieldSelect : ParsedExpr {
+  static constexpr ExprKind kKind = ExprKind::kFieldSelect;
+  explicit FieldSelect(int loc) : ParsedExpr(kKind, loc) {}
+  ParsedExprPtr arg;
+  std::string field;
+};
+
 // `AS name (col, …)` after a FROM item.
 struct Alias {
   std::string name;
@@ -499,6 +509,9 @@ void ForEachChild(const ParsedExpr& expr, Fn&& fn) {
     case ExprKind::kSubscript:
       visit(expr.As<Subscript>().array);
       visit(expr.As<Subscript>().index);
+      return;
+    case ExprKind::kFieldSelect:
+      visit(expr.As<FieldSelect>().arg);
       return;
   }
 }

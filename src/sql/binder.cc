@@ -12,6 +12,7 @@
 #include "sql/parser.h"
 #include "sql/plan_rewrite.h"
 #include "sql/series.h"
+#include "sql/set_function.h"
 #include "sql/sql_error.h"
 
 namespace oxbow::sql {
@@ -29,7 +30,7 @@ std::vector<PlanColumn> ColumnsOf(const std::vector<CatalogColumn>& columns) {
 Scope ScopeOf(const std::vector<PlanColumn>& schema, const std::string& qualifier) {
   Scope scope;
   for (const PlanColumn& c : schema)
-    scope.columns.push_back(ScopeColumn{qualifier, c.name, c.type});
+    scope.columns.push_back(ScopeColumn{qualifier, c.name, c.type, false, c.fields});
   return scope;
 }
 
@@ -73,7 +74,37 @@ void FindAggregates(const ParsedExpr& expr, std::vector<const FunctionCall*>& ou
   ForEachChild(expr, [&](const ParsedExpr& child) { FindAggregates(child, out); });
 }
 
+// Set-returning calls in a select item (not inside their own arguments or subqueries).
+void FindSetFunctions(const ParsedExpr& expr, std::vector<const FunctionCall*>& out) {
+  if (expr.kind == ExprKind::kFunctionCall && expr.As<FunctionCall>().over == nullptr &&
+      IsSetFunctionName(expr.As<FunctionCall>().name)) {
+    out.push_back(&expr.As<FunctionCall>());
+    return;
+  }
+  ForEachChild(expr, [&](const ParsedExpr& child) { FindSetFunctions(child, out); });
+}
+
 }  // namespace
+
+Result<PlanPtr> Binder::BindSetFunctions(PlanPtr plan, const Scope& scope,
+                                         const std::vector<const FunctionCall*>& calls,
+                                         SetFunctionOutputs& outputs) {
+  std::vector<SetFunctionCall> resolved;
+  int next_column = static_cast<int>(plan->schema.size());
+  for (const FunctionCall* f : calls) {
+    std::vector<ExprPtr> args;
+    for (const ParsedExprPtr& a : f->args) {
+      ASSIGN_OR_RETURN(ExprPtr e, BindExpr(*a, ExprContext{&scope, "SELECT", nullptr}));
+      args.push_back(std::move(e));
+    }
+    Result<SetFunctionCall> call = ResolveSetFunction(f->name, std::move(args));
+    if (!call.ok()) return ErrorAt(call.status(), f->location);
+    outputs[f] = SetFunctionOutput{next_column, call->columns};
+    next_column += static_cast<int>(call->columns.size());
+    resolved.push_back(std::move(*call));
+  }
+  return MakeProjectSet(std::move(plan), std::move(resolved));
+}
 
 Result<PlanPtr> Binder::BindQuery(const Query& query) {
   std::map<std::string, const CommonTableExpr*> ctes;
@@ -684,6 +715,23 @@ Result<PlanPtr> Binder::BindSelect(const Query& query) {
   Grouping grouping;
   grouping.from_scope = &scope;
   ExprContext select_ctx{&scope, "SELECT", nullptr};
+
+  // Set-returning functions in the select list: a ProjectSet below it (set_function.h).
+  std::vector<const FunctionCall*> set_calls;
+  for (const Item& item : items) {
+    if (item.expr) FindSetFunctions(*item.expr, set_calls);
+  }
+  SetFunctionOutputs set_outputs;
+  if (!set_calls.empty()) {
+    if (grouped) {
+      return ErrorAt(SqlError(sqlstate::kFeatureNotSupported,
+                              "set-returning functions in a select list with GROUP BY or "
+                              "aggregates are not supported"),
+                     set_calls[0]->location);
+    }
+    ASSIGN_OR_RETURN(plan, BindSetFunctions(std::move(plan), scope, set_calls, set_outputs));
+    select_ctx.set_functions = &set_outputs;
+  }
   if (grouped) {
     std::vector<ExprPtr> pre;  // the Aggregate's input: group keys, then call arguments
     std::vector<std::string> pre_names;
@@ -913,6 +961,14 @@ Result<PlanPtr> Binder::BindSelect(const Query& query) {
     keys.push_back(SortKey{column, desc, nulls_first});
   }
   plan = MakeProject(std::move(plan), std::move(exprs), std::move(names));
+  // A set-returning call yielding a composite: the column holds its text, with its fields.
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].expr == nullptr) continue;
+    auto it = set_outputs.find(items[i].expr);
+    if (it != set_outputs.end() && it->second.columns.size() > 1) {
+      plan->schema[i].fields = it->second.columns;
+    }
+  }
   if (query.distinct) plan = MakeDistinct(std::move(plan));
   return FinishOrderLimit(std::move(plan), query, std::move(keys), visible);
 }

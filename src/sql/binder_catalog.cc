@@ -138,8 +138,38 @@ Result<std::optional<ExprPtr>> Binder::BindCatalogFunction(std::string_view name
     return std::nullopt;
   }
   if (!args[0]->type.is_integer() && !IsStringConstant(*args[0])) return std::nullopt;
+  ExprPtr column;
+  if (name == "pg_get_indexdef" && args.size() >= 2) {
+    ASSIGN_OR_RETURN(column, MakeCast(args[1]->Clone(), Type::Int32(), CastContext::kImplicit));
+  }
+  ExprPtr oid = column ? args[0]->Clone() : nullptr;
   ASSIGN_OR_RETURN(ExprPtr e,
                    MapOids(std::move(args[0]), names, MakeConstant(Value::Null(Type::Text()))));
+  if (!column) return std::optional<ExprPtr>(std::move(e));
+  // pg_get_indexdef(index, k, …) with k > 0: only the definition of the k-th key column.
+  ASSIGN_OR_RETURN(oid, MakeCast(std::move(oid), Type::Int64(), CastContext::kImplicit));
+  std::vector<ExprPtr> whens, thens;
+  for (const auto& [index, columns] : IndexColumns(catalog_)) {
+    std::vector<ExprPtr> ks, names_k;
+    for (size_t k = 0; k < columns.size(); ++k) {
+      ks.push_back(MakeConstant(Value::Int32(static_cast<int32_t>(k + 1))));
+      names_k.push_back(MakeConstant(Value::Text(columns[k])));
+    }
+    ASSIGN_OR_RETURN(ExprPtr by_k, MakeCase(column->Clone(), std::move(ks), std::move(names_k),
+                                            MakeConstant(Value::Null(Type::Text()))));
+    whens.push_back(MakeConstant(Value::Int64(index)));
+    thens.push_back(std::move(by_k));
+  }
+  ExprPtr one_column = MakeConstant(Value::Null(Type::Text()));
+  if (!whens.empty()) {
+    ASSIGN_OR_RETURN(one_column, MakeCase(std::move(oid), std::move(whens), std::move(thens),
+                                          MakeConstant(Value::Null(Type::Text()))));
+  }
+  std::vector<ExprPtr> is_whole, whole;
+  is_whole.push_back(MakeConstant(Value::Int32(0)));
+  whole.push_back(std::move(e));
+  ASSIGN_OR_RETURN(
+      e, MakeCase(std::move(column), std::move(is_whole), std::move(whole), std::move(one_column)));
   return std::optional<ExprPtr>(std::move(e));
 }
 

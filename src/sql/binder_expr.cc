@@ -6,6 +6,7 @@
 #include "fmt/format.h"
 #include "sql/aggregate/aggregate.h"
 #include "sql/binder_internal.h"
+#include "sql/set_function.h"
 #include "sql/sql_error.h"
 #include "sql/type_resolution.h"
 #include "sql/types/decimal.h"
@@ -117,6 +118,9 @@ int FigureName(const ParsedExpr& expr, std::string& name) {
       return 1;
     case ExprKind::kSubscript:
       return FigureName(*expr.As<Subscript>().array, name);
+    case ExprKind::kFieldSelect:
+      name = expr.As<FieldSelect>().field;
+      return 2;
     case ExprKind::kSubLink:
       if (expr.As<SubLink>().link == SubLinkKind::kExists) {
         name = "exists";
@@ -183,6 +187,50 @@ Result<ExprPtr> Binder::BindCondition(const ParsedExpr& expr, const ExprContext&
                    expr.location);
   }
   return e;
+}
+
+Result<ExprPtr> Binder::BindFieldSelect(const FieldSelect& select, const ExprContext& ctx) {
+  auto field_of = [&](const std::vector<PlanColumn>& fields) -> Result<size_t> {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].name == select.field) return i;
+    }
+    return ErrorAt(
+        SqlError(sqlstate::kUndefinedColumn,
+                 fmt::format("column \"{}\" not found in data type record", select.field)),
+        select.location);
+  };
+  // A set-returning call's field is its column.
+  if (ctx.set_functions != nullptr) {
+    if (auto it = ctx.set_functions->find(select.arg.get()); it != ctx.set_functions->end()) {
+      const SetFunctionOutput& out = it->second;
+      ASSIGN_OR_RETURN(size_t i, field_of(out.columns));
+      return MakeColumnRef(out.first_column + static_cast<int>(i), out.columns[i].type);
+    }
+  }
+  ASSIGN_OR_RETURN(ExprPtr arg, BindExpr(*select.arg, ctx));
+  const std::vector<PlanColumn>* fields = nullptr;
+  if (arg->kind == Expr::Kind::kColumnRef && ctx.grouping == nullptr && ctx.scope != nullptr &&
+      static_cast<size_t>(arg->column) < ctx.scope->columns.size()) {
+    fields = &ctx.scope->columns[arg->column].fields;
+  }
+  if (fields == nullptr || fields->empty()) {
+    return ErrorAt(SqlError(sqlstate::kWrongObjectType,
+                            fmt::format("column notation .{} applied to type {}, which is not a "
+                                        "composite type",
+                                        select.field, arg->type.ToString())),
+                   select.location);
+  }
+  // A composite column holds its text: the field's text, read as the field's type.
+  ASSIGN_OR_RETURN(size_t i, field_of(*fields));
+  const Type type = (*fields)[i].type;
+  std::vector<ExprPtr> args;
+  args.push_back(std::move(arg));
+  args.push_back(MakeConstant(Value::Int32(static_cast<int32_t>(i))));
+  Result<ExprPtr> text = MakeCall("__record_field", std::move(args));
+  if (!text.ok()) return ErrorAt(text.status(), select.location);
+  Result<ExprPtr> typed = MakeCast(std::move(*text), type, CastContext::kExplicit);
+  if (!typed.ok()) return ErrorAt(typed.status(), select.location);
+  return typed;
 }
 
 Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx) {
@@ -285,6 +333,24 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
     case ExprKind::kFunctionCall: {
       const FunctionCall& f = expr.As<FunctionCall>();
       const std::string& name = f.function_name();
+      if (f.over == nullptr && IsSetFunctionName(f.name)) {
+        auto it = ctx.set_functions == nullptr ? SetFunctionOutputs::const_iterator()
+                                               : ctx.set_functions->find(&expr);
+        if (ctx.set_functions == nullptr || it == ctx.set_functions->end()) {
+          return at(
+              SqlError(sqlstate::kFeatureNotSupported,
+                       fmt::format("set-returning functions are not allowed in {}", ctx.clause)));
+        }
+        const SetFunctionOutput& out = it->second;
+        if (out.columns.size() == 1) return MakeColumnRef(out.first_column, out.columns[0].type);
+        // A composite: its text form (its fields stay reachable as `(call).field`).
+        std::vector<ExprPtr> fields;
+        for (size_t i = 0; i < out.columns.size(); ++i) {
+          fields.push_back(
+              MakeColumnRef(out.first_column + static_cast<int>(i), out.columns[i].type));
+        }
+        return positioned(MakeCall("__record", std::move(fields)));
+      }
       if (f.over != nullptr) {
         return at(WithHint(
             SqlError(sqlstate::kFeatureNotSupported,
@@ -437,6 +503,8 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, const ExprContext& ctx)
     }
     case ExprKind::kSubLink:
       return BindSubLink(expr.As<SubLink>(), ctx);
+    case ExprKind::kFieldSelect:
+      return BindFieldSelect(expr.As<FieldSelect>(), ctx);
     case ExprKind::kSubscript: {
       ASSIGN_OR_RETURN(ExprPtr array, bind(*expr.As<Subscript>().array));
       ASSIGN_OR_RETURN(ExprPtr index, bind(*expr.As<Subscript>().index));

@@ -21,6 +21,8 @@ struct ScopeColumn {
   Type type;
   // The right side's copy of a USING column: only reachable qualified, and not part of `*`.
   bool using_hidden = false;
+  // A composite column's fields (PlanColumn::fields), for `(column).field`.
+  std::vector<PlanColumn> fields = {};
 };
 
 struct Scope {
@@ -43,12 +45,22 @@ struct Grouping {
   std::vector<Type> call_types;
 };
 
+// A set-returning function call of the select list, computed by the ProjectSet below the
+// select list: its output columns, from `first_column` of the ProjectSet's output.
+struct SetFunctionOutput {
+  int first_column = 0;
+  std::vector<PlanColumn> columns;
+};
+using SetFunctionOutputs = std::map<const ParsedExpr*, SetFunctionOutput>;
+
 struct ExprContext {
   const Scope* scope = nullptr;
   // The clause, for messages: "WHERE", "JOIN conditions", "GROUP BY", …
   std::string_view clause;
   // Non-null after grouping: names resolve to group keys and aggregates only.
   const Grouping* grouping = nullptr;
+  // The select list's set-returning calls (their AST nodes), read from their columns.
+  const SetFunctionOutputs* set_functions = nullptr;
 };
 
 // What a subquery in an expression sees of the query it is in: names its own FROM does not
@@ -82,6 +94,15 @@ class Binder {
 
  private:
   Result<PlanPtr> BindSelect(const Query& query);
+  // `(arg).field` (binder_expr.cc): a set-returning call's field column, or a composite
+  // column's field. 42703 for a field the composite does not have, 42809 for a value that
+  // is not a composite.
+  Result<ExprPtr> BindFieldSelect(const FieldSelect& select, const ExprContext& ctx);
+  // The ProjectSet computing the select list's set-returning calls (`calls`) over `plan`
+  // (`scope`), and where each call's columns are. 0A000 with grouping.
+  Result<PlanPtr> BindSetFunctions(PlanPtr plan, const Scope& scope,
+                                   const std::vector<const FunctionCall*>& calls,
+                                   SetFunctionOutputs& outputs);
   Result<PlanPtr> BindUnion(const Query& query);
   Result<PlanPtr> BindValues(const Query& query);
   Result<Relation> BindFrom(const Query& query);

@@ -301,8 +301,15 @@ Result<ParsedExprPtr> Converter::ConvertSubLink(const pg_query::SubLink& link) {
 Result<ParsedExprPtr> Converter::ConvertIndirection(const pg_query::A_Indirection& ind) {
   ASSIGN_OR_RETURN(ParsedExprPtr out, ConvertExpr(ind.arg()));
   for (const pg_query::Node& n : ind.indirection()) {
+    if (n.has_string()) {
+      auto field = std::make_unique<FieldSelect>(out->location);
+      field->arg = std::move(out);
+      field->field = n.string().sval();
+      out = std::move(field);
+      continue;
+    }
     if (!n.has_a_indices()) {
-      return Unsupported("field selection", NodeLocation(ind.arg()));
+      return Unsupported("this kind of indirection", NodeLocation(ind.arg()));
     }
     const pg_query::A_Indices& idx = n.a_indices();
     if (idx.is_slice()) return Unsupported("array slices", NodeLocation(ind.arg()));

@@ -44,7 +44,7 @@ class Converter {
       const google::protobuf::RepeatedPtrField<pg_query::Node>& nodes);
   Result<std::unique_ptr<FunctionCall>> ConvertFunctionCall(const pg_query::FuncCall& call);
   Result<ParsedExprPtr> ConvertSubLink(const pg_query::SubLink& link);
-  // `x[i]` (nested for `x[i][j]`); field selection and slices are 0A000.
+  // `x[i]` (nested for `x[i][j]`) and `(x).field`; slices are 0A000.
   Result<ParsedExprPtr> ConvertIndirection(const pg_query::A_Indirection& ind);
 
   // convert_type.cc

@@ -56,6 +56,11 @@ struct Deriver {
       c.type = e.type;
       c.nullable = e.kind == Expr::Kind::kColumnRef ? in(0).schema[e.column].nullable
                                                     : !IsNonNullConstant(e);
+      if (e.kind == Expr::Kind::kColumnRef) {
+        c.fields = in(0).schema[e.column].fields;
+      } else if (i < node.schema.size()) {
+        c.fields = node.schema[i].fields;  // a composite the binder built
+      }
       schema.push_back(std::move(c));
     }
     node.schema = std::move(schema);
@@ -141,6 +146,17 @@ struct Deriver {
     node.key.push_back(static_cast<int>(in(0).schema.size()));
     node.append_only = false;
   }
+  void operator()(ProjectSetOp& p) {
+    node.schema = in(0).schema;
+    for (const SetFunctionCall& call : p.calls) {
+      for (PlanColumn c : call.columns) {
+        c.nullable = true;  // lockstep pads shorter functions with NULLs
+        node.schema.push_back(std::move(c));
+      }
+    }
+    node.key.clear();  // an input row becomes several
+    node.append_only = in(0).append_only;
+  }
   void operator()(WindowTvfOp& w) {
     node.schema = in(0).schema;
     Type t = in(0).schema[w.time_column].type;
@@ -165,9 +181,9 @@ struct Deriver {
 }  // namespace
 
 std::string_view PlanNode::name() const {
-  static constexpr std::string_view kNames[] = {"Scan",      "Values",    "Filter",   "Project",
-                                                "Aggregate", "Join",      "UnionAll", "Distinct",
-                                                "TopN",      "WindowTVF", "Sort",     "Limit"};
+  static constexpr std::string_view kNames[] = {
+      "Scan",     "Values", "Filter",    "Project", "Aggregate", "Join",      "UnionAll",
+      "Distinct", "TopN",   "WindowTVF", "Sort",    "Limit",     "ProjectSet"};
   return kNames[op.index()];
 }
 
@@ -212,6 +228,13 @@ ValuesOp CloneOp(const ValuesOp& op) {
 }
 FilterOp CloneOp(const FilterOp& op) { return FilterOp{op.predicate->Clone()}; }
 ProjectOp CloneOp(const ProjectOp& op) { return ProjectOp{CloneExprs(op.exprs)}; }
+ProjectSetOp CloneOp(const ProjectSetOp& op) {
+  ProjectSetOp out;
+  for (const SetFunctionCall& c : op.calls) {
+    out.calls.push_back(SetFunctionCall{c.kind, CloneExprs(c.args), c.columns});
+  }
+  return out;
+}
 JoinOp CloneOp(const JoinOp& op) {
   JoinOp out;
   out.kind = op.kind;
@@ -317,6 +340,10 @@ PlanPtr MakeSort(PlanPtr input, std::vector<SortKey> keys) {
 
 PlanPtr MakeLimit(PlanPtr input, int64_t limit, int64_t offset) {
   return Unary(LimitOp{limit, offset}, std::move(input));
+}
+
+PlanPtr MakeProjectSet(PlanPtr input, std::vector<SetFunctionCall> calls) {
+  return Unary(ProjectSetOp{std::move(calls)}, std::move(input));
 }
 
 // --- expression helpers ---
@@ -452,6 +479,17 @@ std::string Details(const PlanNode& node) {
                                                : fmt::format("{} AS {}", e, node.schema[i].name));
     }
     parts.push_back(absl::StrJoin(items, ", "));
+  } else if (const ProjectSetOp* ps = node.As<ProjectSetOp>()) {
+    static constexpr std::string_view kNames[] = {"unnest", "generate_series",
+                                                  "information_schema._pg_expandarray"};
+    std::vector<std::string> calls;
+    for (const SetFunctionCall& c : ps->calls) {
+      std::vector<std::string> args;
+      for (const ExprPtr& a : c.args) args.push_back(Named(*a, *in));
+      calls.push_back(
+          fmt::format("{}({})", kNames[static_cast<int>(c.kind)], absl::StrJoin(args, ", ")));
+    }
+    parts.push_back(absl::StrJoin(calls, ", "));
   } else if (const AggregateOp* a = node.As<AggregateOp>()) {
     if (!a->group_keys.empty())
       parts.push_back(fmt::format("group: {}", Columns(a->group_keys, *in)));

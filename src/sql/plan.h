@@ -36,6 +36,10 @@ struct PlanColumn {
   std::string name;
   Type type;
   bool nullable = true;
+  // A composite value's fields (the column holds its PostgreSQL text form, `(1,2)`), for
+  // `(column).field`; empty for other columns. Only set-returning functions in a select list
+  // make composites (information_schema._pg_expandarray's (x, n)).
+  std::vector<PlanColumn> fields = {};
 
   bool operator==(const PlanColumn&) const = default;
 };
@@ -154,8 +158,28 @@ struct LimitOp {
   int64_t offset = 0;
 };
 
+// A set-returning function called in a select list (set_function.h).
+enum class SetFunctionKind : uint8_t {
+  kUnnest,          // unnest(array): its elements
+  kGenerateSeries,  // generate_series(start, stop[, step]) over integers
+  kExpandArray,     // information_schema._pg_expandarray(array): (x element, n position)
+};
+struct SetFunctionCall {
+  SetFunctionKind kind = SetFunctionKind::kUnnest;
+  std::vector<ExprPtr> args;        // over the input's columns
+  std::vector<PlanColumn> columns;  // what it yields per row
+};
+
+// PostgreSQL's ProjectSet: per input row, the rows of set-returning functions of it, in
+// lockstep (row i has each function's i-th row, NULLs for a function with fewer rows; as many
+// rows as the longest, none when every function has none), each after the input row's
+// columns. The output: the input's columns, then each call's columns.
+struct ProjectSetOp {
+  std::vector<SetFunctionCall> calls;
+};
+
 using PlanOp = std::variant<ScanOp, ValuesOp, FilterOp, ProjectOp, AggregateOp, JoinOp, UnionAllOp,
-                            DistinctOp, TopNOp, WindowTvfOp, SortOp, LimitOp>;
+                            DistinctOp, TopNOp, WindowTvfOp, SortOp, LimitOp, ProjectSetOp>;
 
 struct PlanNode {
   PlanOp op;
@@ -173,7 +197,7 @@ struct PlanNode {
     return std::get_if<T>(&op);
   }
   // "Scan", "Filter", "Project", "Aggregate", "Join", "UnionAll", "Distinct", "TopN",
-  // "WindowTVF", "Sort", "Limit", "Values".
+  // "WindowTVF", "Sort", "Limit", "Values", "ProjectSet".
   std::string_view name() const;
 };
 
@@ -193,6 +217,7 @@ PlanPtr MakeTopN(PlanPtr input, TopNOp topn, std::string row_number_name);
 PlanPtr MakeWindowTvf(PlanPtr input, WindowTvfOp window);
 PlanPtr MakeSort(PlanPtr input, std::vector<SortKey> keys);
 PlanPtr MakeLimit(PlanPtr input, int64_t limit, int64_t offset);
+PlanPtr MakeProjectSet(PlanPtr input, std::vector<SetFunctionCall> calls);
 
 // A deep copy.
 PlanPtr ClonePlan(const PlanNode& plan);

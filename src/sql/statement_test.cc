@@ -364,7 +364,7 @@ TEST(QueryAstTest, UnsupportedConstructsAreNamedAtTheirPosition) {
   EXPECT_EQ(Err("SELECT * FROM t FOR UPDATE").message, "FOR UPDATE/SHARE is not supported");
   EXPECT_EQ(Err("WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r").message,
             "WITH RECURSIVE is not supported");
-  EXPECT_EQ(Err("SELECT (a).b FROM t").message, "field selection is not supported");
+  EXPECT_EQ(Err("SELECT (a).* FROM t").message, "this kind of indirection is not supported");
   EXPECT_EQ(Err("SELECT a[1:2] FROM t").message, "array slices is not supported");
   EXPECT_EQ(Err("SELECT ARRAY[1, 2]").message, "ARRAY constructors is not supported");
   EXPECT_EQ(Err("SELECT (a, b) IN (SELECT 1, 2) FROM t").message,

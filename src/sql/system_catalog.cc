@@ -8,6 +8,7 @@
 #include <map>
 
 #include "fmt/format.h"
+#include "sql/types/array.h"
 
 namespace oxbow::sql {
 namespace {
@@ -57,12 +58,13 @@ Type TypeOfCode(std::string_view code) {
   if (code == "f") return Type::Float32();
   if (code == "O") return Type::ArrayOf(Type::Int64());  // oid[]
   if (code == "T") return Type::ArrayOf(Type::Text());   // name[], "char"[]
-  if (code == "H") return Type::ArrayOf(Type::Int16());  // int2[], int2vector
+  if (code == "H") return Type::ArrayOf(Type::Int16());  // int2[]
+  if (code == "V") return Type::Int2Vector();
   return Type::Text();
 }
 
 // "oid:o relname:t …" → columns (o oid as bigint, t text, b bool, h int2, i int4, f float4;
-// O oid[], T text[], H int2[]).
+// O oid[], T text[], H int2[], V int2vector).
 std::vector<PlanColumn> Cols(std::string_view spec) {
   std::vector<PlanColumn> out;
   size_t i = 0;
@@ -85,6 +87,11 @@ Value T(std::string_view v) { return Value::Text(std::string(v)); }
 Value B(bool v) { return Value::Bool(v); }
 Value H(int64_t v) { return Value::Int16(static_cast<int16_t>(v)); }
 Value I(int64_t v) { return Value::Int32(static_cast<int32_t>(v)); }
+Value Int2Vector(const std::vector<int>& v) {
+  std::vector<Value> elements;
+  for (int x : v) elements.push_back(Value::Int16(static_cast<int16_t>(x)));
+  return Value::String(Type::Int2Vector(), MakeArrayValue(Type::Int16(), elements).string_value());
+}
 Value NullT() { return Value::Null(Type::Text()); }
 Value NullI() { return Value::Null(Type::Int32()); }
 
@@ -286,8 +293,8 @@ Rows PgClass(const Snapshot& s) {
                       O(kBtreeAmOid),
                       O(0),
                       O(0),
-                      I(0),
-                      Value::Float32(-1),
+                      I(1),  // an empty btree: its metapage, and no tuples counted yet
+                      Value::Float32(0),
                       I(0),
                       O(0),
                       B(false),
@@ -405,10 +412,10 @@ Rows PgIndex(const Snapshot& s) {
                     B(true),
                     B(true),
                     B(false),
-                    T(Joined(keys, " ")),
+                    Int2Vector(keys),
                     T(zeros),
                     T(zeros),
-                    T(zeros),
+                    Int2Vector(std::vector<int>(keys.size(), 0)),
                     NullT(),
                     NullT()});
   }
@@ -703,7 +710,7 @@ const std::vector<SysDef>& Defs() {
         "indexrelid:o indrelid:o indnatts:h indnkeyatts:h indisunique:b "
         "indnullsnotdistinct:b indisprimary:b indisexclusion:b indimmediate:b "
         "indisclustered:b indisvalid:b indcheckxmin:b indisready:b indislive:b "
-        "indisreplident:b indkey:t indcollation:t indclass:t indoption:t indexprs:t indpred:t",
+        "indisreplident:b indkey:V indcollation:t indclass:t indoption:V indexprs:t indpred:t",
         PgIndex);
     add(pg, "pg_constraint", 2606, 'r',
         "oid:o conname:t connamespace:o contype:t condeferrable:b condeferred:b "
@@ -902,6 +909,17 @@ std::vector<std::pair<int64_t, std::string>> IndexDefinitions(const Catalog& cat
     out.emplace_back(r.oid + kIndexOffset,
                      fmt::format("CREATE UNIQUE INDEX {} ON {} USING btree ({})",
                                  QuoteIdent(PkName(r)), QuoteIdent(r.name), PkColumnList(r)));
+  }
+  return out;
+}
+
+std::vector<std::pair<int64_t, std::vector<std::string>>> IndexColumns(const Catalog& catalog) {
+  std::vector<std::pair<int64_t, std::vector<std::string>>> out;
+  for (const Rel& r : TakeSnapshot(catalog, "").rels) {
+    if (r.primary_key.empty()) continue;
+    std::vector<std::string> columns;
+    for (const std::string& k : r.primary_key) columns.push_back(QuoteIdent(k));
+    out.emplace_back(r.oid + kIndexOffset, std::move(columns));
   }
   return out;
 }

@@ -61,6 +61,9 @@ std::vector<std::pair<int64_t, std::string>> TypeOids();
 // pg_get_constraintdef / pg_get_indexdef texts of primary keys: (oid, text).
 std::vector<std::pair<int64_t, std::string>> ConstraintDefinitions(const Catalog& catalog);
 std::vector<std::pair<int64_t, std::string>> IndexDefinitions(const Catalog& catalog);
+// pg_get_indexdef(index, column > 0, …): (index oid, its key columns as the definition writes
+// them).
+std::vector<std::pair<int64_t, std::vector<std::string>>> IndexColumns(const Catalog& catalog);
 // pg_get_viewdef: (view oid, its query).
 std::vector<std::pair<int64_t, std::string>> ViewDefinitions(const Catalog& catalog);
 

@@ -167,14 +167,23 @@ if ! command -v javac >/dev/null || ! command -v java >/dev/null || [ ! -f "$JAR
   echo "SKIPPED (loudly): the pgJDBC part needs java, javac and $JAR" \
     "(apt-get install default-jdk-headless libpostgresql-jdbc-java)" >&2
 else
+  # A composite primary key (declared in another order than the columns), and a view of
+  # 2,500 rows to fetch in batches (more than a chunk of the server's view scan).
+  psql_out -q -c "CREATE TABLE orders (id int, region text, amount int, PRIMARY KEY (region, id))" \
+    -c "CREATE TABLE numbers (n int PRIMARY KEY, label text)" \
+    -c "CREATE MATERIALIZED VIEW numbers_view AS SELECT n, label FROM numbers" \
+    -c "INSERT INTO numbers SELECT g, 'row ' || g FROM generate_series(1, 2500) AS g"
   mkdir -p "$WORK/jdbc"
   javac -d "$WORK/jdbc" -cp "$JAR" "$HERE/jdbc/CatalogMetadata.java" 2>"$WORK/err" ||
     fail "javac: $(cat "$WORK/err")"
   java -Duser.timezone=UTC -cp "$JAR:$WORK/jdbc" CatalogMetadata \
     "jdbc:postgresql://${PG}/oxbow" >"$WORK/out" 2>&1 || fail "java: $(cat "$WORK/out")"
   expect_out "product PostgreSQL
+table public.numbers_view MATERIALIZED VIEW
 table public.per_tier MATERIALIZED VIEW
 table public.clicks TABLE
+table public.numbers TABLE
+table public.orders TABLE
 table public.users TABLE
 table public.gold VIEW
 schema information_schema
@@ -183,8 +192,15 @@ schema public
 column id 4 int4 10 NO 1
 column name 12 text 2147483647 YES 2
 column tier 12 varchar 10 YES 3
+pk users id 1 users_pkey
+pk orders region 1 orders_pkey
+pk orders id 2 orders_pkey
+index orders_pkey unique true 1 region A
+index orders_pkey unique true 2 id A
+fetched 1250 rows, sum 1563750
 row 1 ann
 row 2 bob"
+  psql_out -q -c "DROP MATERIALIZED VIEW numbers_view" -c "DROP TABLE numbers" -c "DROP TABLE orders"
 fi
 
 step "node-postgres introspection"

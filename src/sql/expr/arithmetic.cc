@@ -57,6 +57,10 @@ void RegisterInt(FunctionRegistry& reg, TypeId id) {
   };
   op("%", mod);
   op("mod", mod);
+  // Bitwise AND, OR and XOR (PostgreSQL's int2and, …; pgJDBC tests index option bits).
+  op("&", [](T a, T b) { return static_cast<T>(a & b); });
+  op("|", [](T a, T b) { return static_cast<T>(a | b); });
+  op("#", [](T a, T b) { return static_cast<T>(a ^ b); });
   Def(reg, "-", {id}, t,
       [](std::span<const ColumnVector* const> args, const Rows& rows, ColumnVector& out) {
         return Unary<T>(args, rows, out, [](T a) -> Result<T> {

@@ -303,6 +303,10 @@ Result<ExprPtr> MakeSubscript(ExprPtr array, ExprPtr index) {
     return SqlError(sqlstate::kDatatypeMismatch, "array subscript must have type integer");
   }
   ASSIGN_OR_RETURN(index, MakeCast(std::move(index), Type::Int32(), CastContext::kImplicit));
+  if (array->type.is_vector()) {
+    // int2vector subscripts start at 0 (its elements are stored as an array's, from 1).
+    ASSIGN_OR_RETURN(index, MakeOperator("+", std::move(index), MakeConstant(Value::Int32(1))));
+  }
   Type element = array->type.element();
   std::vector<ExprPtr> args;
   args.push_back(std::move(array));

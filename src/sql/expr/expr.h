@@ -101,8 +101,9 @@ Result<ExprPtr> MakeLike(ExprPtr arg, ExprPtr pattern, ExprPtr escape, bool case
 Result<ExprPtr> MakeCase(ExprPtr operand, std::vector<ExprPtr> whens, std::vector<ExprPtr> thens,
                          ExprPtr else_expr);
 Result<ExprPtr> MakeCoalesce(std::vector<ExprPtr> args);
-// array[index] (arrays.h): the element, NULL when index is out of bounds; index is cast to
-// integer. 42804 when `array` is not an array or index not an integer.
+// array[index] (arrays.h): the element, NULL when index is out of bounds (int2vector's
+// indexes start at 0, other arrays' at 1); index is cast to integer. 42804 when `array` is not an
+// array or index not an integer.
 Result<ExprPtr> MakeSubscript(ExprPtr array, ExprPtr index);
 // left op ANY (array) / left op ALL (array) (`all`): op resolved over (left, element type),
 // folded over the elements with three-valued logic; an empty array gives false (ANY) / true

@@ -54,6 +54,7 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterJsonbFunctions(*r);
     RegisterCatalogFunctions(*r);
     RegisterArrayFunctions(*r);
+    RegisterRecordFunctions(*r);
     return r;
   }();
   return *registry;

@@ -84,5 +84,6 @@ void RegisterDateTimeFunctions(FunctionRegistry& r);
 void RegisterJsonbFunctions(FunctionRegistry& r);
 void RegisterCatalogFunctions(FunctionRegistry& r);
 void RegisterArrayFunctions(FunctionRegistry& r);
+void RegisterRecordFunctions(FunctionRegistry& r);
 
 }  // namespace oxbow::sql

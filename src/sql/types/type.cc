@@ -158,6 +158,7 @@ bool Type::is_integer() const {
   return id_ == TypeId::kInt16 || id_ == TypeId::kInt32 || id_ == TypeId::kInt64;
 }
 uint32_t Type::oid() const {
+  if (vector_) return 22;
   if (id_ == TypeId::kArray) {
     const ArrayInfo* a = FindArray(element_);
     if (a != nullptr) return a->oid;
@@ -166,6 +167,7 @@ uint32_t Type::oid() const {
 }
 int16_t Type::wire_size() const { return Info(id_).wire_size; }
 std::string_view Type::internal_name() const {
+  if (vector_) return "int2vector";
   if (id_ == TypeId::kArray) {
     const ArrayInfo* a = FindArray(element_);
     if (a != nullptr) return a->internal_name;
@@ -174,6 +176,7 @@ std::string_view Type::internal_name() const {
 }
 
 std::string Type::ToString() const {
+  if (vector_) return "int2vector";
   if (id_ == TypeId::kArray && element_ != TypeId::kUnknown) {
     return fmt::format("{}[]", Info(element_).display_name);
   }
@@ -201,6 +204,7 @@ std::optional<Type> TypeFromOid(uint32_t oid) {
   for (const ArrayInfo& a : kArrays) {
     if (a.oid == oid) return Type::ArrayOf(Type(a.element));
   }
+  if (oid == 22) return Type::Int2Vector();
   if (oid == 1028) return Type::ArrayOf(Type::Int64());                // _oid
   if (oid == 1003 || oid == 1002) return Type::ArrayOf(Type::Text());  // _name, _char
   return std::nullopt;

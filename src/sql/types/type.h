@@ -96,6 +96,13 @@ class Type {
     t.element_ = element.id_;
     return t;
   }
+  // int2vector (pg_index.indkey): an int2 array that PostgreSQL subscripts from 0 and writes
+  // space-separated (`1 2`); stored as arrays are (types/array.h), OID 22.
+  static constexpr Type Int2Vector() {
+    Type t = ArrayOf(Int16());
+    t.vector_ = true;
+    return t;
+  }
 
   // numeric(precision, scale): 1 <= precision <= 38, 0 <= scale <= precision; else 22023
   // with PostgreSQL's message ("NUMERIC precision 40 must be between 1 and 38").
@@ -105,6 +112,8 @@ class Type {
 
   TypeId id() const { return id_; }
   bool is_array() const { return id_ == TypeId::kArray; }
+  // int2vector: subscripts start at 0; text form space-separated.
+  bool is_vector() const { return vector_; }
   // An array's element type (unknown for "anyarray"); unknown for other types.
   Type element() const { return Type(element_); }
   // PostgreSQL's atttypmod encoding: numeric ((p << 16) | s) + 4, varchar n + 4, else -1.
@@ -150,6 +159,7 @@ class Type {
   TypeId id_ = TypeId::kUnknown;
   TypeId element_ = TypeId::kUnknown;  // kArray only
   int32_t typmod_ = kNoTypmod;
+  bool vector_ = false;  // int2vector
 };
 
 // Looks up a type by any of the names PostgreSQL accepts in a type name (case-insensitive,

@@ -74,7 +74,16 @@ void AppendValueText(std::string& out, const Value& v) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kJsonb:
+      out.append(v.string_value());
+      return;
     case TypeId::kArray:
+      if (v.type().is_vector()) {
+        // int2vector_out: the elements space-separated (`{1,2}` → `1 2`).
+        std::string_view s = v.string_value();
+        if (s.size() >= 2) s = s.substr(1, s.size() - 2);
+        for (char c : s) out.push_back(c == ',' ? ' ' : c);
+        return;
+      }
       out.append(v.string_value());
       return;
   }
@@ -145,6 +154,23 @@ Result<Value> ParseValue(const Type& type, std::string_view text) {
     case TypeId::kUnknown:
       return Value::String(type, std::string(text));
     case TypeId::kArray: {
+      std::string braced;
+      if (type.is_vector()) {
+        // int2vector_in: integers separated by spaces.
+        braced.push_back('{');
+        bool gap = false;
+        for (char c : text) {
+          if (c == ' ') {
+            gap = braced.size() > 1;
+            continue;
+          }
+          if (gap) braced.push_back(',');
+          gap = false;
+          braced.push_back(c);
+        }
+        braced.push_back('}');
+        text = braced;
+      }
       ASSIGN_OR_RETURN(std::vector<Value> elements, ParseArrayElements(type.element(), text));
       return Value::String(type, FormatArray(elements));
     }
