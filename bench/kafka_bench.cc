@@ -231,8 +231,7 @@ void Produce(const Args& a, const std::string& topic) {
 }
 
 void Consume(const Args& a, const std::string& topic) {
-  rd_kafka_t* c = Client(RD_KAFKA_CONSUMER, a.broker,
-                         {{"queued.max.messages.kbytes", "1048576"}},
+  rd_kafka_t* c = Client(RD_KAFKA_CONSUMER, a.broker, {{"queued.max.messages.kbytes", "1048576"}},
                          a.consumer_config);
   rd_kafka_topic_t* t = rd_kafka_topic_new(c, topic.c_str(), nullptr);
   rd_kafka_queue_t* q = rd_kafka_queue_new(c);
