@@ -23,4 +23,10 @@ Status JsonRecordDecoder::Decode(std::optional<ByteView> key, std::optional<Byte
   return FillKeyFromJson(json_, AsText(*key), key_columns_, row);
 }
 
+Status JsonRecordDecoder::AppendInsert(std::optional<ByteView>, std::optional<ByteView> value,
+                                       sql::ChunkBuilder& builder) {
+  if (!value) return absl::InvalidArgumentError("null value in an append-only topic");
+  return json_.AppendObject(AsText(*value), builder);
+}
+
 }  // namespace oxbow::stream

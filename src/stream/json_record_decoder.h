@@ -15,6 +15,9 @@ class JsonRecordDecoder final : public RecordDecoder {
 
   Status Decode(std::optional<ByteView> key, std::optional<ByteView> value,
                 DecodedRecord& out) override;
+  bool appends_rows() const override { return key_columns_.empty(); }
+  Status AppendInsert(std::optional<ByteView> key, std::optional<ByteView> value,
+                      sql::ChunkBuilder& builder) override;
 
  private:
   JsonRowDecoder json_;

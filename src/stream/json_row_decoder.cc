@@ -148,6 +148,38 @@ Result<Value> Convert(const SourceColumn& c, od::value& v) {
   return TypeError(c, token);
 }
 
+// Convert's answer written into row `row` of `col`, without a Value for the common cases.
+Status SetCell(const SourceColumn& c, od::value& v, sql::ColumnVector& col, size_t row) {
+  od::json_type type;
+  if (v.type().get(type)) return absl::InvalidArgumentError("malformed JSON");
+  const TypeId id = c.type.id();
+  if (type == od::json_type::string && id == TypeId::kText) {
+    std::string_view s;
+    if (v.get_string().get(s)) return absl::InvalidArgumentError("malformed JSON string");
+    col.SetString(row, s);
+    return Status();
+  }
+  if (type == od::json_type::number && (id == TypeId::kInt64 || id == TypeId::kInt32 ||
+                                        id == TypeId::kInt16 || id == TypeId::kFloat64)) {
+    od::number_type kind;
+    if (v.get_number_type().get(kind)) return absl::InvalidArgumentError("malformed JSON number");
+    if (kind == od::number_type::signed_integer && id == TypeId::kInt64) {
+      int64_t i;
+      if (v.get_int64().get(i)) return absl::InvalidArgumentError("malformed JSON number");
+      col.Set<int64_t>(row, i);
+      return Status();
+    }
+    // Other widths and kinds keep Convert's range checks and "-0" rule.
+  }
+  if (type == od::json_type::null) {
+    col.SetNull(row);
+    return Status();
+  }
+  ASSIGN_OR_RETURN(Value value, Convert(c, v));
+  col.SetValue(row, value);
+  return Status();
+}
+
 }  // namespace
 
 JsonRowDecoder::JsonRowDecoder(std::vector<SourceColumn> columns)
@@ -157,8 +189,10 @@ JsonRowDecoder::JsonRowDecoder(std::vector<SourceColumn> columns)
 
 JsonRowDecoder::~JsonRowDecoder() = default;
 
-Status JsonRowDecoder::DecodeObject(std::string_view json, std::vector<Value>& row,
-                                    std::vector<bool>& filled, bool overwrite) {
+// Parses `json` as an object and calls fn(column, value) for each member naming a column, in
+// the object's order (a member given twice: twice, so the last wins).
+template <typename F>
+Status JsonRowDecoder::VisitMembers(std::string_view json, F&& fn) {
   std::string& buf = impl_->buffer;
   buf.assign(json);
   buf.append(simdjson::SIMDJSON_PADDING, '\0');
@@ -188,12 +222,30 @@ Status JsonRowDecoder::DecodeObject(std::string_view json, std::vector<Value>& r
       col = it->second;
     }
     expected = static_cast<size_t>(col) + 1;
-    if (filled[col] && !overwrite) continue;
     od::value v = field.value();
-    ASSIGN_OR_RETURN(row[col], Convert(columns_[col], v));
-    filled[col] = true;
+    RETURN_IF_ERROR(fn(col, v));
   }
   return Status();
+}
+
+Status JsonRowDecoder::DecodeObject(std::string_view json, std::vector<Value>& row,
+                                    std::vector<bool>& filled, bool overwrite) {
+  return VisitMembers(json, [&](int col, od::value& v) -> Status {
+    if (filled[col] && !overwrite) return Status();
+    ASSIGN_OR_RETURN(row[col], Convert(columns_[col], v));
+    filled[col] = true;
+    return Status();
+  });
+}
+
+Status JsonRowDecoder::AppendObject(std::string_view json, sql::ChunkBuilder& builder) {
+  const size_t row = builder.num_rows();
+  for (size_t c = 0; c < columns_.size(); ++c) builder.column(c).AppendNull();
+  Status s = VisitMembers(json, [&](int col, od::value& v) {
+    return SetCell(columns_[col], v, builder.column(col), row);
+  });
+  if (!s.ok()) builder.DropPartialRow();
+  return s;
 }
 
 Status JsonRowDecoder::DecodeScalar(std::string_view json, int col, std::vector<Value>& row) {

@@ -27,6 +27,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "base/status.h"
+#include "sql/chunk/chunk.h"
 #include "sql/types/value.h"
 
 namespace oxbow::stream {
@@ -47,12 +48,20 @@ class JsonRowDecoder {
   // malformed JSON, a non-object, or a value that does not fit its column.
   Status DecodeObject(std::string_view json, std::vector<sql::Value>& row,
                       std::vector<bool>& filled, bool overwrite);
+  // The same decoding straight into columns: appends one row to `builder`'s columns (one per
+  // decoder column, of the columns' physical types) without its op, which the caller
+  // appends (ChunkBuilder::AppendOp) or drops (DropPartialRow). No Values are made for the
+  // common conversions (text, integers, floats). On error the columns are as before.
+  Status AppendObject(std::string_view json, sql::ChunkBuilder& builder);
   // Decodes a bare JSON scalar (a record key that is just the primary key) into column `col`.
   Status DecodeScalar(std::string_view json, int col, std::vector<sql::Value>& row);
 
   const std::vector<SourceColumn>& columns() const { return columns_; }
 
  private:
+  template <typename F>
+  Status VisitMembers(std::string_view json, F&& fn);
+
   struct Impl;
   std::vector<SourceColumn> columns_;
   absl::flat_hash_map<std::string, int> by_name_;

@@ -72,6 +72,17 @@ class RecordDecoder {
   // record may be fine, so the source stops with that error instead of dropping it.
   virtual Status Decode(std::optional<ByteView> key, std::optional<ByteView> value,
                         DecodedRecord& out) = 0;
+
+  // Whether AppendInsert works: the decoder can write an append-only source's insert
+  // straight into columns (no Values in between; JSON).
+  virtual bool appends_rows() const { return false; }
+  // Decode's insert of an append-only source appended to `builder`'s columns (one per
+  // column) without its op: the caller appends the op (ChunkBuilder::AppendOp) or drops the
+  // row (DropPartialRow). Errors as Decode's; the columns are then as before.
+  virtual Status AppendInsert(std::optional<ByteView> key, std::optional<ByteView> value,
+                              sql::ChunkBuilder& builder) {
+    return absl::UnimplementedError("this format decodes through Decode");
+  }
 };
 
 // How a topic's records are encoded: the table's `format` option.

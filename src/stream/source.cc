@@ -55,6 +55,7 @@ Source::Source(SourceOptions options)
       max_event_time_(options_.partitions.size(), kNoWatermark),
       last_active_(options_.partitions.size(), std::chrono::steady_clock::now()),
       decoder_(DecoderFor(options_)) {
+  appends_rows_ = options_.key_columns.empty() && decoder_->appends_rows();
   for (size_t i = 0; i < options_.partitions.size(); ++i) {
     next_[i] = options_.partitions[i]->log_start_offset();
   }
@@ -200,8 +201,26 @@ RecordError Source::ErrorFor(size_t i, Offset offset, TimestampMs timestamp,
 
 Status Source::AddRecord(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
                          sql::ChunkBuilder& builder) {
+  const EventTimeOptions& et = options_.event_time;
+  if (appends_rows_) {
+    // An append-only source whose decoder fills the columns itself: no Values in between.
+    Status s = decoder_->AppendInsert(record.key, record.value, builder);
+    if (!s.ok()) return ReportDecodeError(i, offset, timestamp, record, s);
+    const size_t row = builder.num_rows();
+    const bool null_time = et.column >= 0 && builder.column(et.column).IsNull(row);
+    const int64_t event_time = et.column < 0 ? EventTimeOfTimestamp(timestamp)
+                               : null_time   ? 0
+                                             : builder.column(et.column).Get<int64_t>(row);
+    Result<bool> keep =
+        Admit(i, offset, timestamp, record, sql::RowOp::kInsert, null_time, event_time);
+    if (keep.ok() && *keep) {
+      builder.AppendOp(sql::RowOp::kInsert);
+    } else {
+      builder.DropPartialRow();
+    }
+    return keep.status();
+  }
   Status s = decoder_->Decode(record.key, record.value, decoded_);
-  if (s.code() == absl::StatusCode::kUnavailable) return s;
   for (const DecodedRow& row : decoded_.rows()) {
     for (int k : options_.key_columns) {
       if (s.ok() && row.values[k].is_null()) {
@@ -210,57 +229,61 @@ Status Source::AddRecord(size_t i, Offset offset, TimestampMs timestamp, const l
       }
     }
   }
-  if (!s.ok()) {
-    if (options_.errors == nullptr) return s;
-    RecordError error = ErrorFor(i, offset, timestamp, record, std::string(s.message()));
-    // The decoder's type errors name their column; the rest are about the record's shape.
-    if (error.reason.starts_with("column \"")) error.error_class = "type";
-    return options_.errors->Report(std::move(error));
-  }
-  const EventTimeOptions& et = options_.event_time;
+  if (!s.ok()) return ReportDecodeError(i, offset, timestamp, record, s);
   for (const DecodedRow& row : decoded_.rows()) {
-    int64_t event_time = 0;
-    if (et.column < 0) {
-      event_time = EventTimeOfTimestamp(timestamp);
-    } else if (const sql::Value& v = row.values[et.column]; !v.is_null()) {
-      event_time = v.int_value();
-    } else {
-      // A tombstone's row has its key only: a delete needs no event time.
-      if (et.drop_late && row.op != sql::RowOp::kDelete) {
-        RecordError error = ErrorFor(
-            i, offset, timestamp, record,
-            fmt::format("event time column \"{}\" is NULL", options_.columns[et.column].name));
-        error.error_class = "type";
-        if (options_.errors == nullptr) return absl::InvalidArgumentError(error.reason);
-        RETURN_IF_ERROR(options_.errors->Report(std::move(error)));
-        continue;
-      }
-      builder.AppendRow(row.values, row.op);
-      continue;
-    }
-    if (row.op == sql::RowOp::kDelete) {
-      // A retraction is not a new event: it never moves the watermark and is never late (the
-      // operators holding a closed window's state ignore it; an open window is corrected).
-      builder.AppendRow(row.values, row.op);
-      continue;
-    }
-    int64_t closed = Minus(watermark_, et.allowed_lateness_us);
-    if (et.drop_late && event_time < closed) {
-      ++late_rows_;
-      RecordError error =
-          ErrorFor(i, offset, timestamp, record,
-                   fmt::format("late: event time {} is behind the watermark {}{}",
-                               FormatEventTime(event_time), FormatEventTime(watermark_),
-                               et.allowed_lateness_us > 0 ? " minus the allowed lateness" : ""));
-      error.error_class = "late";
-      if (options_.errors == nullptr) return absl::InvalidArgumentError(error.reason);
-      RETURN_IF_ERROR(options_.errors->Report(std::move(error)));
-      continue;
-    }
-    Advance(i, event_time, others_);
-    builder.AppendRow(row.values, row.op);
+    const bool null_time = et.column >= 0 && row.values[et.column].is_null();
+    const int64_t event_time = et.column < 0 ? EventTimeOfTimestamp(timestamp)
+                               : null_time   ? 0
+                                             : row.values[et.column].int_value();
+    ASSIGN_OR_RETURN(bool keep, Admit(i, offset, timestamp, record, row.op, null_time, event_time));
+    if (keep) builder.AppendRow(row.values, row.op);
   }
   return Status();
+}
+
+Status Source::ReportDecodeError(size_t i, Offset offset, TimestampMs timestamp,
+                                 const log::Record& record, const Status& s) {
+  if (s.code() == absl::StatusCode::kUnavailable) return s;
+  if (options_.errors == nullptr) return s;
+  RecordError error = ErrorFor(i, offset, timestamp, record, std::string(s.message()));
+  // The decoder's type errors name their column; the rest are about the record's shape.
+  if (error.reason.starts_with("column \"")) error.error_class = "type";
+  return options_.errors->Report(std::move(error));
+}
+
+Result<bool> Source::Admit(size_t i, Offset offset, TimestampMs timestamp,
+                           const log::Record& record, sql::RowOp op, bool null_time,
+                           int64_t event_time) {
+  const EventTimeOptions& et = options_.event_time;
+  if (null_time) {
+    // A tombstone's row has its key only: a delete needs no event time.
+    if (!et.drop_late || op == sql::RowOp::kDelete) return true;
+    RecordError error =
+        ErrorFor(i, offset, timestamp, record,
+                 fmt::format("event time column \"{}\" is NULL", options_.columns[et.column].name));
+    error.error_class = "type";
+    if (options_.errors == nullptr) return absl::InvalidArgumentError(error.reason);
+    RETURN_IF_ERROR(options_.errors->Report(std::move(error)));
+    return false;
+  }
+  // A retraction is not a new event: it never moves the watermark and is never late (the
+  // operators holding a closed window's state ignore it; an open window is corrected).
+  if (op == sql::RowOp::kDelete) return true;
+  int64_t closed = Minus(watermark_, et.allowed_lateness_us);
+  if (et.drop_late && event_time < closed) {
+    ++late_rows_;
+    RecordError error =
+        ErrorFor(i, offset, timestamp, record,
+                 fmt::format("late: event time {} is behind the watermark {}{}",
+                             FormatEventTime(event_time), FormatEventTime(watermark_),
+                             et.allowed_lateness_us > 0 ? " minus the allowed lateness" : ""));
+    error.error_class = "late";
+    if (options_.errors == nullptr) return absl::InvalidArgumentError(error.reason);
+    RETURN_IF_ERROR(options_.errors->Report(std::move(error)));
+    return false;
+  }
+  Advance(i, event_time, others_);
+  return true;
 }
 
 // Key: the partition id (4 bytes big-endian); value: the next offset and the highest event

@@ -99,6 +99,14 @@ class Source final : public SourceOperator {
   // Decodes one record into `builder` or reports it.
   Status AddRecord(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
                    sql::ChunkBuilder& builder);
+  // A record that failed to decode: to the error sink (Unavailable and, without a sink, every
+  // error is returned instead).
+  Status ReportDecodeError(size_t i, Offset offset, TimestampMs timestamp,
+                           const log::Record& record, const Status& s);
+  // Whether a decoded row goes on: false when it was reported instead (late, or a NULL event
+  // time); advances the watermark for an admitted insert.
+  Result<bool> Admit(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
+                     sql::RowOp op, bool null_time, int64_t event_time);
 
   // The watermark as partition `i`'s reading advanced to `event_time`: updates its maximum
   // and returns the source's watermark with it (the others' as of the chunk's start, in
@@ -125,6 +133,9 @@ class Source final : public SourceOperator {
   uint64_t late_rows_ = 0;
   size_t cursor_ = 0;
   std::unique_ptr<RecordDecoder> decoder_;
+  // The decoder fills the columns itself (RecordDecoder::AppendInsert): an append-only JSON
+  // source.
+  bool appends_rows_ = false;
   DecodedRecord decoded_;
   std::vector<uint8_t> read_buffer_;
 };

@@ -54,6 +54,10 @@ class ChunkBuilder {
   ColumnVector& column(size_t i) { return columns_[i]; }
   // Appends the op for a row whose values were appended column by column.
   void AppendOp(RowOp op) { ops_.push_back(op); }
+  // Drops the values appended to the columns beyond num_rows() (a row given up half-way).
+  void DropPartialRow() {
+    for (ColumnVector& c : columns_) c.Truncate(ops_.size());
+  }
   Chunk Finish();
 
  private:

@@ -145,6 +145,36 @@ void ColumnVector::AppendValue(const Value& v) {
   }
 }
 
+void ColumnVector::SetValue(size_t row, const Value& v) {
+  if (v.is_null()) return SetNull(row);
+  switch (type_.physical()) {
+    case PhysicalType::kBool:
+      return Set<uint8_t>(row, v.bool_value() ? 1 : 0);
+    case PhysicalType::kInt16:
+      return Set<int16_t>(row, static_cast<int16_t>(v.int_value()));
+    case PhysicalType::kInt32:
+      return Set<int32_t>(row, static_cast<int32_t>(v.int_value()));
+    case PhysicalType::kInt64:
+      return Set<int64_t>(row, v.int_value());
+    case PhysicalType::kFloat32:
+      return Set<float>(row, static_cast<float>(v.double_value()));
+    case PhysicalType::kFloat64:
+      return Set<double>(row, v.double_value());
+    case PhysicalType::kDecimal:
+      return Set<Decimal>(row, v.decimal_value());
+    case PhysicalType::kInterval:
+      return Set<Interval>(row, v.interval_value());
+    case PhysicalType::kString:
+      return SetString(row, v.string_value());
+  }
+}
+
+void ColumnVector::Truncate(size_t rows) {
+  if (rows >= size_) return;
+  ResizeData(rows);
+  size_ = rows;
+}
+
 void ColumnVector::AppendFrom(const ColumnVector& other, size_t row) {
   if (other.IsNull(row)) return AppendNull();
   std::visit(

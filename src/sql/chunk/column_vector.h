@@ -118,6 +118,10 @@ class ColumnVector {
   void AppendString(std::string_view s) { Append(arena().Copy(s)); }
   // Appends a Value, which must be NULL or have this column's physical type.
   void AppendValue(const Value& v);
+  // Sets row `row` to a Value (NULL, or of this column's physical type).
+  void SetValue(size_t row, const Value& v);
+  // Drops the rows from `rows` on (rows <= size()); their strings stay in the arena.
+  void Truncate(size_t rows);
   // Appends row `row` of `other` (same physical type).
   void AppendFrom(const ColumnVector& other, size_t row);
   // Sets row `row` to row `src_row` of `src` (same physical type; NULL stays NULL).
