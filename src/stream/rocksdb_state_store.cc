@@ -233,6 +233,15 @@ class RocksDbStateStore final : public StateStore {
   std::atomic<uint64_t> ingest_seq_{0};
 };
 
+// The options the ingested table files are written with: the DB's, without compression.
+// Snappy was a fifth of writing a checkpoint's file; the file is rewritten (compressed) by
+// the first compaction that takes it, which runs in the background.
+rocksdb::Options IngestWriterOptions(const rocksdb::Options& db_options) {
+  rocksdb::Options options = db_options;
+  options.compression = rocksdb::kNoCompression;
+  return options;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const std::string& dir,
@@ -271,7 +280,7 @@ Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const std::string& dir
         FromRocks(options.env->DeleteFile(ingest_dir + "/" + name), "open " + ingest_dir));
   }
   return std::unique_ptr<StateStore>(std::make_unique<RocksDbStateStore>(
-      std::move(db), options, ingest_dir, rocks.ingest_min_entries));
+      std::move(db), IngestWriterOptions(options), ingest_dir, rocks.ingest_min_entries));
 }
 
 }  // namespace oxbow::stream
