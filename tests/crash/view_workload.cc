@@ -9,9 +9,14 @@
 #include <set>
 
 #include "fmt/format.h"
+#include "format/avro_decoder.h"
+#include "format/avro_encoder.h"
+#include "format/avro_value.h"
+#include "format/confluent_framing.h"
 #include "io/file.h"
 #include "sql/catalog_topic.h"
 #include "sql/parser.h"
+#include "stream/avro_sql_value.h"
 #include "stream/row_encoder.h"
 
 namespace oxbow::crash {
@@ -21,15 +26,20 @@ struct Target {
   const char* topic;
   int32_t partition;
 };
-// Where a batch goes: accounts (2 partitions, keyed by id % 2), owners, clicks (2).
-constexpr std::array<Target, 5> kTargets = {{
+// Where a batch goes: accounts (2 partitions, keyed by id % 2), owners, clicks (2), items
+// (Avro, 2 partitions, keyed by id % 2).
+constexpr std::array<Target, 7> kTargets = {{
     {"accounts_in", 0},
     {"accounts_in", 1},
     {"owners_in", 0},
     {"clicks_in", 0},
     {"clicks_in", 1},
+    {"items_in", 0},
+    {"items_in", 1},
 }};
+constexpr size_t kItemsTarget = 5;
 constexpr int32_t kAccountsPerPartition = 1000;
+constexpr int32_t kItemsPerPartition = 5000;
 // Owners 0..kOwners-1; accounts name owners 0..kOwners+19 (some have none): about four
 // accounts per owner, so an owner's change updates a few joined rows, not hundreds.
 constexpr int kOwners = 500;
@@ -45,11 +55,36 @@ uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
 }
 
 size_t TargetOf(uint64_t seed, int64_t batch) {
-  // accounts 50%, owners 10%, clicks 40%.
-  const uint64_t r = Mix(seed * 31 + static_cast<uint64_t>(batch) * 2 + 1) % 10;
-  if (r < 5) return r % 2;
-  if (r == 5) return 2;
-  return 3 + r % 2;
+  // accounts 40%, owners 10%, clicks 30%, items 20%.
+  const uint64_t r = Mix(seed * 31 + static_cast<uint64_t>(batch) * 2 + 1) % 20;
+  if (r < 8) return r % 2;
+  if (r < 10) return 2;
+  if (r < 16) return 3 + r % 2;
+  return kItemsTarget + r % 2;
+}
+
+// The Avro table's schemas (subjects items_in-key and items_in-value): the key is an Avro
+// int, the value a record without the key (it comes from the key); the second value schema
+// adds a field with a default, which BACKWARD (the registry's default level) accepts.
+constexpr char kItemKeySchema[] = R"("int")";
+constexpr char kItemValueSchemaV1[] =
+    R"({"type":"record","name":"Item","namespace":"oxbow.crash","fields":[)"
+    R"({"name":"cat","type":"string"},{"name":"qty","type":"int"},)"
+    R"({"name":"price","type":"long"},{"name":"owner","type":"int"},)"
+    R"({"name":"note","type":["null","string"],"default":null}]})";
+constexpr char kItemValueSchemaV2[] =
+    R"({"type":"record","name":"Item","namespace":"oxbow.crash","fields":[)"
+    R"({"name":"cat","type":"string"},{"name":"qty","type":"int"},)"
+    R"({"name":"price","type":"long"},{"name":"owner","type":"int"},)"
+    R"({"name":"note","type":["null","string"],"default":null},)"
+    R"({"name":"bonus","type":"int","default":0}]})";
+
+std::string Framed(int32_t id, const format::AvroValue& value, const registry::AvroSchema& schema,
+                   Status& status) {
+  ByteBuffer out;
+  format::AppendConfluentHeader(id, &out);
+  if (Status s = format::EncodeAvro(value, schema, &out); !s.ok()) status = s;
+  return std::string(AsString(out.view()));
 }
 
 testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
@@ -93,9 +128,41 @@ testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
   return rec;
 }
 
+// An event of the Avro table `items`, encoded with `key` and `value` (the second schema has
+// the `bonus` field). Status: an encoding failure (a bug here).
+testing::TestRecord MakeItem(uint64_t seed, int32_t partition, int64_t event, int32_t key_id,
+                             const registry::AvroSchema& key, int32_t value_id,
+                             const registry::AvroSchema& value, bool with_bonus, Status& status) {
+  uint64_t r = Mix(seed ^ Mix(static_cast<uint64_t>(event) + 0x5bd1e995));
+  auto take = [&r](uint64_t n) {
+    uint64_t v = r % n;
+    r = Mix(r);
+    return v;
+  };
+  testing::TestRecord rec;
+  rec.timestamp = kBaseTimestamp + event;
+  const auto id = static_cast<int32_t>(take(kItemsPerPartition) * 2 + partition);
+  rec.key = Framed(key_id, format::AvroValue::Int(id), key, status);
+  if (take(10) == 0) return rec;  // a tombstone
+  std::vector<format::AvroValue> fields;
+  fields.push_back(format::AvroValue::String(fmt::format("c{}", take(40))));
+  fields.push_back(format::AvroValue::Int(static_cast<int32_t>(take(100))));
+  fields.push_back(format::AvroValue::Long(static_cast<int64_t>(take(1000000)) - 1000));
+  fields.push_back(format::AvroValue::Int(static_cast<int32_t>(take(kOwners + 20))));
+  fields.push_back(take(3) == 0 ? format::AvroValue::Union(0, format::AvroValue::Null())
+                                : format::AvroValue::Union(
+                                      1, format::AvroValue::String(fmt::format("n{}", take(8)))));
+  if (with_bonus) fields.push_back(format::AvroValue::Int(static_cast<int32_t>(take(50))));
+  rec.value = Framed(value_id, format::AvroValue::Record(std::move(fields)), value, status);
+  return rec;
+}
+
 const char* const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS accounts (id int PRIMARY KEY, region text, owner int, "
     "balance bigint, tag text) WITH (topic = 'accounts_in')",
+    // Avro: the id from the Avro key; `bonus` only in the second writer schema (NULL before).
+    "CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, cat text, qty int, price bigint, "
+    "owner int, note text, bonus int) WITH (topic = 'items_in', format = 'avro')",
     "CREATE TABLE IF NOT EXISTS owners (owner int PRIMARY KEY, manager text, weight int) "
     "WITH (topic = 'owners_in')",
     // Event times rise with the event number in both partitions, so no click is late
@@ -141,6 +208,17 @@ const char* const kSchema[] = {
     "CREATE MATERIALIZED VIEW IF NOT EXISTS mgr_totals "
     "WITH (output_topic = 'mgr_totals_out', format = 'json') AS "
     "SELECT manager, count(*) AS n, sum(balance) AS total FROM acct_mgr GROUP BY manager",
+    // Over the Avro table, to Avro output topics (upserts, tombstones for groups that go):
+    // an aggregate with retractions incl. min/max and the evolved field, and one over its
+    // join with a JSON table.
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS cat_stats "
+    "WITH (output_topic = 'cat_stats_out', format = 'avro') AS "
+    "SELECT cat, count(*) AS n, sum(qty) AS qty, min(price) AS lo, max(price) AS hi, "
+    "count(note) AS notes, count(bonus) AS evolved, sum(bonus) AS bonus FROM items GROUP BY cat",
+    "CREATE MATERIALIZED VIEW IF NOT EXISTS item_mgr "
+    "WITH (output_topic = 'item_mgr_out', format = 'avro') AS "
+    "SELECT o.manager, count(*) AS n, sum(i.qty) AS qty, max(i.note) AS note "
+    "FROM items i JOIN owners o ON i.owner = o.owner GROUP BY o.manager",
 };
 
 std::string NormalizeJson(std::string_view text) {
@@ -151,18 +229,20 @@ std::string NormalizeJson(std::string_view text) {
 }  // namespace
 
 const std::vector<OutputTopic>& OutputTopics() {
+  using F = OutputTopic::Format;
   static const std::vector<OutputTopic> topics = {
-      {"region_stats", "region_stats_out", false}, {"acct_mgr", "acct_mgr_out", true},
-      {"url_stats", "url_stats_out", true},        {"mgr_totals", "mgr_totals_out", false},
-      {"url_seconds", "url_seconds_out", false},
+      {"region_stats", "region_stats_out", F::kJson}, {"acct_mgr", "acct_mgr_out", F::kDebezium},
+      {"url_stats", "url_stats_out", F::kDebezium},   {"mgr_totals", "mgr_totals_out", F::kJson},
+      {"url_seconds", "url_seconds_out", F::kJson},   {"cat_stats", "cat_stats_out", F::kAvro},
+      {"item_mgr", "item_mgr_out", F::kAvro},
   };
   return topics;
 }
 
 const std::vector<std::string>& ViewNames() {
   static const std::vector<std::string> names = {
-      "region_stats", "acct_mgr",    "acct_weight", "url_stats",  "top3",
-      "region_tags",  "url_seconds", "hop_users",   "mgr_totals", "slow_clicks"};
+      "region_stats", "acct_mgr",  "acct_weight", "url_stats",   "top3",      "region_tags",
+      "url_seconds",  "hop_users", "mgr_totals",  "slow_clicks", "cat_stats", "item_mgr"};
   return names;
 }
 
@@ -177,7 +257,13 @@ Status ViewNode::Open() {
   ASSIGN_OR_RETURN(log_, log::LogManager::Open(fs_, std::move(o)));
   ASSIGN_OR_RETURN(std::unique_ptr<sql::CatalogTopic> store, sql::CatalogTopic::Open(*log_));
   ASSIGN_OR_RETURN(catalog_, sql::Catalog::Open(std::move(store)));
+  // The schema registry as a server runs it: its state in the log's `_schemas` topic.
+  ASSIGN_OR_RETURN(schemas_topic_, registry::SchemasTopic::Open(*log_));
+  ASSIGN_OR_RETURN(registry_, registry::SchemaRegistry::Open(*schemas_topic_));
+  topic_schemas_ = std::make_unique<format::TopicSchemas>(*registry_);
+  schema_lookup_ = std::make_unique<stream::RegistrySchemaLookup>(*topic_schemas_);
   engine::EngineOptions e;
+  e.schemas = schema_lookup_.get();
   e.log = log_.get();
   e.catalog = catalog_.get();
   e.state_dir = io::JoinPath(dir_, "state");
@@ -193,6 +279,12 @@ void ViewNode::CloseEngine() { engine_.reset(); }
 void ViewNode::Close() {
   engine_.reset();
   catalog_.reset();
+  schema_lookup_.reset();
+  topic_schemas_.reset();
+  registry_.reset();
+  schemas_topic_.reset();
+  item_key_ = item_v1_ = item_v2_ = {};
+  decoders_.clear();
   if (log_) {
     if (Status s = log_->Close(); !s.ok()) fmt::print(stderr, "closing the log: {}\n", s);
     log_.reset();
@@ -207,6 +299,11 @@ int64_t InitialBatches(const ViewWorkloadOptions& options) {
   const int64_t total = BatchCount(options);
   return std::min<int64_t>(
       total, static_cast<int64_t>(std::ceil(static_cast<double>(total) * options.initial_share)));
+}
+
+int64_t EvolutionBatch(const ViewWorkloadOptions& options) {
+  const int64_t initial = InitialBatches(options);
+  return initial + (BatchCount(options) - initial) / 2;
 }
 
 Status ViewNode::EnsureTopics() {
@@ -254,12 +351,40 @@ Result<int64_t> ViewNode::NextBatch() {
   return b;
 }
 
+Status ViewNode::EnsureItemSchemas(int64_t batch) {
+  auto ensure = [this](WriterSchema& w, const char* subject, const char* text) -> Status {
+    if (w.id != 0) return absl::OkStatus();
+    // As a producer's serializer does: registering a schema the subject has returns its id.
+    ASSIGN_OR_RETURN(w.id, schema_lookup_->RegisterAvroSchema(subject, text));
+    ASSIGN_OR_RETURN(w.schema, schema_lookup_->AvroSchemaById(w.id));
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(ensure(item_key_, "items_in-key", kItemKeySchema));
+  RETURN_IF_ERROR(ensure(item_v1_, "items_in-value", kItemValueSchemaV1));
+  if (batch >= EvolutionBatch(options_)) {
+    RETURN_IF_ERROR(ensure(item_v2_, "items_in-value", kItemValueSchemaV2));
+  }
+  return absl::OkStatus();
+}
+
 Status ViewNode::ProduceBatch(int64_t batch) {
   const size_t t = TargetOf(options_.seed, batch);
   std::vector<testing::TestRecord> records;
   records.reserve(kViewBatchSize);
-  for (int64_t i = 0; i < kViewBatchSize; ++i) {
-    records.push_back(MakeEvent(options_.seed, t, batch * kViewBatchSize + i));
+  if (t >= kItemsTarget) {
+    RETURN_IF_ERROR(EnsureItemSchemas(batch));
+    const WriterSchema& value = item_v2_.id != 0 ? item_v2_ : item_v1_;
+    Status status;
+    for (int64_t i = 0; i < kViewBatchSize; ++i) {
+      records.push_back(MakeItem(options_.seed, kTargets[t].partition, batch * kViewBatchSize + i,
+                                 item_key_.id, *item_key_.schema, value.id, *value.schema,
+                                 item_v2_.id != 0, status));
+    }
+    RETURN_IF_ERROR(status);
+  } else {
+    for (int64_t i = 0; i < kViewBatchSize; ++i) {
+      records.push_back(MakeEvent(options_.seed, t, batch * kViewBatchSize + i));
+    }
   }
   ASSIGN_OR_RETURN(std::shared_ptr<log::Partition> p,
                    log_->GetPartition(kTargets[t].topic, PartitionId(kTargets[t].partition)));
@@ -331,6 +456,39 @@ Result<std::map<std::string, RowSet>> ViewNode::ReadViews() {
   return views;
 }
 
+Result<std::string> ViewNode::AvroAsJson(const std::string& bytes) {
+  ASSIGN_OR_RETURN(format::ConfluentFrame frame, format::ParseConfluentFrame(AsBytes(bytes)));
+  auto it = decoders_.find(frame.schema_id);
+  if (it == decoders_.end()) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const registry::AvroSchema> schema,
+                     schema_lookup_->AvroSchemaById(frame.schema_id));
+    ASSIGN_OR_RETURN(format::AvroDecoder decoder, format::AvroDecoder::Compile(*schema));
+    it = decoders_.emplace(frame.schema_id, std::pair(std::move(schema), std::move(decoder))).first;
+  }
+  const auto& [schema, decoder] = it->second;
+  format::AvroValue value;
+  RETURN_IF_ERROR(decoder.Decode(frame.payload, &value));
+  std::string json;
+  RETURN_IF_ERROR(stream::AppendAvroAsJson(value, schema->root(), json));
+  return NormalizeJson(json);
+}
+
+Result<int64_t> ViewNode::DeadLetters() {
+  int64_t records = 0;
+  std::set<std::string> topics;
+  for (const Target& t : kTargets) topics.insert(fmt::format("{}.dlq", t.topic));
+  for (const std::string& topic : topics) {
+    if (!log_->HasTopic(topic)) continue;
+    ASSIGN_OR_RETURN(int32_t partitions, log_->PartitionCount(topic));
+    for (int32_t i = 0; i < partitions; ++i) {
+      ASSIGN_OR_RETURN(std::shared_ptr<log::Partition> p,
+                       log_->GetPartition(topic, PartitionId(i)));
+      records += p->high_watermark().value() - p->log_start_offset().value();
+    }
+  }
+  return records;
+}
+
 Result<RowSet> ViewNode::ReadOutputTopic(const OutputTopic& out) {
   ASSIGN_OR_RETURN(std::shared_ptr<log::Partition> p,
                    log_->GetPartition(out.topic, PartitionId(0)));
@@ -345,8 +503,27 @@ Result<RowSet> ViewNode::ReadOutputTopic(const OutputTopic& out) {
                                              rec.offset, why, key.value_or("null"),
                                              value.value_or("null")));
     };
-    if (!out.debezium) {
+    if (out.format == OutputTopic::Format::kJson) {
       latest[key.value_or("")] = value ? std::optional(NormalizeJson(*value)) : std::nullopt;
+      continue;
+    }
+    if (out.format == OutputTopic::Format::kAvro) {
+      if (!key) return bad("an Avro upsert without a key");
+      Result<std::string> key_json = AvroAsJson(*key);
+      if (!key_json.ok()) return bad(fmt::format("key: {}", key_json.status().message()));
+      if (!value) {
+        latest[*key_json] = std::nullopt;
+        continue;
+      }
+      Result<std::string> row = AvroAsJson(*value);
+      if (!row.ok()) return bad(fmt::format("value: {}", row.status().message()));
+      // The key record is the value's key columns.
+      const nlohmann::ordered_json k = nlohmann::ordered_json::parse(*key_json);
+      const nlohmann::ordered_json v = nlohmann::ordered_json::parse(*row);
+      for (const auto& [name, column] : k.items()) {
+        if (!v.contains(name) || v[name] != column) return bad("the key is not the row's key");
+      }
+      latest[*key_json] = std::move(*row);
       continue;
     }
     if (!value) {  // the tombstone after a keyed delete, for compaction
