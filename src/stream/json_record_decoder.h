@@ -16,6 +16,9 @@ class JsonRecordDecoder final : public RecordDecoder {
   Status Decode(std::optional<ByteView> key, std::optional<ByteView> value,
                 DecodedRecord& out) override;
   bool appends_rows() const override { return key_columns_.empty(); }
+  void SetAppendedColumns(std::vector<bool> columns) override {
+    json_.SetAppendedColumns(std::move(columns));
+  }
   Status AppendInsert(std::optional<ByteView> key, std::optional<ByteView> value,
                       sql::ChunkBuilder& builder) override;
 

@@ -241,7 +241,18 @@ Status JsonRowDecoder::DecodeObject(std::string_view json, std::vector<Value>& r
 Status JsonRowDecoder::AppendObject(std::string_view json, sql::ChunkBuilder& builder) {
   const size_t row = builder.num_rows();
   for (size_t c = 0; c < columns_.size(); ++c) builder.column(c).AppendNull();
-  Status s = VisitMembers(json, [&](int col, od::value& v) {
+  Status s = VisitMembers(json, [&](int col, od::value& v) -> Status {
+    if (!appended_.empty() && !appended_[col]) {
+      // A column no reader uses: a JSON string is always a valid text or jsonb value, so
+      // there is nothing to check or keep. Other values are converted as usual, so that a
+      // record that does not fit the table's schema is rejected whichever columns are read.
+      const TypeId id = columns_[col].type.id();
+      od::json_type type;
+      if ((id == TypeId::kText || id == TypeId::kJsonb) && !v.type().get(type) &&
+          type == od::json_type::string) {
+        return Status();
+      }
+    }
     return SetCell(columns_[col], v, builder.column(col), row);
   });
   if (!s.ok()) builder.DropPartialRow();

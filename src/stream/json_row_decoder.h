@@ -53,6 +53,11 @@ class JsonRowDecoder {
   // appends (ChunkBuilder::AppendOp) or drops (DropPartialRow). No Values are made for the
   // common conversions (text, integers, floats). On error the columns are as before.
   Status AppendObject(std::string_view json, sql::ChunkBuilder& builder);
+  // Which columns AppendObject must fill (empty: all). The others' text and jsonb members
+  // that are JSON strings are skipped (any string fits those types; its escapes are not
+  // checked, as for unknown members) and their cells stay NULL; every other value is still
+  // converted, so whether a record fits the table does not depend on the columns read.
+  void SetAppendedColumns(std::vector<bool> columns) { appended_ = std::move(columns); }
   // Decodes a bare JSON scalar (a record key that is just the primary key) into column `col`.
   Status DecodeScalar(std::string_view json, int col, std::vector<sql::Value>& row);
 
@@ -65,6 +70,7 @@ class JsonRowDecoder {
   struct Impl;
   std::vector<SourceColumn> columns_;
   absl::flat_hash_map<std::string, int> by_name_;
+  std::vector<bool> appended_;
   std::unique_ptr<Impl> impl_;
 };
 

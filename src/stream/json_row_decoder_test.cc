@@ -64,5 +64,30 @@ TEST(JsonRowDecoderTest, AppendObjectDecodesAsDecodeObjectDoes) {
   EXPECT_EQ(builder.Finish().num_rows(), 5u);
 }
 
+// Columns no reader uses: their string members are skipped (NULL cells), every other value
+// is still converted, so a record's fate does not depend on which columns are read.
+TEST(JsonRowDecoderTest, UnusedColumnsSkipOnlyStrings) {
+  const std::vector<SourceColumn> columns = {{"id", Type::Int64()},
+                                             {"note", Type::Text()},
+                                             {"doc", Type::Jsonb()},
+                                             {"x", Type::Float64()}};
+  JsonRowDecoder dec(columns);
+  dec.SetAppendedColumns({true, false, false, false});
+  sql::ChunkBuilder builder({Type::Int64(), Type::Text(), Type::Jsonb(), Type::Float64()});
+  ASSERT_TRUE(
+      dec.AppendObject(R"({"id": 1, "note": "skipped", "doc": "also", "x": 2})", builder).ok());
+  builder.AppendOp(sql::RowOp::kInsert);
+  EXPECT_TRUE(builder.column(1).IsNull(0));
+  EXPECT_TRUE(builder.column(2).IsNull(0));
+  EXPECT_EQ(builder.column(0).Get<int64_t>(0), 1);
+  // A non-string in an unused column is converted (and so checked).
+  EXPECT_TRUE(dec.AppendObject(R"({"id": 2, "note": 12, "doc": {"a": 1}})", builder).ok());
+  builder.AppendOp(sql::RowOp::kInsert);
+  EXPECT_EQ(builder.column(1).GetValue(1).ToString(), "12");
+  Status bad = dec.AppendObject(R"({"id": 3, "x": "warm"})", builder);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(builder.column(0).size(), 2u);
+}
+
 }  // namespace
 }  // namespace oxbow::stream

@@ -83,6 +83,9 @@ class RecordDecoder {
                               sql::ChunkBuilder& builder) {
     return absl::UnimplementedError("this format decodes through Decode");
   }
+  // The columns AppendInsert must fill (one flag per column); the others may be left NULL
+  // without reading their values. Default: all are decoded.
+  virtual void SetAppendedColumns(std::vector<bool> columns) {}
 };
 
 // How a topic's records are encoded: the table's `format` option.

@@ -199,6 +199,15 @@ RecordError Source::ErrorFor(size_t i, Offset offset, TimestampMs timestamp,
   return error;
 }
 
+void Source::DecodeColumns(const std::vector<int>& columns) {
+  if (decoded_columns_.empty()) decoded_columns_.assign(options_.columns.size(), false);
+  for (int c : columns) {
+    if (c >= 0 && static_cast<size_t>(c) < decoded_columns_.size()) decoded_columns_[c] = true;
+  }
+  if (options_.event_time.column >= 0) decoded_columns_[options_.event_time.column] = true;
+  decoder_->SetAppendedColumns(decoded_columns_);
+}
+
 Status Source::AddRecord(size_t i, Offset offset, TimestampMs timestamp, const log::Record& record,
                          sql::ChunkBuilder& builder) {
   const EventTimeOptions& et = options_.event_time;

@@ -89,6 +89,12 @@ class Source final : public SourceOperator {
   // The source's event-time watermark (before allowed lateness); kNoWatermark until every
   // partition that counts has had a record.
   int64_t event_watermark() const { return watermark_; }
+  // The columns the source's readers use (positions in SourceOptions::columns), adding to
+  // those of earlier calls; the event time column is always used. The others may be NULL in
+  // the source's chunks: an append-only JSON source skips their string members unconverted
+  // (json_row_decoder.h). Call before the pipeline runs.
+  void DecodeColumns(const std::vector<int>& columns);
+
   // Rows dropped as late since the source was created (not restored: a counter for metrics).
   uint64_t late_rows() const { return late_rows_; }
 
@@ -136,6 +142,7 @@ class Source final : public SourceOperator {
   // The decoder fills the columns itself (RecordDecoder::AppendInsert): an append-only JSON
   // source.
   bool appends_rows_ = false;
+  std::vector<bool> decoded_columns_;  // empty: all (DecodeColumns not called)
   DecodedRecord decoded_;
   std::vector<uint8_t> read_buffer_;
 };
