@@ -58,6 +58,13 @@ int64_t ByteReader::ReadBE64() {
 
 uint64_t ByteReader::ReadUvarint() {
   if (!ok_) return 0;
+  // Most varints of a record (lengths, deltas) are one or two bytes.
+  if (pos_ < data_.size() && data_[pos_] < 0x80) return data_[pos_++];
+  if (pos_ + 1 < data_.size() && data_[pos_ + 1] < 0x80) {
+    uint64_t v = (data_[pos_] & 0x7fu) | (uint64_t{data_[pos_ + 1]} << 7);
+    pos_ += 2;
+    return v;
+  }
   uint64_t v = 0;
   const uint8_t* p = data_.data() + pos_;
   size_t n = GetUvarint64(p, data_.data() + data_.size(), &v);
@@ -71,6 +78,14 @@ uint64_t ByteReader::ReadUvarint() {
 
 int32_t ByteReader::ReadVarint() {
   if (!ok_) return 0;
+  if (pos_ < data_.size() && data_[pos_] < 0x80) {
+    return ZigZagDecode32(static_cast<uint32_t>(data_[pos_++]));
+  }
+  if (pos_ + 1 < data_.size() && data_[pos_ + 1] < 0x80) {
+    uint32_t v = (data_[pos_] & 0x7fu) | (uint32_t{data_[pos_ + 1]} << 7);
+    pos_ += 2;
+    return ZigZagDecode32(v);
+  }
   uint64_t v = 0;
   const uint8_t* p = data_.data() + pos_;
   size_t n = GetUvarint64(p, data_.data() + data_.size(), &v, kMaxVarint32Bytes);

@@ -60,6 +60,28 @@ TEST(VarintTest, RoundTripThroughBuffer) {
   EXPECT_TRUE(r.AtEnd());
 }
 
+// ByteReader reads one- and two-byte varints without the general loop: the boundaries of
+// both widths, and a second byte missing.
+TEST(VarintTest, ShortVarintsAtTheirBoundaries) {
+  ByteBuffer b;
+  const std::vector<int32_t> values = {0, -1, 63, -64, 64, -65, 8191, -8192, 8192, -8193};
+  const std::vector<uint64_t> unsigned_values = {0, 127, 128, 16383, 16384};
+  for (int32_t v : values) b.AppendVarint(v);
+  for (uint64_t v : unsigned_values) b.AppendUvarint(v);
+  ByteReader r(b.view());
+  for (int32_t v : values) EXPECT_EQ(r.ReadVarint(), v);
+  for (uint64_t v : unsigned_values) EXPECT_EQ(r.ReadUvarint(), v);
+  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(r.AtEnd());
+  const uint8_t cut[] = {0x81};
+  ByteReader c(ByteView(cut, 1));
+  c.ReadVarint();
+  EXPECT_FALSE(c.ok());
+  ByteReader u(ByteView(cut, 1));
+  u.ReadUvarint();
+  EXPECT_FALSE(u.ok());
+}
+
 TEST(VarintTest, RejectsTruncatedAndOverlong) {
   uint64_t v = 0;
   const uint8_t truncated[] = {0x80, 0x80};
