@@ -371,11 +371,9 @@ class Builder {
         fmt::format("{}\x1f{}\x1f{}", scan.relation, options.event_time.column,
                     options.event_time.drop_late ? 1 : 0);
     if (auto it = shared_reads_.find(shared_key); it != shared_reads_.end()) {
-      if (auto source = shared_sources_.find(shared_key); source != shared_sources_.end()) {
-        source->second->DecodeColumns(scan.columns);  // this scan's columns too
-      }
-      bounds = it->second.second;
-      return it->second.first;
+      if (it->second.stream != nullptr) it->second.stream->DecodeColumns(scan.columns);
+      bounds = it->second.bounds;
+      return it->second.out;
     }
     ASSIGN_OR_RETURN(options.id, NextStateId());
     options.topic = scan.topic;
@@ -415,15 +413,14 @@ class Builder {
       // A stream's records are decoded as far as the query reads them (a changelog table
       // keeps whole rows: its upserts replace them).
       source->DecodeColumns(scan.columns);
-      shared_reads_[shared_key] = {source, bounds};
-      shared_sources_[shared_key] = source;
+      shared_reads_[shared_key] = {source, bounds, source};
       return source;
     }
     ASSIGN_OR_RETURN(stream::StateId id, NextStateId());
     Operator* table =
         Add(std::make_unique<stream::UpsertTable>(id, relation_types, scan.relation_key));
     Connect(source, table);
-    shared_reads_[shared_key] = {table, bounds};
+    shared_reads_[shared_key] = {table, bounds, nullptr};
     return table;
   }
 
@@ -855,9 +852,12 @@ class Builder {
   std::map<const PlanNode*, int> event_time_columns_;
   // Topic reads already compiled (table, event time) → the operator emitting the table's
   // rows and their bounds, shared by later scans of the same table.
-  std::map<std::string, std::pair<Operator*, Bounds>> shared_reads_;
-  // The sources of shared_reads_ that decode only the columns their scans read.
-  std::map<std::string, stream::Source*> shared_sources_;
+  struct SharedRead {
+    Operator* out;  // the source, or the changelog table over it
+    Bounds bounds;
+    stream::Source* stream;  // a stream's source (decodes the columns its scans read), or null
+  };
+  std::map<std::string, SharedRead> shared_reads_;
   // SESSION window nodes with the columns that partition their sessions.
   std::map<const PlanNode*, std::vector<int>> session_partitions_;
   // Whether the Top-N compiled next must compute row numbers (only a Project above it that

@@ -37,9 +37,12 @@ boost::asio::awaitable<Status> BlockingPool::AwaitDone(std::function<void(Done)>
       Handler resume;
       Work work;
     };
+    // `done` must be copyable (std::function); the handler is move-only, so both live in
+    // a shared state that the one call of `done` consumes.
     auto state = std::make_shared<State>(State{std::move(handler), std::move(work)});
     // `done` may be called before fn returns; post (never dispatch) keeps the resumption
-    // after this initiation in any case.
+    // after this initiation in any case. The coroutine reads `result` after it resumes,
+    // which the post orders after the write.
     fn([&result, state](Status s) {
       result = std::move(s);
       boost::asio::post(state->work, std::move(state->resume));
@@ -57,30 +60,9 @@ boost::asio::awaitable<Status> BlockingPool::RunAsync(std::function<void(Done)> 
     fn([&promise](Status s) { promise.set_value(std::move(s)); });
     co_return future.get();
   }
-  Status result;
-  auto initiate = [this, &fn, &result](auto handler) {
-    auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler),
-                                    boost::asio::execution::outstanding_work.tracked);
-    // `done` must be copyable (std::function); the handler is move-only, so both live in
-    // a shared state that the one call of `done` consumes.
-    using Handler = decltype(handler);
-    using Work = decltype(work);
-    struct State {
-      Handler resume;
-      Work work;
-    };
-    auto state = std::make_shared<State>(State{std::move(handler), std::move(work)});
-    boost::asio::post(pool_, [&fn, &result, state] {
-      fn([&result, state](Status s) {
-        // The coroutine reads `result` after it resumes, which the post orders after this.
-        result = std::move(s);
-        boost::asio::post(state->work, std::move(state->resume));
-      });
-    });
-  };
-  co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void()>(
-      std::move(initiate), boost::asio::use_awaitable);
-  co_return result;
+  // AwaitDone, with fn run on a pool thread (fn lives in this frame until done is called).
+  co_return co_await AwaitDone(
+      [this, &fn](Done done) { boost::asio::post(pool_, [&fn, done] { fn(done); }); });
 }
 
 }  // namespace oxbow::net

@@ -159,17 +159,16 @@ Status SetCell(const SourceColumn& c, od::value& v, sql::ColumnVector& col, size
     col.SetString(row, s);
     return Status();
   }
-  if (type == od::json_type::number && (id == TypeId::kInt64 || id == TypeId::kInt32 ||
-                                        id == TypeId::kInt16 || id == TypeId::kFloat64)) {
+  // Other integer widths and number kinds keep Convert's range checks and "-0" rule.
+  if (type == od::json_type::number && id == TypeId::kInt64) {
     od::number_type kind;
     if (v.get_number_type().get(kind)) return absl::InvalidArgumentError("malformed JSON number");
-    if (kind == od::number_type::signed_integer && id == TypeId::kInt64) {
+    if (kind == od::number_type::signed_integer) {
       int64_t i;
       if (v.get_int64().get(i)) return absl::InvalidArgumentError("malformed JSON number");
       col.Set<int64_t>(row, i);
       return Status();
     }
-    // Other widths and kinds keep Convert's range checks and "-0" rule.
   }
   if (type == od::json_type::null) {
     col.SetNull(row);
