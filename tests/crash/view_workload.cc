@@ -87,13 +87,22 @@ std::string Framed(int32_t id, const format::AvroValue& value, const registry::A
   return std::string(AsString(out.view()));
 }
 
-testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
-  uint64_t r = Mix(seed ^ Mix(static_cast<uint64_t>(event)));
-  auto take = [&r](uint64_t n) {
-    uint64_t v = r % n;
-    r = Mix(r);
+// A deterministic sequence of draws from a seed: take(n) is the next number in [0, n).
+class Draws {
+ public:
+  explicit Draws(uint64_t seed) : r_(seed) {}
+  uint64_t operator()(uint64_t n) {
+    uint64_t v = r_ % n;
+    r_ = Mix(r_);
     return v;
-  };
+  }
+
+ private:
+  uint64_t r_;
+};
+
+testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
+  Draws take(Mix(seed ^ Mix(static_cast<uint64_t>(event))));
   testing::TestRecord rec;
   rec.timestamp = kBaseTimestamp + event;
   const int32_t partition = kTargets[target].partition;
@@ -133,12 +142,7 @@ testing::TestRecord MakeEvent(uint64_t seed, size_t target, int64_t event) {
 testing::TestRecord MakeItem(uint64_t seed, int32_t partition, int64_t event, int32_t key_id,
                              const registry::AvroSchema& key, int32_t value_id,
                              const registry::AvroSchema& value, bool with_bonus, Status& status) {
-  uint64_t r = Mix(seed ^ Mix(static_cast<uint64_t>(event) + 0x5bd1e995));
-  auto take = [&r](uint64_t n) {
-    uint64_t v = r % n;
-    r = Mix(r);
-    return v;
-  };
+  Draws take(Mix(seed ^ Mix(static_cast<uint64_t>(event) + 0x5bd1e995)));
   testing::TestRecord rec;
   rec.timestamp = kBaseTimestamp + event;
   const auto id = static_cast<int32_t>(take(kItemsPerPartition) * 2 + partition);
