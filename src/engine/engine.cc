@@ -12,6 +12,7 @@
 #include "engine/dataflow_builder.h"
 #include "engine/insert.h"
 #include "engine/output_topic.h"
+#include "engine/view_derivation.h"
 #include "engine/view_runner.h"
 #include "engine/view_scan.h"
 #include "fmt/format.h"
@@ -259,8 +260,11 @@ Status Engine::Impl::StartView(const sql::CatalogObject& object) {
   // read it instead of scanning the view.
   // Without a key, rows that are never retracted are an append-only log: a checkpoint writes
   // a block of them, not a store key each.
+  // A GROUP BY view's rows are its groups' state seen through HAVING and the select list:
+  // the view reads them from the aggregate rather than keeping them again.
   if (!plan->key.empty()) {
     sink->IndexBy(plan->key);
+    DeriveViewRows(*pipeline, dataflow.output, plan->key, *sink);
   } else if (plan->append_only) {
     sink->StoreAppendOnly();
   }

@@ -13,6 +13,22 @@ std::vector<sql::Type> OutputTypes(const std::vector<sql::Type>& input,
   for (const auto& a : aggregates) types.push_back(a.function.return_type);
   return types;
 }
+
+// Holds the guard of a derived view (GuardStateWith), if there is one.
+class GuardLock {
+ public:
+  explicit GuardLock(absl::Mutex* mu) : mu_(mu) {
+    if (mu_ != nullptr) mu_->Lock();
+  }
+  ~GuardLock() {
+    if (mu_ != nullptr) mu_->Unlock();
+  }
+  GuardLock(const GuardLock&) = delete;
+  GuardLock& operator=(const GuardLock&) = delete;
+
+ private:
+  absl::Mutex* mu_;
+};
 }  // namespace
 
 HashAggregate::HashAggregate(StateId id, std::vector<sql::Type> input_types,
@@ -62,7 +78,8 @@ std::vector<sql::Value> HashAggregate::Results(const Group& g) const {
 
 Status HashAggregate::AppendRow(std::string_view key, const Group& g,
                                 const std::vector<sql::Value>& results, sql::RowOp op,
-                                std::vector<sql::ColumnVector>& out, std::vector<sql::RowOp>& ops) {
+                                std::vector<sql::ColumnVector>& out,
+                                std::vector<sql::RowOp>& ops) const {
   RETURN_IF_ERROR(DecodeCells(&key, out, 0, group_columns_.size()));
   for (size_t i = 0; i < results.size(); ++i) {
     out[group_columns_.size() + i].AppendValue(results[i]);
@@ -72,6 +89,9 @@ Status HashAggregate::AppendRow(std::string_view key, const Group& g,
 }
 
 Status HashAggregate::Process(int, const sql::Chunk& chunk) {
+  // Held through the Emit: a derived view's readers see the groups and the view's
+  // subscribers see the changes of this chunk at once (materialized_view.h).
+  GuardLock lock(guard_);
   std::vector<const sql::ColumnVector*> args;
   // The groups this chunk touched, in first-touch order, with their rows before it.
   struct Touched {
@@ -123,8 +143,8 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
   for (const sql::Type& t : output_types()) out.emplace_back(t);
   std::vector<sql::RowOp> ops;
   for (Touched& t : touched) {
-    Group& g = *groups_.Resident(t.key);  // dirty, so resident
-    bool exists = group_columns_.empty() || g.rows > 0;
+    Group& g = *groups_.Resident(t.key);                 // dirty, so resident
+    bool exists = group_columns_.empty() || g.rows > 0;  // the global group's row stays
     std::vector<sql::Value> after = exists ? Results(g) : std::vector<sql::Value>();
     if (t.existed && exists && after == t.before) continue;
     if (t.existed) RETURN_IF_ERROR(AppendRow(t.key, g, t.before, sql::RowOp::kDelete, out, ops));
@@ -139,6 +159,7 @@ Status HashAggregate::Process(int, const sql::Chunk& chunk) {
 
 Status HashAggregate::Start() {
   if (!group_columns_.empty()) return Status();
+  GuardLock lock(guard_);
   ASSIGN_OR_RETURN(Group * found, groups_.Find(""));
   Group& g = found != nullptr ? *found : *groups_.Insert("", NewGroup());
   if (g.emitted) return Status();
@@ -153,6 +174,7 @@ Status HashAggregate::Start() {
 
 // Stored value: varint rows, a byte `emitted`, then each aggregate's Save bytes.
 Status HashAggregate::Checkpoint(StateWriteBatch& batch) {
+  GuardLock lock(guard_);
   groups_.Checkpoint(batch, id_, [](const Group& g, std::string* value) {
     PutVarint(static_cast<uint64_t>(g.rows), value);
     value->push_back(g.emitted ? 1 : 0);
@@ -162,11 +184,18 @@ Status HashAggregate::Checkpoint(StateWriteBatch& batch) {
 }
 
 Status HashAggregate::AfterCommit() {
+  GuardLock lock(guard_);
   groups_.AfterCommit();
   return Status();
 }
 
+bool HashAggregate::StateOverBudget() const {
+  GuardLock lock(guard_);
+  return groups_.over_budget();
+}
+
 Status HashAggregate::Restore(StateStore& store) {
+  GuardLock lock(guard_);
   RETURN_IF_ERROR(
       RestoreSingleRows(store, id_, groups_, [&](std::string_view value) -> Result<Group> {
         Group g = NewGroup();
@@ -191,11 +220,63 @@ Status HashAggregate::RestoreExpiryIndex(StateStore& store) {
 
 Status HashAggregate::WatermarkAdvanced(int64_t watermark) {
   if (expiry_.enabled()) {
+    GuardLock lock(guard_);
     for (const std::string& key : expiry_index_.TakeBelow(expiry_.Bound(watermark))) {
       groups_.Erase(key, NewGroup());
     }
   }
   return EmitWatermark(watermark);
+}
+
+}  // namespace oxbow::stream
+
+namespace oxbow::stream {
+
+Status HashAggregate::ForEachOutputChunk(StateStore* store,
+                                         const std::function<Status(const sql::Chunk&)>& fn) const {
+  std::vector<sql::ColumnVector> out;
+  std::vector<sql::RowOp> ops;
+  auto reset = [&] {
+    out.clear();
+    for (const sql::Type& t : output_types()) out.emplace_back(t);
+    ops.clear();
+  };
+  auto add = [&](std::string_view key, const Group& g) -> Status {
+    if (!Exists(g)) return Status();
+    RETURN_IF_ERROR(AppendRow(key, g, Results(g), sql::RowOp::kInsert, out, ops));
+    if (ops.size() < kOutputChunkRows) return Status();
+    RETURN_IF_ERROR(fn(sql::Chunk(std::move(out), std::move(ops))));
+    reset();
+    return Status();
+  };
+  reset();
+  // The evicted groups are clean (their stored state is current); resident ones are read
+  // from memory, stored or not.
+  if (!groups_.complete() && store != nullptr) {
+    RETURN_IF_ERROR(store->Scan(id_, "", [&](std::string_view key, std::string_view value) {
+      if (groups_.contains(key)) return Status();
+      Group g = NewGroup();
+      RETURN_IF_ERROR(Decode(value, g));
+      return add(key, g);
+    }));
+  }
+  Status status;
+  groups_.ForEachResident([&](const std::string& key, const Group& g) {
+    if (status.ok()) status = add(key, g);
+  });
+  RETURN_IF_ERROR(status);
+  if (ops.empty()) return Status();
+  return fn(sql::Chunk(std::move(out), std::move(ops)));
+}
+
+Result<std::optional<sql::Chunk>> HashAggregate::OutputRow(std::string_view key) {
+  ASSIGN_OR_RETURN(Group * g, groups_.Find(key));
+  if (g == nullptr || !Exists(*g)) return std::optional<sql::Chunk>();
+  std::vector<sql::ColumnVector> out;
+  for (const sql::Type& t : output_types()) out.emplace_back(t);
+  std::vector<sql::RowOp> ops;
+  RETURN_IF_ERROR(AppendRow(key, *g, Results(*g), sql::RowOp::kInsert, out, ops));
+  return std::optional<sql::Chunk>(sql::Chunk(std::move(out), std::move(ops)));
 }
 
 }  // namespace oxbow::stream

@@ -20,10 +20,13 @@
 // and a later retraction of a row in it (a changelog's delete) is ignored.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "sql/aggregate/aggregate.h"
 #include "stream/operator.h"
 #include "stream/state_cache.h"
@@ -66,7 +69,7 @@ class HashAggregate final : public Operator {
   uint64_t ignored_retractions() const { return ignored_retractions_; }
   int num_state_caches() const override { return 1; }
   void SetStateMemory(size_t bytes) override { groups_.set_budget(bytes); }
-  bool StateOverBudget() const override { return groups_.over_budget(); }
+  bool StateOverBudget() const override;
 
   // Groups in memory that exist (all of them unless some were evicted). O(groups): tests.
   size_t num_groups() const { return groups_.live_resident(); }
@@ -74,6 +77,25 @@ class HashAggregate final : public Operator {
   // until their delete is committed).
   size_t num_resident_groups() const { return groups_.resident(); }
   const StateCache<HashAggregateGroup>& cache() const { return groups_; }
+
+  // A view whose rows are this aggregate's output read from its state
+  // (MaterializedView::DeriveFrom) reads the groups from other threads while holding `mu`;
+  // from this call on, everything that changes the groups (Process with its Emit, Start,
+  // Checkpoint, AfterCommit, Restore) holds it too. Call before Restore.
+  void GuardStateWith(absl::Mutex* mu) { guard_ = mu; }
+  bool expires() const { return expiry_.enabled(); }
+  size_t num_group_columns() const { return group_columns_.size(); }
+  // fn(chunk) with the current output row of every existing group, in chunks of at most
+  // kOutputChunkRows rows and no particular order: the resident groups, and the evicted ones
+  // as `store`'s last checkpoint has them (a group is evicted only once clean). Requires the
+  // guard held. Errors: the store's, malformed state (DataLoss), fn's.
+  static constexpr size_t kOutputChunkRows = 1024;
+  Status ForEachOutputChunk(StateStore* store,
+                            const std::function<Status(const sql::Chunk&)>& fn) const;
+  // The current output row of the group whose key encoding (EncodeKey of the group columns)
+  // is `key`, as a chunk of one insert; nullopt when the group does not exist. An evicted
+  // group is read back into memory. Requires the guard held.
+  Result<std::optional<sql::Chunk>> OutputRow(std::string_view key);
 
  private:
   using Group = HashAggregateGroup;
@@ -83,14 +105,18 @@ class HashAggregate final : public Operator {
   // Appends the group's current row (key cells decoded from `key`) to `out` with `op`.
   Status AppendRow(std::string_view key, const Group& g, const std::vector<sql::Value>& results,
                    sql::RowOp op, std::vector<sql::ColumnVector>& out,
-                   std::vector<sql::RowOp>& ops);
+                   std::vector<sql::RowOp>& ops) const;
   std::vector<sql::Value> Results(const Group& g) const;
   // Drops the groups the watermark closed, then forwards it.
   Status WatermarkAdvanced(int64_t watermark) override;
   // Re-indexes every stored group by its expiry time (Restore).
   Status RestoreExpiryIndex(StateStore& store);
 
+  // Whether a group's row is in the output.
+  bool Exists(const Group& g) const { return group_columns_.empty() ? g.emitted : g.rows > 0; }
+
   StateId id_;
+  absl::Mutex* guard_ = nullptr;  // GuardStateWith
   std::vector<sql::Type> input_types_;
   std::vector<int> group_columns_;
   std::vector<AggregateCall> aggregates_;

@@ -82,7 +82,24 @@ void MaterializedView::StoreAppendOnly() {
   appended_ = std::make_unique<AppendOnlyRows>(id_);
 }
 
+void MaterializedView::DeriveFrom(HashAggregate* aggregate,
+                                  std::vector<const StatelessOperator*> chain,
+                                  std::vector<int> key_to_group) {
+  aggregate_ = aggregate;
+  chain_ = std::move(chain);
+  key_to_group_ = std::move(key_to_group);
+  aggregate_->GuardStateWith(&mu_);
+}
+
+Result<sql::Chunk> MaterializedView::ApplyChain(sql::Chunk chunk) const {
+  for (const StatelessOperator* op : chain_) {
+    ASSIGN_OR_RETURN(chunk, op->Apply(chunk));
+  }
+  return chunk;
+}
+
 void MaterializedView::SetStateMemory(size_t bytes) {
+  if (derived()) return;
   absl::MutexLock lock(&mu_);
   if (appended_) appended_->set_budget(bytes);
   rows_.set_budget(bytes);
@@ -90,6 +107,7 @@ void MaterializedView::SetStateMemory(size_t bytes) {
 }
 
 bool MaterializedView::StateOverBudget() const {
+  if (derived()) return false;
   absl::MutexLock lock(&mu_);
   if (appended_) return appended_->over_budget();
   return indexed() ? keyed_.over_budget() : rows_.over_budget();
@@ -121,6 +139,13 @@ Status MaterializedView::ProcessKeyed(const sql::Chunk& chunk) {
 }
 
 Status MaterializedView::Process(int, const sql::Chunk& chunk) {
+  if (derived()) {
+    // The aggregate holds mu_ while it emits (DeriveFrom).
+    mu_.AssertHeld();
+    if (!listeners_.empty())
+      std::erase_if(listeners_, [&](const Listener& l) { return !l(chunk); });
+    return Status();
+  }
   if (indexed()) {
     absl::MutexLock lock(&mu_);
     RETURN_IF_ERROR(ProcessKeyed(chunk));
@@ -178,6 +203,11 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::SnapshotAndSubscr
 
 Status MaterializedView::Checkpoint(StateWriteBatch& batch) {
   absl::MutexLock lock(&mu_);
+  if (derived()) {
+    if (clear_stored_rows_) batch.DeleteAll(id_);
+    clear_stored_rows_ = false;
+    return Status();
+  }
   if (appended_) {
     appended_->Checkpoint(batch);
     return Status();
@@ -193,6 +223,7 @@ Status MaterializedView::Checkpoint(StateWriteBatch& batch) {
 }
 
 Status MaterializedView::AfterCommit() {
+  if (derived()) return Status();
   absl::MutexLock lock(&mu_);
   if (appended_) {
     appended_->AfterCommit();
@@ -207,6 +238,15 @@ Status MaterializedView::AfterCommit() {
 Status MaterializedView::Restore(StateStore& store) {
   absl::MutexLock lock(&mu_);
   store_ = &store;
+  if (derived()) {
+    clear_stored_rows_ = false;
+    Status s = store.Scan(id_, "", [&](std::string_view, std::string_view) {
+      clear_stored_rows_ = true;
+      return absl::CancelledError("found one");  // stops the scan
+    });
+    if (!clear_stored_rows_) return s;
+    return Status();
+  }
   if (appended_) return appended_->Restore(store);
   if (indexed()) return RestoreSingleRows(store, id_, keyed_, DecodeKeyedRows);
   return RestoreSingleRows(store, id_, rows_, DecodeCount);
@@ -220,6 +260,32 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::Lookup(
     const std::vector<sql::Value>& key) const {
   if (!indexed() || key.size() != index_columns_.size()) {
     return absl::FailedPreconditionError("MaterializedView: Lookup without a matching index");
+  }
+  if (derived()) {
+    // The group key: the key's values in the aggregate's group column order.
+    std::vector<sql::Value> group_key(key.size());
+    std::vector<sql::Type> types(key.size());
+    for (size_t i = 0; i < key.size(); ++i) {
+      group_key[key_to_group_[i]] = key[i];
+      types[key_to_group_[i]] = aggregate_->output_types()[key_to_group_[i]];
+    }
+    sql::ChunkBuilder builder(types);
+    builder.AppendRow(group_key);
+    sql::Chunk chunk = builder.Finish();
+    std::vector<int> all(key.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+    std::string encoded;
+    EncodeKey(chunk, all, 0, &encoded);
+    std::vector<std::vector<sql::Value>> out;
+    absl::MutexLock lock(&mu_);
+    ASSIGN_OR_RETURN(std::optional<sql::Chunk> group, aggregate_->OutputRow(encoded));
+    if (!group) return out;
+    ASSIGN_OR_RETURN(sql::Chunk rows, ApplyChain(std::move(*group)));
+    for (size_t r = 0; r < rows.num_rows(); ++r) {
+      std::vector<sql::Value>& values = out.emplace_back();
+      for (size_t c = 0; c < rows.num_columns(); ++c) values.push_back(rows.column(c).GetValue(r));
+    }
+    return out;
   }
   std::vector<sql::Type> types;
   for (int c : index_columns_) types.push_back(output_types()[c]);
@@ -247,6 +313,18 @@ Status MaterializedView::ForEachRow(
   // is evicted only once clean, and a commit only changes rows that are dirty, so resident).
   if (appended_) {
     return appended_->ForEach([&](std::string_view row) { return fn(row, 1); });
+  }
+  if (derived()) {
+    std::string row;
+    return aggregate_->ForEachOutputChunk(store_, [&](const sql::Chunk& groups) -> Status {
+      ASSIGN_OR_RETURN(sql::Chunk rows, ApplyChain(groups));
+      for (size_t r = 0; r < rows.num_rows(); ++r) {
+        row.clear();
+        EncodeRow(rows, r, &row);
+        RETURN_IF_ERROR(fn(row, 1));
+      }
+      return Status();
+    });
   }
   if (indexed()) {
     if (!keyed_.complete() && store_ != nullptr) {
@@ -335,6 +413,7 @@ size_t MaterializedView::num_distinct_rows() const {
 size_t MaterializedView::num_resident_rows() const {
   absl::MutexLock lock(&mu_);
   if (appended_) return appended_->resident_rows();
+  if (derived()) return aggregate_->num_resident_groups();
   return indexed() ? keyed_.resident() : rows_.resident();
 }
 

@@ -16,6 +16,15 @@
 // filtered and projected) keeps its rows as a log of blocks (append_only_rows.h): an insert
 // is an append, and a checkpoint writes a few blocks instead of a store key per row.
 //
+// A view over a GROUP BY (DeriveFrom: the aggregate, then only filters and projections, the
+// view keyed by the group columns) keeps no rows at all: a row is a function of its group's
+// state, which the aggregate keeps and checkpoints anyway, so the view reads the groups (from
+// memory, or the store for evicted ones) and passes them through the filters and projections
+// when asked. Keeping them again cost a third of such a view's work (every changed group
+// encoded, stored in memory and written at each checkpoint twice). The aggregate then holds
+// the view's lock while it changes its groups and emits the change, so readers still see the
+// view as of a whole chunk, and subscribers get exactly the changes after their snapshot.
+//
 // The rows in memory are a StateCache (state_cache.h) bounded by the memory budget; when
 // some were evicted, Snapshot merges the store's last checkpoint with the rows in memory
 // (those changed since it, which are never evicted, and those it reads back) under the
@@ -30,8 +39,10 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/synchronization/mutex.h"
 #include "stream/append_only_rows.h"
+#include "stream/hash_aggregate.h"
 #include "stream/operator.h"
 #include "stream/state_cache.h"
+#include "stream/stateless_operators.h"
 
 namespace oxbow::stream {
 
@@ -44,7 +55,7 @@ class MaterializedView final : public Operator {
   Status Checkpoint(StateWriteBatch& batch) override;
   Status Restore(StateStore& store) override;
   Status AfterCommit() override;
-  int num_state_caches() const override { return 1; }
+  int num_state_caches() const override { return derived() ? 0 : 1; }
   void SetStateMemory(size_t bytes) override;
   bool StateOverBudget() const override;
 
@@ -78,6 +89,14 @@ class MaterializedView final : public Operator {
   // kept as an append-only log. Call before Restore, without IndexBy. A delete reaching the
   // view is then an Internal error (the planner's bug).
   void StoreAppendOnly();
+  // Derives the rows from `aggregate`'s state (see above): the view's rows are the
+  // aggregate's output passed through `chain` (its filters and projections, in order), and
+  // view key column i (IndexBy's) is the aggregate's group column key_to_group[i] (each
+  // group column once). Call after IndexBy, before Restore. State the view stored before
+  // (an older Oxbow kept the rows) is deleted at the next checkpoint.
+  void DeriveFrom(HashAggregate* aggregate, std::vector<const StatelessOperator*> chain,
+                  std::vector<int> key_to_group);
+  bool derived() const { return aggregate_ != nullptr; }
   // The rows (repeated by multiplicity) whose key columns equal `key` (one Value per key
   // column, of the columns' types). Requires IndexBy. Thread-safe.
   Result<std::vector<std::vector<sql::Value>>> Lookup(const std::vector<sql::Value>& key) const;
@@ -95,6 +114,8 @@ class MaterializedView final : public Operator {
   static void EncodeKeyedRows(const KeyedRows& rows, std::string* out);
   static Result<KeyedRows> DecodeKeyedRows(std::string_view value);
   Status ProcessKeyed(const sql::Chunk& chunk) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A chunk of the aggregate's output through chain_ (a derived view's rows).
+  Result<sql::Chunk> ApplyChain(sql::Chunk chunk) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   StateId id_;
   mutable absl::Mutex mu_;
@@ -107,6 +128,12 @@ class MaterializedView final : public Operator {
   // Set by StoreAppendOnly: the rows, instead of rows_.
   std::unique_ptr<AppendOnlyRows> appended_ ABSL_GUARDED_BY(mu_);
   std::vector<int> index_columns_;
+  // DeriveFrom. The aggregate's groups are guarded by mu_.
+  HashAggregate* aggregate_ = nullptr;
+  std::vector<const StatelessOperator*> chain_;
+  std::vector<int> key_to_group_;
+  // Restore found rows stored by a view that kept them: the next checkpoint deletes them.
+  bool clear_stored_rows_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace oxbow::stream

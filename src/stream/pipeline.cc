@@ -89,6 +89,18 @@ Status Pipeline::Checkpoint() {
   return Status();
 }
 
+Operator* Pipeline::InputOf(const Operator* op) const {
+  Operator* input = nullptr;
+  for (const auto& candidate : operators_) {
+    for (const auto& [to, port] : candidate->outputs()) {
+      if (to != op) continue;
+      if (input != nullptr) return nullptr;
+      input = candidate.get();
+    }
+  }
+  return input;
+}
+
 Status Pipeline::CheckpointInBackground() {
   RETURN_IF_ERROR(FinishSync(/*wait=*/true));
   background_started_ = std::chrono::steady_clock::now();

@@ -99,6 +99,8 @@ class Pipeline {
     return raw;
   }
   void Connect(Operator* from, Operator* to, int port = 0) { from->AddOutput(to, port); }
+  // The one operator whose output `op` is connected to; null when none or several. O(ops).
+  Operator* InputOf(const Operator* op) const;
 
   // Loads the last checkpoint (a fresh store: empty state, sources at the log start).
   Status Restore();

@@ -13,7 +13,7 @@ std::vector<sql::Type> TypesOf(const std::vector<sql::ExprPtr>& exprs) {
 }  // namespace
 
 Filter::Filter(std::vector<sql::Type> types, sql::ExprPtr predicate)
-    : Operator("Filter", std::move(types)), predicate_(std::move(predicate)) {}
+    : StatelessOperator("Filter", std::move(types)), predicate_(std::move(predicate)) {}
 
 Status Filter::Process(int, const sql::Chunk& chunk) {
   ASSIGN_OR_RETURN(sql::SelectionVector rows, sql::EvaluateFilter(*predicate_, chunk));
@@ -21,10 +21,20 @@ Status Filter::Process(int, const sql::Chunk& chunk) {
   return Emit(chunk.Select(rows));
 }
 
+Result<sql::Chunk> Filter::Apply(const sql::Chunk& chunk) const {
+  ASSIGN_OR_RETURN(sql::SelectionVector rows, sql::EvaluateFilter(*predicate_, chunk));
+  return chunk.Select(rows);
+}
+
 Project::Project(std::vector<sql::ExprPtr> exprs)
-    : Operator("Project", TypesOf(exprs)), exprs_(std::move(exprs)) {}
+    : StatelessOperator("Project", TypesOf(exprs)), exprs_(std::move(exprs)) {}
 
 Status Project::Process(int, const sql::Chunk& chunk) {
+  ASSIGN_OR_RETURN(sql::Chunk out, Apply(chunk));
+  return Emit(out);
+}
+
+Result<sql::Chunk> Project::Apply(const sql::Chunk& chunk) const {
   std::vector<sql::ColumnVector> columns;
   columns.reserve(exprs_.size());
   for (const auto& e : exprs_) {
@@ -35,7 +45,7 @@ Status Project::Process(int, const sql::Chunk& chunk) {
     ASSIGN_OR_RETURN(sql::ColumnVector c, sql::Evaluate(*e, chunk));
     columns.push_back(std::move(c));
   }
-  return Emit(chunk.WithColumns(std::move(columns)));
+  return chunk.WithColumns(std::move(columns));
 }
 
 UnionAll::UnionAll(std::vector<sql::Type> types) : Operator("UnionAll", std::move(types)) {}
