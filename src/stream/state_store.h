@@ -83,6 +83,11 @@ struct RocksDbOptions {
   // millions of keys, and the memtable's skip list (with the assertions Debian's build keeps)
   // cost ≈ 600 ns per key against ≈ 200 for the file. Durable when Apply returns.
   size_t ingest_min_entries = 100'000;
+  // So is a batch of at least this many bytes: an append-only view's checkpoint is a few
+  // large blocks (append_only_rows.h), and through the WAL each byte is checksummed by
+  // Debian's portable (table-driven) CRC32C, copied into the log and into the memtable, then
+  // written again by the flush — the file is written once, with XXH3 block checksums.
+  size_t ingest_min_bytes = size_t{8} << 20;
 };
 
 // RocksDB in directory `dir` (created if missing). One per server; pipelines share it.
