@@ -43,6 +43,9 @@ constexpr SettingDef kServerSettings[] = {
      "127.0.0.1 for 0.0.0.0)"},
     {"socket-request-max-bytes", "", SettingKind::kInteger,
      "largest Kafka request accepted, bytes; a larger one closes the connection"},
+    {"fetch-max-bytes", "", SettingKind::kInteger,
+     "most record bytes in one Kafka Fetch response, whatever the client asks (a first batch "
+     "larger than this still goes whole), bytes (1024..)"},
     {"auto-create-topics", "", SettingKind::kBool,
      "create a topic when a Kafka client asks for one that does not exist (true or false)"},
     {"kafka-io-threads", "", SettingKind::kInteger,
@@ -324,6 +327,9 @@ Status ApplyKafkaSetting(std::string_view flag, const RawValue& raw, ServerConfi
   } else if (flag == "socket-request-max-bytes") {
     ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1, INT32_MAX));
     kafka.socket_request_max_bytes = static_cast<int32_t>(n);
+  } else if (flag == "fetch-max-bytes") {
+    ASSIGN_OR_RETURN(int64_t n, ParseInteger(v, raw.where, 1024, INT32_MAX));
+    kafka.fetch_max_bytes = static_cast<int32_t>(n);
   } else if (flag == "auto-create-topics") {
     ASSIGN_OR_RETURN(kafka.auto_create_topics, ParseBool(v, raw.where));
   } else if (flag == "kafka-io-threads") {
@@ -555,6 +561,7 @@ std::string DefaultValue(const SettingDef& def) {
   if (def.flag == "kafka-listener")
     return net::FormatHostPort(kafka.listen_host, kafka.listen_port);
   if (def.flag == "socket-request-max-bytes") return std::to_string(kafka.socket_request_max_bytes);
+  if (def.flag == "fetch-max-bytes") return std::to_string(kafka.fetch_max_bytes);
   if (def.flag == "auto-create-topics") return kafka.auto_create_topics ? "true" : "false";
   if (def.flag == "kafka-io-threads") return std::to_string(kafka.io_threads);
   if (def.flag == "kafka-blocking-threads") return std::to_string(kafka.blocking_threads);

@@ -113,6 +113,7 @@ TEST_F(ConfigTest, EverySettingHasAFlagAVariableAndATomlKey) {
     std::string value = def.kind == SettingKind::kString ? DefaultValue(def) : "7";
     if (def.flag == "log-min-cleanable-dirty-ratio") value = "0.25";
     if (def.flag == "log-segment-bytes") value = "1000";
+    if (def.flag == "fetch-max-bytes") value = "4096";
     if (def.flag == "kafka-advertised-listener") value = "broker.example.com:19092";
     if (def.flag == "bootstrap-server") value = "localhost:9092";
     if (def.flag == "pg-users") value = "alice:secret";
@@ -145,6 +146,7 @@ TEST_F(ConfigTest, KafkaSettings) {
   EXPECT_EQ(c->kafka.advertised_host, "");  // derived when the server starts
   EXPECT_EQ(c->kafka.advertised_port, 0);
   EXPECT_EQ(c->kafka.socket_request_max_bytes, 104857600);
+  EXPECT_EQ(c->kafka.fetch_max_bytes, 1048576);
   EXPECT_TRUE(c->kafka.auto_create_topics);
   EXPECT_EQ(c->kafka.auto_create_partitions, 1);
   EXPECT_EQ(c->kafka.io_threads, 2u);
@@ -156,13 +158,14 @@ TEST_F(ConfigTest, KafkaSettings) {
       "default_partitions = 3\n");
   c = Load({"--config", file, "--kafka-advertised-listener", "[::1]:19092",
             "--socket-request-max-bytes", "1048576", "--kafka-io-threads", "4"},
-           {{"OXBOW_KAFKA_BLOCKING_THREADS", "16"}});
+           {{"OXBOW_KAFKA_BLOCKING_THREADS", "16"}, {"OXBOW_FETCH_MAX_BYTES", "8388608"}});
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->kafka.listen_host, "127.0.0.1");
   EXPECT_EQ(c->kafka.listen_port, 0);
   EXPECT_EQ(c->kafka.advertised_host, "::1");
   EXPECT_EQ(c->kafka.advertised_port, 19092);
   EXPECT_EQ(c->kafka.socket_request_max_bytes, 1048576);
+  EXPECT_EQ(c->kafka.fetch_max_bytes, 8388608);
   EXPECT_FALSE(c->kafka.auto_create_topics);
   EXPECT_EQ(c->kafka.auto_create_partitions, 3);  // --default-partitions
   EXPECT_EQ(c->kafka.io_threads, 4u);
@@ -179,6 +182,8 @@ TEST_F(ConfigTest, KafkaSettings) {
             "invalid value 0 for --kafka-io-threads: must be between 1 and 256");
   EXPECT_THAT(Error({"--socket-request-max-bytes", "4294967296"}),
               HasSubstr("must be between 1 and 2147483647"));
+  EXPECT_THAT(Error({"--fetch-max-bytes", "1000"}),
+              HasSubstr("must be between 1024 and 2147483647"));
   file = WriteToml("auto_create_topics = \"true\"\n");
   EXPECT_THAT(Error({"--config", file}),
               HasSubstr("key 'auto_create_topics' (line 1): expected a boolean, got a string"));

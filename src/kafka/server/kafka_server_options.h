@@ -24,6 +24,11 @@ struct KafkaServerOptions {
   // Largest request accepted (Kafka's socket.request.max.bytes); a larger size prefix closes
   // the connection.
   int32_t socket_request_max_bytes = 104857600;
+  // Kafka's broker fetch.max.bytes (KIP-541): the most record bytes one Fetch response
+  // carries, whatever the request's max_bytes allows; the first batch still goes whole
+  // (KIP-74). Kafka's default is 55 MiB; ours is smaller, for the consumer's sake: see
+  // handlers/fetch.cc.
+  int32_t fetch_max_bytes = 1048576;
   bool auto_create_topics = true;
   int32_t auto_create_partitions = 1;  // serve sets it from --default-partitions
   // The topic config keys whose server-wide default the configuration sets (flags,
