@@ -4,7 +4,7 @@
 //   kafka_bench [--broker HOST:PORT] [--dir DIR] [--messages N] [--size BYTES]
 //               [--partitions P] [--rate MSGS_PER_S] [--topic-config KEY=VALUE ...]
 //               [--producer-config KEY=VALUE ...] [--consumer-config KEY=VALUE ...]
-//               [--consume-runs K]
+//               [--consume-runs K] [--server-fetch-max-bytes N]
 //
 // Without --broker it starts an Oxbow Kafka server in-process on an ephemeral port over
 // DIR (the topic defaults: fsync per append, flush.messages=1). Produce uses acks=all.
@@ -12,12 +12,14 @@
 // queued.max.messages.kbytes (1 GiB, so that the bench's reading never pauses fetching);
 // --producer-config / --consumer-config add or override librdkafka settings (debug=fetch
 // shows each Fetch's round trip). --consume-runs consumes the topic K times, one consumer
-// after the other, after producing it once.
+// after the other, after producing it once. --server-fetch-max-bytes sets the in-process
+// server's fetch_max_bytes (the cap on a Fetch response; default: the server's, 1 MiB).
 // --rate > 0 runs the latency test instead: that many messages per second for
 // --messages messages, reporting delivery latency percentiles.
 // Output: one line of JSON per measurement with the CPU the clients and the in-process
 // server used (load-independent, unlike the rates); consume also gives the time to the
-// first message.
+// first message, the CPU of librdkafka's broker threads alone (client_io_cpu_s: socket
+// reads and parsing), the clients' page faults and the server's fetch_max_bytes.
 #include <dirent.h>
 #include <librdkafka/rdkafka.h>
 #include <unistd.h>
@@ -53,6 +55,7 @@ struct Args {
   int partitions = 1;
   int64_t rate = 0;
   int consume_runs = 1;  // consumers run one after the other over the topic produced once
+  int32_t server_fetch_max_bytes = 0;  // 0: the server's default (-1 in the output: --broker)
   std::map<std::string, std::string> topic_config;
   // librdkafka settings added to (or overriding) the bench's own, e.g. debug=fetch.
   std::vector<std::pair<std::string, std::string>> producer_config, consumer_config;
@@ -81,6 +84,8 @@ Args Parse(int argc, char** argv) {
       a.size = std::stoul(v);
     else if (k == "--partitions")
       a.partitions = std::stoi(v);
+    else if (k == "--server-fetch-max-bytes")
+      a.server_fetch_max_bytes = std::stoi(v);
     else if (k == "--consume-runs")
       a.consume_runs = std::stoi(v);
     else if (k == "--rate")
@@ -126,10 +131,13 @@ rd_kafka_t* Client(rd_kafka_type_t type, const std::string& broker,
 // CPU seconds used so far by this process's threads, split into the Kafka clients'
 // (librdkafka's "rdk:" threads and the main thread, which drives them) and the in-process
 // server's (the rest). On a machine shared with other work the wall-clock rates swing with
-// the load; CPU per byte does not.
+// the load; CPU per byte does not. Also the clients' minor page faults (first touches of
+// memory), which tell how the client's buffers are reused.
 struct CpuSplit {
   double client = 0;
   double server = 0;
+  double client_io = 0;  // of `client`: librdkafka's broker threads (socket I/O, parsing)
+  uint64_t client_faults = 0;
 };
 
 CpuSplit ThreadCpu() {
@@ -151,15 +159,25 @@ CpuSplit ThreadCpu() {
     size_t open = stat.find('('), close = stat.rfind(')');
     if (open == std::string_view::npos || close == std::string_view::npos) continue;
     std::string_view comm = stat.substr(open + 1, close - open - 1);
-    unsigned long long utime = 0, stime = 0;
-    // Fields 3.. after the comm: state is field 3, utime 14, stime 15.
-    if (std::sscanf(buf + close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                    &utime, &stime) != 2) {
+    // Fields 3.. after the comm: state is field 3, minflt 10, utime 14, stime 15.
+    unsigned long long minflt = 0, utime = 0, stime = 0;
+    if (std::sscanf(buf + close + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %*u %*u %llu %llu",
+                    &minflt, &utime, &stime) != 3) {
       continue;
     }
+    // schedstat's first field is the thread's time on a CPU in ns: stat's utime and stime
+    // are sampled at the scheduler tick, too coarse for the short runs compared here.
     double secs = static_cast<double>(utime + stime) / tick;
+    if (std::FILE* sf =
+            std::fopen(fmt::format("/proc/self/task/{}/schedstat", e->d_name).c_str(), "r")) {
+      unsigned long long ns = 0;
+      if (std::fscanf(sf, "%llu", &ns) == 1) secs = static_cast<double>(ns) / 1e9;
+      std::fclose(sf);
+    }
     if (comm.starts_with("rdk:") || self == e->d_name) {
       out.client += secs;
+      out.client_faults += minflt;
+      if (comm.starts_with("rdk:broker")) out.client_io += secs;
     } else {
       out.server += secs;
     }
@@ -271,9 +289,12 @@ void Consume(const Args& a, const std::string& topic) {
   std::printf(
       "{\"bench\":\"consume\",\"partitions\":%d,\"size\":%zu,\"messages\":%lld,"
       "\"seconds\":%.3f,\"msgs_per_s\":%.0f,\"mb_per_s\":%.1f,\"first_message_s\":%.3f,"
-      "\"server_cpu_s\":%.2f,\"client_cpu_s\":%.2f}\n",
+      "\"server_cpu_s\":%.2f,\"client_cpu_s\":%.2f,\"client_io_cpu_s\":%.2f,"
+      "\"client_page_faults\":%llu,\"server_fetch_max_bytes\":%d}\n",
       a.partitions, a.size, static_cast<long long>(got), secs, got / secs, bytes / 1e6 / secs,
-      startup, cpu.server - cpu0.server, cpu.client - cpu0.client);
+      startup, cpu.server - cpu0.server, cpu.client - cpu0.client, cpu.client_io - cpu0.client_io,
+      static_cast<unsigned long long>(cpu.client_faults - cpu0.client_faults),
+      a.server_fetch_max_bytes);
   for (int p = 0; p < a.partitions; ++p) rd_kafka_consume_stop(t, p);
   rd_kafka_queue_destroy(q);
   rd_kafka_topic_destroy(t);
@@ -332,6 +353,7 @@ int main(int argc, char** argv) {
   Args a = Parse(argc, argv);
   std::unique_ptr<log::LogManager> log;
   std::unique_ptr<kafka::KafkaServer> server;
+  if (!a.broker.empty()) a.server_fetch_max_bytes = -1;  // not ours to know
   if (a.broker.empty()) {
     (void)io::FileSystem::Default().RemoveAll(a.dir);
     log::LogOptions lo;
@@ -343,6 +365,8 @@ int main(int argc, char** argv) {
     kafka::KafkaServerOptions so;
     so.listen_host = "127.0.0.1";
     so.listen_port = 0;
+    if (a.server_fetch_max_bytes > 0) so.fetch_max_bytes = a.server_fetch_max_bytes;
+    a.server_fetch_max_bytes = so.fetch_max_bytes;  // reported with each consume run
     server = std::make_unique<kafka::KafkaServer>(so, *log, kafka::HandlerRegistry());
     kafka::AddAllHandlers(server->registry(), {log.get(), &server->options()});
     OXBOW_CHECK(server->Start().ok(), "start");
