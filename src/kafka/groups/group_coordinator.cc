@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "base/logging.h"
+#include "kafka/groups/consumer_subscription.h"
 
 namespace oxbow::kafka::groups {
 
@@ -628,11 +629,14 @@ ErrorCode GroupCoordinator::DeleteGroup(const std::string& group_id, int64_t now
   return ErrorCode::kNone;
 }
 
-std::vector<std::string> GroupCoordinator::ExpireOffsets(int64_t now_ms, int64_t wall_now_ms,
-                                                         int64_t retention_ms) {
-  std::vector<std::string> expired;
+ExpiredOffsets GroupCoordinator::ExpireOffsets(int64_t now_ms, int64_t wall_now_ms,
+                                               int64_t retention_ms) {
+  ExpiredOffsets expired;
   if (!available() || retention_ms <= 0) return expired;
+  // Committed before this (wall clock): committed at least retention_ms ago.
+  const int64_t committed_before = wall_now_ms - retention_ms + 1;
   for (const std::string& group_id : offsets_.Groups()) {
+    std::vector<TopicPartition> unsubscribed;
     {
       absl::MutexLock lock(&mu_);
       Group* g = Find(group_id);
@@ -646,27 +650,72 @@ std::vector<std::string> GroupCoordinator::ExpireOffsets(int64_t now_ms, int64_t
       } else if (g->members.empty()) {
         empty_since = &g->empty_since_ms;
         if (*empty_since == kNever) *empty_since = now_ms;
+      } else {
+        unsubscribed = UnsubscribedOffsets(*g, committed_before);
       }
-      if (empty_since == nullptr || now_ms - *empty_since < retention_ms) continue;
-      // Its last commit must be as old: a standalone consumer commits without joining.
-      int64_t last_commit = -1;
-      for (const auto& [tp, v] : offsets_.GetAll(group_id)) {
-        last_commit = std::max(last_commit, v.commit_timestamp_ms);
+      if (empty_since != nullptr && now_ms - *empty_since >= retention_ms) {
+        // Its last commit must be as old: a standalone consumer commits without joining.
+        int64_t last_commit = -1;
+        for (const auto& [tp, v] : offsets_.GetAll(group_id)) {
+          last_commit = std::max(last_commit, v.commit_timestamp_ms);
+        }
+        if (wall_now_ms - last_commit < retention_ms) continue;
+        if (g != nullptr) groups_.erase(group_id);
+        offsets_only_since_.erase(group_id);
+      } else if (unsubscribed.empty()) {
+        continue;
       }
-      if (wall_now_ms - last_commit < retention_ms) continue;
-      if (g != nullptr) groups_.erase(group_id);
-      offsets_only_since_.erase(group_id);
     }
-    // Checked again with the store's writes held: a commit racing this keeps the group.
+    // Checked again with the store's writes held: a commit racing this keeps its offsets.
+    if (!unsubscribed.empty()) {
+      Result<std::vector<TopicPartition>> deleted =
+          offsets_.ExpirePartitions(group_id, unsubscribed, committed_before);
+      if (!deleted.ok()) {
+        OXBOW_LOG_ERROR(
+            "expiring the committed offsets of group {} for topics it no longer "
+            "subscribes to: {}",
+            group_id, deleted.status().message());
+      } else if (!deleted->empty()) {
+        expired.unsubscribed[group_id] = std::move(*deleted);
+      }
+      continue;
+    }
     Result<bool> deleted = offsets_.ExpireGroup(group_id, wall_now_ms - retention_ms);
     if (!deleted.ok()) {
       OXBOW_LOG_ERROR("expiring the committed offsets of group {}: {}", group_id,
                       deleted.status().message());
     } else if (*deleted) {
-      expired.push_back(group_id);
+      expired.groups.push_back(group_id);
     }
   }
   return expired;
+}
+
+std::vector<TopicPartition> GroupCoordinator::UnsubscribedOffsets(const Group& g,
+                                                                  int64_t committed_before) const {
+  std::vector<TopicPartition> out;
+  // Kafka's ConsumerProtocol: only then is the members' metadata a subscription, and only
+  // a Stable group's members all sent theirs for the protocol chosen.
+  if (g.state != GroupState::kStable || g.protocol_type != "consumer") return out;
+  std::set<std::string> subscribed;
+  for (const auto& [id, m] : g.members) {
+    const std::vector<uint8_t>* metadata = m.MetadataFor(g.protocol);
+    if (metadata == nullptr) return out;
+    Result<std::set<std::string>> topics =
+        SubscribedTopics(ByteView(metadata->data(), metadata->size()));
+    if (!topics.ok()) {
+      // Not knowing one member's topics, any offset may be one it consumes.
+      OXBOW_LOG_DEBUG("group {} member {}: {}", g.id, id, topics.status().message());
+      return out;
+    }
+    subscribed.merge(*topics);
+  }
+  for (const auto& [tp, v] : offsets_.GetAll(g.id)) {
+    if (!subscribed.contains(tp.first) && v.commit_timestamp_ms < committed_before) {
+      out.push_back(tp);
+    }
+  }
+  return out;
 }
 
 std::vector<PartitionLag> GroupCoordinator::Lag(const std::string& group_id) const {

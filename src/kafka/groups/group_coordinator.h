@@ -162,6 +162,14 @@ struct PartitionLag {
   int64_t lag = 0;  // high_watermark - committed, 0 when nothing is committed or unknown
 };
 
+// What one offset-retention check deleted.
+struct ExpiredOffsets {
+  // Groups whose every offset expired (empty, no commit, for the retention).
+  std::vector<std::string> groups;
+  // Offsets Stable consumer groups had for topics they no longer subscribe to, by group.
+  std::map<std::string, std::vector<TopicPartition>> unsubscribed;
+};
+
 enum class GroupState { kEmpty, kPreparingRebalance, kCompletingRebalance, kStable, kDead };
 std::string_view GroupStateName(GroupState s);
 
@@ -214,10 +222,12 @@ class GroupCoordinator {
   // monotonic `now_ms`) and no commit for as long (by the wall clock: commit timestamps
   // outlive restarts). A group with no member since this coordinator started counts as empty
   // from the first call that saw it, so offsets never expire earlier than in Kafka, and up to
-  // one check interval later. Groups with members keep all their offsets (Kafka also expires
-  // those of partitions a Stable group no longer subscribes to; not done here). Returns the
-  // groups expired. Blocking (an fsync per group expired): call it from the BlockingPool.
-  std::vector<std::string> ExpireOffsets(int64_t now_ms, int64_t wall_now_ms, int64_t retention_ms);
+  // one check interval later. A Stable group of protocol type "consumer" loses, as in Kafka,
+  // the offsets of topics none of its members subscribes to (their JoinGroup metadata), each
+  // once it was committed `retention_ms` ago; a group whose subscriptions cannot be read, or
+  // that is rebalancing, keeps them until a later check. Returns what expired. Blocking (an
+  // fsync per group with offsets expired): call it from the BlockingPool or a thread of its own.
+  ExpiredOffsets ExpireOffsets(int64_t now_ms, int64_t wall_now_ms, int64_t retention_ms);
 
   // Committed offset and high watermark of every partition the group committed for.
   std::vector<PartitionLag> Lag(const std::string& group_id) const;
@@ -257,6 +267,11 @@ class GroupCoordinator {
   void RemoveMember(Group& g, const std::string& member_id, ErrorCode answer, int64_t now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TickGroup(Group& g, int64_t now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The offsets of `g` for topics none of its members subscribes to, committed before
+  // `committed_before` (wall clock); none unless `g` is a Stable "consumer" group whose
+  // members' subscriptions could all be read.
+  std::vector<TopicPartition> UnsubscribedOffsets(const Group& g, int64_t committed_before) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   static bool SupportsAll(const Group& g, const std::vector<Protocol>& protocols,
                           const std::string& except_member);
   static std::string SelectProtocol(const Group& g);

@@ -84,10 +84,10 @@ class GroupCoordinatorTest : public ::testing::Test {
     return r.member_id;
   }
 
-  // Brings up a stable group of one; returns its member id.
-  std::string StableSingle() {
+  // Brings up a stable group of one whose member sends `metadata`; returns its member id.
+  std::string StableSingle(std::string metadata = "m") {
     std::string a = NewMemberId();
-    auto join = Join(Params(a));
+    auto join = Join(Params(a, std::move(metadata)));
     EXPECT_FALSE(join->ready()) << "the initial delay holds the first join";
     now_ += kDelay;
     coordinator_->Tick(now_);
@@ -339,18 +339,19 @@ TEST_F(GroupCoordinatorTest, OffsetsOfGroupsEmptyAndUncommittedForTheRetentionEx
   ASSERT_TRUE(coordinator_->StoreOffsets("busy", {{{"t", 0}, {2, -1, "", wall}}}).ok());
   wall += 2 * kRetention;
   // "g" has a member; the others are seen empty from now on (their past is not known).
-  EXPECT_TRUE(coordinator_->ExpireOffsets(now_, wall, kRetention).empty());
+  EXPECT_TRUE(coordinator_->ExpireOffsets(now_, wall, kRetention).groups.empty());
 
   coordinator_->Leave("g", {{a, std::nullopt}}, now_, nullptr);
   ASSERT_EQ(coordinator_->state("g"), GroupState::kEmpty);
   now_ += kRetention - 1;
   wall += kRetention - 1;
   ASSERT_TRUE(coordinator_->StoreOffsets("busy", {{{"t", 0}, {3, -1, "", wall - 10}}}).ok());
-  EXPECT_TRUE(coordinator_->ExpireOffsets(now_, wall, kRetention).empty()) << "1 ms too early";
+  EXPECT_TRUE(coordinator_->ExpireOffsets(now_, wall, kRetention).groups.empty())
+      << "1 ms too early";
 
   now_ += 1;
   wall += 1;
-  std::vector<std::string> expired = coordinator_->ExpireOffsets(now_, wall, kRetention);
+  std::vector<std::string> expired = coordinator_->ExpireOffsets(now_, wall, kRetention).groups;
   std::sort(expired.begin(), expired.end());
   EXPECT_EQ(expired, (std::vector<std::string>{"g", "solo"}));
   EXPECT_FALSE(coordinator_->FetchOffset("g", {"t", 0}).has_value());
@@ -361,7 +362,88 @@ TEST_F(GroupCoordinatorTest, OffsetsOfGroupsEmptyAndUncommittedForTheRetentionEx
   Open();
   EXPECT_FALSE(coordinator_->FetchOffset("solo", {"t", 0}).has_value());
   EXPECT_EQ(coordinator_->FetchOffset("busy", {"t", 0})->offset, 3);
-  EXPECT_TRUE(coordinator_->ExpireOffsets(now_ + kRetention * 100, wall * 2, 0).empty());
+  EXPECT_TRUE(coordinator_->ExpireOffsets(now_ + kRetention * 100, wall * 2, 0).groups.empty());
+}
+
+// A consumer's JoinGroup metadata (ConsumerProtocolSubscription v1): `topics`, no user
+// data, no owned partitions.
+std::string Subscription(const std::vector<std::string>& topics) {
+  ByteBuffer b;
+  b.AppendBE16(1);
+  b.AppendBE32(static_cast<uint32_t>(topics.size()));
+  for (const std::string& t : topics) {
+    b.AppendBE16(static_cast<uint16_t>(t.size()));
+    b.Append(t);
+  }
+  b.AppendBE32(0xffffffff);  // user data: null
+  b.AppendBE32(0);           // owned partitions: none
+  return std::string(AsString(b.view()));
+}
+
+TEST_F(GroupCoordinatorTest, StableConsumerGroupLosesOffsetsOfTopicsItNoLongerSubscribesTo) {
+  constexpr int64_t kRetention = 60000;
+  const int64_t wall0 = 1700000000000;  // the wall clock of commit timestamps
+  for (const char* t : {"a", "b"}) ASSERT_TRUE(log_->CreateTopic(t, 2, {}).ok());
+  // The group consumed "a" and "b", and now subscribes to "a" only (KIP-211's case).
+  StableSingle(Subscription({"a"}));
+  ASSERT_EQ(coordinator_->state("g"), GroupState::kStable);
+  ASSERT_TRUE(coordinator_
+                  ->StoreOffsets("g", {{{"a", 0}, {1, -1, "", wall0}},
+                                       {{"b", 0}, {2, -1, "", wall0}},
+                                       {{"b", 1}, {3, -1, "", wall0 + kRetention / 2}}})
+                  .ok());
+
+  ExpiredOffsets expired = coordinator_->ExpireOffsets(now_, wall0 + kRetention - 1, kRetention);
+  EXPECT_TRUE(expired.unsubscribed.empty()) << "1 ms too early";
+  EXPECT_TRUE(expired.groups.empty());
+
+  // b/0 was committed a retention ago; b/1 later; a/0 is subscribed, however old.
+  expired = coordinator_->ExpireOffsets(now_, wall0 + kRetention, kRetention);
+  EXPECT_TRUE(expired.groups.empty()) << "the group has a member";
+  EXPECT_EQ(expired.unsubscribed,
+            (std::map<std::string, std::vector<TopicPartition>>{{"g", {{"b", 0}}}}));
+  EXPECT_FALSE(coordinator_->FetchOffset("g", {"b", 0}).has_value());
+  EXPECT_EQ(coordinator_->FetchOffset("g", {"b", 1})->offset, 3);
+  EXPECT_EQ(coordinator_->FetchOffset("g", {"a", 0})->offset, 1);
+  EXPECT_EQ(coordinator_->state("g"), GroupState::kStable) << "the members are not touched";
+
+  expired = coordinator_->ExpireOffsets(now_, wall0 + 2 * kRetention, kRetention);
+  EXPECT_EQ(expired.unsubscribed,
+            (std::map<std::string, std::vector<TopicPartition>>{{"g", {{"b", 1}}}}));
+  EXPECT_EQ(coordinator_->FetchOffset("g", {"a", 0})->offset, 1);
+
+  // Durable: tombstones in the offsets topic.
+  Open();
+  EXPECT_FALSE(coordinator_->FetchOffset("g", {"b", 0}).has_value());
+  EXPECT_FALSE(coordinator_->FetchOffset("g", {"b", 1}).has_value());
+  EXPECT_EQ(coordinator_->FetchOffset("g", {"a", 0})->offset, 1);
+}
+
+TEST_F(GroupCoordinatorTest, OffsetsStayWhenTheSubscriptionsAreNotKnown) {
+  constexpr int64_t kRetention = 60000;
+  const int64_t wall0 = 1700000000000;
+  ASSERT_TRUE(log_->CreateTopic("b", 1, {}).ok());
+  // Metadata that is not a consumer subscription: every topic may be one it reads.
+  StableSingle("m");
+  ASSERT_TRUE(coordinator_->StoreOffsets("g", {{{"b", 0}, {2, -1, "", wall0}}}).ok());
+  EXPECT_TRUE(
+      coordinator_->ExpireOffsets(now_, wall0 + 10 * kRetention, kRetention).unsubscribed.empty());
+  EXPECT_EQ(coordinator_->FetchOffset("g", {"b", 0})->offset, 2);
+}
+
+TEST_F(GroupCoordinatorTest, OffsetsStayWhileTheGroupRebalances) {
+  constexpr int64_t kRetention = 60000;
+  const int64_t wall0 = 1700000000000;
+  ASSERT_TRUE(log_->CreateTopic("b", 1, {}).ok());
+  std::string a = StableSingle(Subscription({"a"}));
+  ASSERT_TRUE(coordinator_->StoreOffsets("g", {{{"b", 0}, {2, -1, "", wall0}}}).ok());
+  // The member rejoins, now subscribing to "b" again: until the rebalance completes, the
+  // group's subscriptions are in flux.
+  auto rejoin = Join(Params(a, Subscription({"a", "b"})));
+  ASSERT_NE(coordinator_->state("g"), GroupState::kStable);
+  EXPECT_TRUE(
+      coordinator_->ExpireOffsets(now_, wall0 + 10 * kRetention, kRetention).unsubscribed.empty());
+  EXPECT_EQ(coordinator_->FetchOffset("g", {"b", 0})->offset, 2);
 }
 
 TEST_F(GroupCoordinatorTest, LagIsHighWatermarkMinusCommitted) {

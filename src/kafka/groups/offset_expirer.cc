@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <utility>
 
 #include "base/logging.h"
+#include "fmt/ranges.h"
 
 namespace oxbow::kafka::groups {
 
@@ -34,11 +36,20 @@ void OffsetExpirer::Run() {
     int64_t wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-    for (const std::string& group : groups_->ExpireOffsets(SteadyNowMs(), wall_ms, retention_ms_)) {
+    ExpiredOffsets expired = groups_->ExpireOffsets(SteadyNowMs(), wall_ms, retention_ms_);
+    for (const std::string& group : expired.groups) {
       OXBOW_LOG_INFO(
           "consumer group {}: committed offsets expired (no member and no commit for {} ms, "
           "offsets.retention.minutes)",
           group, retention_ms_);
+    }
+    for (const auto& [group, partitions] : expired.unsubscribed) {
+      std::set<std::string> topics;
+      for (const TopicPartition& tp : partitions) topics.insert(tp.first);
+      OXBOW_LOG_INFO(
+          "consumer group {}: committed offsets of {} partitions of topics it no longer "
+          "subscribes to ({}) expired (no commit for {} ms, offsets.retention.minutes)",
+          group, partitions.size(), fmt::join(topics, ", "), retention_ms_);
     }
     absl::MutexLock lock(&mu_);
     if (mu_.AwaitWithTimeout(absl::Condition(&stop_), absl::Milliseconds(check_interval_ms_))) {

@@ -1,6 +1,7 @@
 // Offset retention, run in the background: GroupCoordinator::ExpireOffsets with the server's
 // clocks, at start and then every check interval (Kafka's offsets.retention.minutes and
-// offsets.retention.check.interval.ms). Each group expired is logged at info level.
+// offsets.retention.check.interval.ms). Each group expired, and each group whose offsets of
+// topics it no longer subscribes to expired, is logged at info level.
 //
 // Threads: a thread of its own, which does the blocking expiry (tombstones and their fsync).
 // Stop (or the destructor) ends it: an expiry in progress finishes first, so that after

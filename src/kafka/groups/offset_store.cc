@@ -220,6 +220,30 @@ Result<bool> OffsetStore::ExpireGroup(const std::string& group, int64_t committe
   return true;
 }
 
+Result<std::vector<TopicPartition>> OffsetStore::ExpirePartitions(
+    const std::string& group, const std::vector<TopicPartition>& partitions,
+    int64_t committed_before_ms) {
+  absl::MutexLock write(&write_mu_);
+  std::map<TopicPartition, CommittedOffset> all = GetAll(group);
+  std::vector<TopicPartition> expired;
+  std::vector<std::pair<TopicPartition, std::optional<CommittedOffset>>> records;
+  for (const TopicPartition& tp : partitions) {
+    auto it = all.find(tp);
+    if (it == all.end() || it->second.commit_timestamp_ms >= committed_before_ms) continue;
+    expired.push_back(tp);
+    records.emplace_back(tp, std::nullopt);
+  }
+  if (expired.empty()) return expired;
+  RETURN_IF_ERROR(Append(group, records));
+  absl::MutexLock lock(&mu_);
+  auto g = offsets_.find(group);
+  if (g != offsets_.end()) {
+    for (const TopicPartition& tp : expired) g->second.erase(tp);
+    if (g->second.empty()) offsets_.erase(g);
+  }
+  return expired;
+}
+
 std::optional<CommittedOffset> OffsetStore::Get(const std::string& group,
                                                 const TopicPartition& tp) const {
   absl::MutexLock lock(&mu_);

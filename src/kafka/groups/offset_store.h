@@ -59,6 +59,12 @@ class OffsetStore {
   // `committed_before_ms` (wall clock, ms): a commit racing the expiry keeps the group.
   // True when the offsets were deleted.
   Result<bool> ExpireGroup(const std::string& group, int64_t committed_before_ms);
+  // Writes tombstones for those of `partitions` whose offset `group` committed before
+  // `committed_before_ms` (checked with the writes held: a racing commit keeps its
+  // partition) and forgets them; the group's other offsets stay. Returns those deleted.
+  Result<std::vector<TopicPartition>> ExpirePartitions(
+      const std::string& group, const std::vector<TopicPartition>& partitions,
+      int64_t committed_before_ms);
 
   std::optional<CommittedOffset> Get(const std::string& group, const TopicPartition& tp) const;
   // Every committed offset of the group, ordered by topic and partition.
