@@ -714,7 +714,7 @@ class Builder {
       offer(base_left ? 0 : 1, base, *upper_bound - t.offset);
     }
     for (int side = 0; side < 2; ++side) {
-      if (expiry[side]) op.set_expiry(side, *expiry[side]);
+      if (expiry[side]) op.set_expiry(side, *expiry[side], node.inputs[side]->append_only);
     }
   }
 

@@ -1,5 +1,7 @@
 #include "stream/hash_join.h"
 
+#include <algorithm>
+
 #include "stream/row_codec.h"
 
 namespace oxbow::stream {
@@ -112,11 +114,17 @@ Status HashJoin::AddStoredRow(Rows& rows, std::string_view store_key,
 }
 
 void HashJoin::SetStateMemory(size_t bytes) {
-  for (Side& s : sides_) s.by_key->set_budget(bytes);
+  for (Side& s : sides_) {
+    s.by_key->set_budget(bytes);
+    if (s.blocks != nullptr) s.blocks->set_budget(bytes);
+  }
 }
 
 bool HashJoin::StateOverBudget() const {
-  return sides_[0].by_key->over_budget() || sides_[1].by_key->over_budget();
+  for (const Side& s : sides_) {
+    if (s.by_key->over_budget() || (s.blocks != nullptr && s.blocks->over_budget())) return true;
+  }
+  return false;
 }
 
 bool HashJoin::HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row) {
@@ -147,6 +155,30 @@ Status HashJoin::Apply(int side, const std::string& key, const std::string& row,
   return Status();
 }
 
+void HashJoin::set_expiry(int side, StateExpiry expiry, bool append_only) {
+  Side& s = sides_[side];
+  s.expiry = expiry;
+  s.blocks.reset();
+  if (!append_only || !expiry.enabled()) return;
+  // Rows stay until the watermark passes their time by -offset (an interval join's bound);
+  // buckets of a quarter of that keep them at most a quarter longer, with ~5 buckets to probe.
+  constexpr int64_t kMinWidth = 10'000, kMaxWidth = 3'600'000'000;  // 10 ms, 1 h
+  const int64_t width =
+      std::clamp<int64_t>(expiry.offset < 0 ? -(expiry.offset / 4) : 0, kMinWidth, kMaxWidth);
+  s.blocks = std::make_unique<TimeBucketedRows>(id_, static_cast<char>(2 + side), width, name());
+}
+
+template <typename Fn>
+Status HashJoin::ForEachMatch(Side& s, const std::string& key, Fn&& fn) {
+  if (s.blocks != nullptr) {
+    return s.blocks->ForEachMatch(key, [&](std::string_view row) { return fn(row, 1); });
+  }
+  ASSIGN_OR_RETURN(Rows * found, s.by_key->Find(key));
+  if (found == nullptr) return Status();
+  for (const auto& [row, n] : *found) RETURN_IF_ERROR(fn(std::string_view(row), n));
+  return Status();
+}
+
 Status HashJoin::Process(int port, const sql::Chunk& chunk) {
   const bool left_outer = type_ == JoinType::kLeftOuter;
   Side& mine = sides_[port];
@@ -159,6 +191,10 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
     if (mine.expiry.enabled() && RetractsFinalRow(chunk, r, mine.expiry.column, closed)) {
       continue;  // what the expired row joined with is final
     }
+    if (mine.blocks != nullptr && op != sql::RowOp::kInsert) {
+      return absl::InternalError(fmt::format("{}: a delete reached the append-only {} side", name(),
+                                             port == 0 ? "left" : "right"));
+    }
     int weight = sql::RowWeight(op);
     row.clear();
     EncodeRow(chunk, r, &row);
@@ -168,37 +204,44 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
     }
     key.clear();
     EncodeKey(chunk, mine.keys, r, &key);
-    ASSIGN_OR_RETURN(Rows * found, other.by_key->Find(key));
-    const Rows* matches = found == nullptr || found->empty() ? nullptr : found;
     if (port == 0) {
-      if (matches != nullptr) {
-        for (const auto& [right, n] : *matches) {
-          std::string_view rv = right;
-          RETURN_IF_ERROR(out.Append(row, &rv, op, n));
-        }
-      } else if (left_outer) {
-        RETURN_IF_ERROR(out.Append(row, nullptr, op, 1));
-      }
+      bool matched = false;
+      RETURN_IF_ERROR(ForEachMatch(other, key, [&](std::string_view right, int64_t n) {
+        matched = true;
+        return out.Append(row, &right, op, n);
+      }));
+      if (!matched && left_outer) RETURN_IF_ERROR(out.Append(row, nullptr, op, 1));
     } else {
-      ASSIGN_OR_RETURN(Rows * mine_rows, mine.by_key->Find(key));
-      bool had_right = mine_rows != nullptr && !mine_rows->empty();
-      bool last_right = had_right && op == sql::RowOp::kDelete && mine_rows->size() == 1 &&
-                        mine_rows->begin()->second == 1;
-      std::string_view rv = row;
-      if (matches != nullptr) {
-        // First right row of the key: the padded left rows go before the joined ones arrive.
-        if (left_outer && !had_right && op == sql::RowOp::kInsert) {
-          for (const auto& [left, n] : *matches) {
-            RETURN_IF_ERROR(out.Append(left, nullptr, sql::RowOp::kDelete, n));
-          }
-        }
-        for (const auto& [left, n] : *matches) RETURN_IF_ERROR(out.Append(left, &rv, op, n));
-        if (left_outer && last_right) {
-          for (const auto& [left, n] : *matches) {
-            RETURN_IF_ERROR(out.Append(left, nullptr, sql::RowOp::kInsert, n));
-          }
-        }
+      bool had_right = false, last_right = false;
+      if (mine.blocks != nullptr) {
+        had_right = left_outer && mine.blocks->Contains(key);  // only inserts: never the last
+      } else {
+        ASSIGN_OR_RETURN(Rows * mine_rows, mine.by_key->Find(key));
+        had_right = mine_rows != nullptr && !mine_rows->empty();
+        last_right = had_right && op == sql::RowOp::kDelete && mine_rows->size() == 1 &&
+                     mine_rows->begin()->second == 1;
       }
+      std::string_view rv = row;
+      // First right row of the key: the padded left rows go before the joined ones arrive.
+      if (left_outer && !had_right && op == sql::RowOp::kInsert) {
+        RETURN_IF_ERROR(ForEachMatch(other, key, [&](std::string_view left, int64_t n) {
+          return out.Append(left, nullptr, sql::RowOp::kDelete, n);
+        }));
+      }
+      RETURN_IF_ERROR(ForEachMatch(other, key, [&](std::string_view left, int64_t n) {
+        return out.Append(left, &rv, op, n);
+      }));
+      if (left_outer && last_right) {
+        RETURN_IF_ERROR(ForEachMatch(other, key, [&](std::string_view left, int64_t n) {
+          return out.Append(left, nullptr, sql::RowOp::kInsert, n);
+        }));
+      }
+    }
+    if (mine.blocks != nullptr) {
+      const sql::ColumnVector& time = chunk.column(mine.expiry.column);
+      const bool has_time = !time.IsNull(r);
+      mine.blocks->Add(key, row, has_time, has_time ? time.Get<int64_t>(r) : 0);
+      continue;
     }
     StoreKeyTo(port, key, row, &store_key);
     if (mine.expiry.enabled() && op == sql::RowOp::kInsert) {
@@ -231,7 +274,10 @@ Status HashJoin::Checkpoint(StateWriteBatch& batch) {
       batch.Put(id_, store_key, value);
     }
   }
-  for (Side& s : sides_) s.by_key->TookDirty();
+  for (Side& s : sides_) {
+    s.by_key->TookDirty();
+    if (s.blocks != nullptr) s.blocks->Checkpoint(batch);  // after the row keys: sorted
+  }
   return Status();
 }
 
@@ -239,6 +285,10 @@ Status HashJoin::WatermarkAdvanced(int64_t watermark) {
   for (int side = 0; side < 2; ++side) {
     Side& s = sides_[side];
     if (!s.expiry.enabled()) continue;
+    if (s.blocks != nullptr) {
+      s.blocks->ExpireBelow(s.expiry.Bound(watermark));
+      continue;
+    }
     for (const std::string& store_key : s.expiring.TakeBelow(s.expiry.Bound(watermark))) {
       std::string_view key, row;
       if (!SplitStoreKey(store_key, &key, &row)) continue;
@@ -281,6 +331,25 @@ Status HashJoin::AfterCommit() {
 Status HashJoin::Restore(StateStore& store) {
   dirty_.clear();
   for (int side = 0; side < 2; ++side) {
+    // A side's rows are stored either as rows (prefix: the side) or as blocks (2 + side);
+    // state in the other form was written by a version of Oxbow that planned this join
+    // differently.
+    const bool as_blocks = sides_[side].blocks != nullptr;
+    RETURN_IF_ERROR(store.Scan(
+        id_, std::string(1, static_cast<char>(as_blocks ? side : 2 + side)),
+        [&](std::string_view, std::string_view) -> Status {
+          return absl::DataLossError(fmt::format(
+              "{}: the stored rows of this join's {} side are in another format than this "
+              "version of Oxbow keeps them in (DROP and CREATE the view again)",
+              name(), side == 0 ? "left" : "right"));
+        }));
+    if (as_blocks) {
+      sides_[side].by_key->BeginRestore(&store);
+      sides_[side].by_key->FinishRestore(false);
+      sides_[side].expiring.Clear();
+      RETURN_IF_ERROR(sides_[side].blocks->Restore(store));
+      continue;
+    }
     RETURN_IF_ERROR(RestoreGroupedRows(
         store, id_, std::string(1, static_cast<char>(side)), *sides_[side].by_key,
         [](std::string_view store_key, std::string_view* key) {

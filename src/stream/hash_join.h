@@ -19,7 +19,10 @@
 // Window and interval joins (state_expiry.h): with an expiry on a side, that side's rows whose
 // time column is below watermark + offset can meet no future row of the other side (the
 // builder derives the offset from the equality of window ends, or from the interval
-// condition); they are dropped from state without retracting anything they produced.
+// condition); they are dropped from state without retracting anything they produced. A side
+// with an expiry whose input never retracts (a stream) keeps its rows in time-bucketed blocks
+// instead (time_bucketed_rows.h): an append and an index entry per row, one store key per
+// block, and whole buckets dropped as the watermark passes them.
 #pragma once
 
 #include <memory>
@@ -31,6 +34,7 @@
 #include "stream/operator.h"
 #include "stream/state_cache.h"
 #include "stream/state_expiry.h"
+#include "stream/time_bucketed_rows.h"
 
 namespace oxbow::stream {
 
@@ -52,7 +56,9 @@ class HashJoin final : public Operator {
   bool StateOverBudget() const override;
 
   // Expiry of side `side`'s rows by their column `expiry.column` (state_expiry.h).
-  void set_expiry(int side, StateExpiry expiry) { sides_[side].expiry = expiry; }
+  // `append_only`: the side's input never retracts (its rows go to time-bucketed blocks; a
+  // delete arriving there is an Internal error). Call before Restore.
+  void set_expiry(int side, StateExpiry expiry, bool append_only = false);
   // Join keys held in memory on a side (0 left, 1 right).
   size_t num_resident_keys(int side) const { return sides_[side].by_key->resident(); }
 
@@ -64,7 +70,8 @@ class HashJoin final : public Operator {
     size_t width = 0;
     std::unique_ptr<StateCache<Rows>> by_key;
     StateExpiry expiry;
-    ExpiryIndex expiring;  // store keys by time
+    ExpiryIndex expiring;                      // store keys by time
+    std::unique_ptr<TimeBucketedRows> blocks;  // instead of by_key: an append-only side
   };
   class Output;
   // Applies a change of `row` with `weight` to the side's state.
@@ -73,6 +80,9 @@ class HashJoin final : public Operator {
                const std::string& store_key, int64_t weight);
   // Adds a stored row (store key, multiplicity) to `rows`. Errors: DataLoss when malformed.
   Status AddStoredRow(Rows& rows, std::string_view store_key, std::string_view value) const;
+  // fn(row, multiplicity) for each of side `s`'s rows with join key `key`.
+  template <typename Fn>
+  Status ForEachMatch(Side& s, const std::string& key, Fn&& fn);
   static bool HasNullKey(const sql::Chunk& chunk, const std::vector<int>& keys, size_t row);
   // Drops the rows the watermark expired (no output), then forwards it.
   Status WatermarkAdvanced(int64_t watermark) override;
