@@ -115,11 +115,12 @@ bool MaterializedView::StateOverBudget() const {
 
 Status MaterializedView::ProcessKeyed(const sql::Chunk& chunk) {
   std::string key, row;
+  const ChunkRowEncoder encoder(chunk);
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     key.clear();
     row.clear();
     EncodeKey(chunk, index_columns_, r, &key);
-    EncodeRow(chunk, r, &row);
+    encoder.Append(r, &row);
     ASSIGN_OR_RETURN(KeyedRows * rows, keyed_.Find(key));
     if (rows != nullptr) {
       keyed_.MarkDirty(key);
@@ -157,13 +158,14 @@ Status MaterializedView::Process(int, const sql::Chunk& chunk) {
   }
   if (appended_) {
     std::string row;
+    const ChunkRowEncoder encoder(chunk);
     absl::MutexLock lock(&mu_);
     for (size_t r = 0; r < chunk.num_rows(); ++r) {
       if (chunk.op(r) != sql::RowOp::kInsert) {
         return absl::InternalError("MaterializedView: a delete reached an append-only view");
       }
       row.clear();
-      EncodeRow(chunk, r, &row);
+      encoder.Append(r, &row);
       appended_->Append(row);
     }
     if (!listeners_.empty() && chunk.num_rows() > 0) {
@@ -172,7 +174,8 @@ Status MaterializedView::Process(int, const sql::Chunk& chunk) {
     return Status();
   }
   std::vector<std::string> encoded(chunk.num_rows());
-  for (size_t r = 0; r < chunk.num_rows(); ++r) EncodeRow(chunk, r, &encoded[r]);
+  const ChunkRowEncoder encoder(chunk);
+  for (size_t r = 0; r < chunk.num_rows(); ++r) encoder.Append(r, &encoded[r]);
   absl::MutexLock lock(&mu_);
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     ASSIGN_OR_RETURN(int64_t * found, rows_.Find(encoded[r]));

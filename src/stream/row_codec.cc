@@ -121,6 +121,138 @@ void EncodeCell(const ColumnVector& c, size_t row, bool normalize, std::string* 
   }
 }
 
+namespace {
+
+template <typename T>
+const T* ValuesOf(const ColumnVector& c) {
+  return c.data<T>();
+}
+
+size_t VarintLength(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+template <typename T>
+char* WriteFixed(const void* values, size_t row, char* p) {
+  std::memcpy(p, static_cast<const T*>(values) + row, sizeof(T));
+  return p + sizeof(T);
+}
+
+}  // namespace
+
+ChunkRowEncoder::ChunkRowEncoder(const sql::Chunk& chunk) {
+  columns_.reserve(chunk.num_columns());
+  for (const ColumnVector& c : chunk.columns()) {
+    Column col{c.type().physical(), 0, &c, nullptr};
+    switch (col.type) {
+      case PhysicalType::kBool:
+        col = {col.type, 1, &c, ValuesOf<uint8_t>(c)};
+        break;
+      case PhysicalType::kInt16:
+        col = {col.type, 2, &c, ValuesOf<int16_t>(c)};
+        break;
+      case PhysicalType::kInt32:
+        col = {col.type, 4, &c, ValuesOf<int32_t>(c)};
+        break;
+      case PhysicalType::kInt64:
+        col = {col.type, 8, &c, ValuesOf<int64_t>(c)};
+        break;
+      case PhysicalType::kFloat32:
+        col = {col.type, 4, &c, ValuesOf<float>(c)};
+        break;
+      case PhysicalType::kFloat64:
+        col = {col.type, 8, &c, ValuesOf<double>(c)};
+        break;
+      case PhysicalType::kDecimal:
+        col = {col.type, sizeof(sql::int128) + sizeof(int32_t), &c, ValuesOf<sql::Decimal>(c)};
+        break;
+      case PhysicalType::kInterval:
+        col = {col.type, 16, &c, ValuesOf<sql::Interval>(c)};
+        break;
+      case PhysicalType::kString:
+        col = {col.type, 0, &c, ValuesOf<std::string_view>(c)};
+        break;
+    }
+    columns_.push_back(col);
+  }
+}
+
+void ChunkRowEncoder::Append(size_t row, std::string* out) const {
+  size_t n = 0;
+  for (const Column& c : columns_) {
+    if (c.vector->IsNull(row)) {
+      n += 1;
+    } else if (c.type == PhysicalType::kString) {
+      size_t len = static_cast<const std::string_view*>(c.values)[row].size();
+      n += 1 + VarintLength(len) + len;
+    } else {
+      n += 1 + c.width;
+    }
+  }
+  const size_t at = out->size();
+  out->resize(at + n);
+  char* p = out->data() + at;
+  for (const Column& c : columns_) {
+    if (c.vector->IsNull(row)) {
+      *p++ = 0;
+      continue;
+    }
+    *p++ = 1;
+    switch (c.type) {
+      case PhysicalType::kBool:
+        p = WriteFixed<uint8_t>(c.values, row, p);
+        break;
+      case PhysicalType::kInt16:
+        p = WriteFixed<int16_t>(c.values, row, p);
+        break;
+      case PhysicalType::kInt32:
+        p = WriteFixed<int32_t>(c.values, row, p);
+        break;
+      case PhysicalType::kInt64:
+        p = WriteFixed<int64_t>(c.values, row, p);
+        break;
+      case PhysicalType::kFloat32:
+        p = WriteFixed<float>(c.values, row, p);
+        break;
+      case PhysicalType::kFloat64:
+        p = WriteFixed<double>(c.values, row, p);
+        break;
+      case PhysicalType::kDecimal: {
+        const sql::Decimal& d = static_cast<const sql::Decimal*>(c.values)[row];
+        std::memcpy(p, &d.value, sizeof(d.value));
+        std::memcpy(p + sizeof(d.value), &d.scale, sizeof(d.scale));
+        p += sizeof(d.value) + sizeof(d.scale);
+        break;
+      }
+      case PhysicalType::kInterval: {
+        const sql::Interval& iv = static_cast<const sql::Interval*>(c.values)[row];
+        std::memcpy(p, &iv.months, 4);
+        std::memcpy(p + 4, &iv.days, 4);
+        std::memcpy(p + 8, &iv.micros, 8);
+        p += 16;
+        break;
+      }
+      case PhysicalType::kString: {
+        std::string_view s = static_cast<const std::string_view*>(c.values)[row];
+        uint64_t v = s.size();
+        while (v >= 0x80) {
+          *p++ = static_cast<char>(v | 0x80);
+          v >>= 7;
+        }
+        *p++ = static_cast<char>(v);
+        if (!s.empty()) std::memcpy(p, s.data(), s.size());
+        p += s.size();
+        break;
+      }
+    }
+  }
+}
+
 void EncodeKey(const sql::Chunk& chunk, std::span<const int> columns, size_t row,
                std::string* out) {
   for (int col : columns) EncodeCell(chunk.column(col), row, /*normalize=*/true, out);

@@ -30,6 +30,25 @@ void EncodeKey(const sql::Chunk& chunk, std::span<const int> columns, size_t row
 void EncodeRow(const sql::Chunk& chunk, size_t row, std::string* out);
 void EncodeCell(const sql::ColumnVector& column, size_t row, bool normalize, std::string* out);
 
+// EncodeRow for many rows of one chunk: each column's physical type and values are looked up
+// once, and a row is sized first, then written in place — not dispatched and appended cell
+// by cell, byte by byte (most of what storing a view's rows cost). The chunk must outlive it.
+class ChunkRowEncoder {
+ public:
+  explicit ChunkRowEncoder(const sql::Chunk& chunk);
+  // Appends row `row`'s encoding to `out`: the bytes EncodeRow appends.
+  void Append(size_t row, std::string* out) const;
+
+ private:
+  struct Column {
+    sql::PhysicalType type;
+    uint32_t width;  // of a non-NULL fixed-width value, after the tag
+    const sql::ColumnVector* vector;
+    const void* values;
+  };
+  std::vector<Column> columns_;
+};
+
 // Decodes cells from the front of `*in` (advancing it), appending one value to each of
 // `out[first]`, `out[first + 1]`, ... for `count` columns. DataLoss on malformed bytes (a
 // store corrupted or written by an incompatible version).

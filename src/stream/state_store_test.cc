@@ -214,5 +214,41 @@ TEST(RowCodecTest, RoundTripsEveryPhysicalType) {
             absl::StatusCode::kDataLoss);
 }
 
+// ChunkRowEncoder writes EncodeRow's bytes: every physical type, NULL or not, strings whose
+// length takes one, two and three varint bytes, rows appended after other bytes.
+TEST(RowCodecTest, ChunkRowEncoderWritesEncodeRowsBytes) {
+  using sql::Type;
+  using sql::Value;
+  std::vector<Type> types = {Type::Bool(),    Type::Int16(),   Type::Int32(),   Type::Int64(),
+                             Type::Float32(), Type::Float64(), Type::Numeric(), Type::Interval(),
+                             Type::Text(),    Type::Date()};
+  std::vector<testing::Change> changes;
+  for (int i = 0; i < 4; ++i) {
+    std::vector<Value> row = {Value::Bool(i % 2 == 0),
+                              Value::Int16(static_cast<int16_t>(-3 * i)),
+                              Value::Int32(i << 20),
+                              Value::Int64(-(int64_t{1} << 40) + i),
+                              Value::Float32(1.5f * i),
+                              Value::Float64(-0.25 * i),
+                              Value::Numeric(sql::Decimal::Parse("12.340").value()),
+                              Value::IntervalOf(sql::Interval{i, 2, 3}),
+                              Value::Text(std::string(i == 0 ? 3 : 100 << (5 * i), 'x')),
+                              Value::Date(i)};
+    // Row i has column i (and i + 4) NULL.
+    row[i] = Value::Null(types[i]);
+    row[i + 4] = Value::Null(types[i + 4]);
+    changes.push_back({'+', row});
+  }
+  sql::Chunk chunk = testing::MakeChunk(types, changes);
+  const ChunkRowEncoder encoder(chunk);
+  std::string want = "prefix", got = "prefix";
+  for (size_t r = 0; r < chunk.num_rows(); ++r) {
+    EncodeRow(chunk, r, &want);
+    encoder.Append(r, &got);
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_GT(got.size(), size_t{100} << 15);
+}
+
 }  // namespace
 }  // namespace oxbow::stream

@@ -115,12 +115,6 @@ void ColumnVector::ShareArenasOf(const ColumnVector& other) {
   }
 }
 
-void ColumnVector::AppendNull() {
-  std::visit([](auto& v) { v.emplace_back(); }, data_);
-  GrowValidity(size_ + 1);
-  SetNull(size_++);
-}
-
 void ColumnVector::AppendValue(const Value& v) {
   if (v.is_null()) return AppendNull();
   switch (type_.physical()) {

@@ -107,8 +107,13 @@ class ColumnVector {
   // Copies the bytes into this column's arena and stores the view.
   void SetString(size_t row, std::string_view s) { Set(row, arena().Copy(s)); }
 
-  // Appends (growing the column by one row).
-  void AppendNull();
+  // Appends (growing the column by one row). Inline: a decoder appends a NULL to every
+  // column of each row before it sets the row's values.
+  void AppendNull() {
+    std::visit([](auto& v) { v.emplace_back(); }, data_);
+    if (validity_.size() * 64 <= size_) validity_.push_back(0);
+    SetNull(size_++);
+  }
   template <typename T>
   void Append(T v) {
     std::get<std::vector<T>>(data_).push_back(v);
