@@ -183,7 +183,11 @@ Status SetCell(const SourceColumn& c, od::value& v, sql::ColumnVector& col, size
 
 JsonRowDecoder::JsonRowDecoder(std::vector<SourceColumn> columns)
     : columns_(std::move(columns)), impl_(std::make_unique<Impl>()) {
-  for (size_t i = 0; i < columns_.size(); ++i) by_name_[columns_[i].name] = static_cast<int>(i);
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const std::string& name = columns_[i].name;
+    by_name_[name] = static_cast<int>(i);
+    plain_name_.push_back(name.find_first_of("\"\\") == std::string::npos);
+  }
 }
 
 JsonRowDecoder::~JsonRowDecoder() = default;
@@ -209,20 +213,22 @@ Status JsonRowDecoder::VisitMembers(std::string_view json, F&& fn) {
   // Producers write their members in the same order record after record: the column after
   // the previous member's is tried before the hash lookup.
   size_t expected = 0;
-  for (auto field : obj) {
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return absl::InvalidArgumentError("malformed JSON");
+  for (auto member : obj) {
+    od::field field;
+    if (std::move(member).get(field)) return absl::InvalidArgumentError("malformed JSON");
     int col;
-    if (expected < columns_.size() && columns_[expected].name == key) {
+    if (expected < columns_.size() && plain_name_[expected] &&
+        field.key().unsafe_is_equal(columns_[expected].name)) {
       col = static_cast<int>(expected);
     } else {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return absl::InvalidArgumentError("malformed JSON");
       auto it = by_name_.find(absl::string_view(key.data(), key.size()));
       if (it == by_name_.end()) continue;
       col = it->second;
     }
     expected = static_cast<size_t>(col) + 1;
-    od::value v = field.value();
-    RETURN_IF_ERROR(fn(col, v));
+    RETURN_IF_ERROR(fn(col, field.value()));
   }
   return Status();
 }

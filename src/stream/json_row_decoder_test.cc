@@ -89,5 +89,28 @@ TEST(JsonRowDecoderTest, UnusedColumnsSkipOnlyStrings) {
   EXPECT_EQ(builder.column(0).size(), 2u);
 }
 
+// Member keys are matched by their unescaped text, whether or not they come in the columns'
+// order: escapes, a key that extends a column's name, a column name with a quote.
+TEST(JsonRowDecoderTest, KeysMatchByTheirUnescapedText) {
+  const std::vector<SourceColumn> columns = {
+      {"id", Type::Int64()}, {"ab", Type::Int64()}, {"q\"t", Type::Int64()}};
+  JsonRowDecoder dec(columns);
+  sql::ChunkBuilder builder({Type::Int64(), Type::Int64(), Type::Int64()});
+  auto row = [&](const char* json) {
+    EXPECT_TRUE(dec.AppendObject(json, builder).ok()) << json;
+    builder.AppendOp(sql::RowOp::kInsert);
+    const size_t r = builder.num_rows() - 1;
+    std::string out;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      out += fmt::format("{}{}", c > 0 ? "," : "", builder.column(c).GetValue(r).ToString());
+    }
+    return out;
+  };
+  EXPECT_EQ(row(R"({"id": 1, "ab": 2, "q\"t": 3})"), "1,2,3");
+  EXPECT_EQ(row(R"({"i\u0064": 4, "a\u0062": 5})"), "4,5,NULL");
+  EXPECT_EQ(row(R"({"idx": 9, "id": 6, "abc": 9, "ab": 7})"), "6,7,NULL");
+  EXPECT_EQ(row(R"({"i": 9, "id": 8})"), "8,NULL,NULL");
+}
+
 }  // namespace
 }  // namespace oxbow::stream
