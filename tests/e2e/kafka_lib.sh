@@ -56,6 +56,7 @@ start_server() {
     kill -0 "$SERVER_PID" 2>/dev/null || fail "oxbow serve exited"
     sleep 0.05
   done
+  grep -qE 'ready; stop with' "$WORK/serve.log" || fail "oxbow serve was not ready within 10 s"
   BROKER=$(grep -oE 'Kafka API listening on [0-9.]+:[0-9]+' "$WORK/serve.log" | tail -1 |
     awk '{print $NF}')
   [ -n "$BROKER" ] || fail "no 'Kafka API listening on' line"
