@@ -214,7 +214,10 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
     } else {
       bool had_right = false, last_right = false;
       if (mine.blocks != nullptr) {
-        had_right = left_outer && mine.blocks->Contains(key);  // only inserts: never the last
+        // Only inserts: never the last right row of its key.
+        if (left_outer) {
+          ASSIGN_OR_RETURN(had_right, mine.blocks->Contains(key));
+        }
       } else {
         ASSIGN_OR_RETURN(Rows * mine_rows, mine.by_key->Find(key));
         had_right = mine_rows != nullptr && !mine_rows->empty();
@@ -324,7 +327,10 @@ Status HashJoin::RestoreExpiryIndex(StateStore& store, int side) {
 }
 
 Status HashJoin::AfterCommit() {
-  for (Side& s : sides_) s.by_key->AfterCommit();
+  for (Side& s : sides_) {
+    s.by_key->AfterCommit();
+    if (s.blocks != nullptr) s.blocks->AfterCommit();
+  }
   return Status();
 }
 

@@ -80,11 +80,12 @@ void TimeBucketedRows::Add(std::string_view key, std::string_view row, bool has_
     last_number_ = number;
   }
   Bucket& b = *last_;
-  if (b.blocks.empty() || b.blocks.back().size() >= kBlockBytes) b.blocks.emplace_back();
+  // The last block is resident: blocks are evicted once full.
+  if (b.blocks.empty() || b.blocks.back().data.size() >= kBlockBytes) b.blocks.emplace_back();
   const uint32_t block = static_cast<uint32_t>(b.blocks.size() - 1);
   // The open block changes: the checkpoint that wrote it must write it again.
   b.written = std::min<size_t>(b.written, block);
-  std::string& data = b.blocks.back();
+  std::string& data = b.blocks.back().data;
   const size_t offset = data.size();
   PutVarint(key.size(), &data);
   data.append(key);
@@ -92,16 +93,57 @@ void TimeBucketedRows::Add(std::string_view key, std::string_view row, bool has_
   data.append(row);
   Index(b, block, static_cast<uint32_t>(offset), key);
   ++rows_;
+  block_bytes_ += data.size() - offset;
   unwritten_bytes_ += data.size() - offset;
 }
 
-bool TimeBucketedRows::Contains(std::string_view key) const {
+Result<bool> TimeBucketedRows::Contains(std::string_view key) const {
   bool found = false;
-  (void)ForEachMatch(key, [&](std::string_view) {
+  Status s = ForEachMatch(key, [&](std::string_view) {
     found = true;
     return absl::CancelledError("found");  // stops the search
   });
+  if (!found) RETURN_IF_ERROR(s);
   return found;
+}
+
+Result<std::string_view> TimeBucketedRows::BlockData(
+    int64_t number, const Bucket& b, uint32_t block, std::string* loaded,
+    std::pair<int64_t, uint32_t>* loaded_at) const {
+  if (b.blocks[block].resident) return std::string_view(b.blocks[block].data);
+  if (*loaded_at != std::make_pair(number, block)) {
+    if (store_ == nullptr)
+      return absl::InternalError(fmt::format("{}: evicted without a store", what_));
+    ASSIGN_OR_RETURN(std::optional<std::string> data, store_->Get(id_, BlockKey(number, block)));
+    if (!data) return absl::DataLossError(fmt::format("{}: a block of join rows vanished", what_));
+    *loaded = std::move(*data);
+    *loaded_at = {number, block};
+  }
+  return std::string_view(*loaded);
+}
+
+void TimeBucketedRows::AfterCommit() {
+  for (auto& [number, b] : buckets_) b.committed_full = b.pending_full;
+  Evict();
+}
+
+void TimeBucketedRows::set_budget(size_t bytes) {
+  budget_ = bytes;
+  Evict();
+}
+
+void TimeBucketedRows::Evict() {
+  if (store_ == nullptr) return;  // nothing could read them back
+  for (auto it = buckets_.begin(); it != buckets_.end() && block_bytes_ > budget_; ++it) {
+    Bucket& b = it->second;
+    for (; b.evicted < b.committed_full && block_bytes_ > budget_; ++b.evicted) {
+      Block& block = b.blocks[b.evicted];
+      if (!block.resident) continue;
+      block_bytes_ -= block.data.size();
+      std::string().swap(block.data);
+      block.resident = false;
+    }
+  }
 }
 
 void TimeBucketedRows::ExpireBelow(int64_t bound) {
@@ -110,6 +152,7 @@ void TimeBucketedRows::ExpireBelow(int64_t bound) {
   for (auto it = buckets_.begin(); it != buckets_.end() && it->first < limit;) {
     if (it->second.stored > 0) dropped_.emplace_back(it->first, it->second.stored);
     rows_ -= it->second.entries.size();
+    for (const Block& block : it->second.blocks) block_bytes_ -= block.data.size();
     if (last_ == &it->second) last_ = nullptr;
     it = buckets_.erase(it);
   }
@@ -131,11 +174,15 @@ void TimeBucketedRows::Checkpoint(StateWriteBatch& batch) {
   }
   dropped_.clear();
   for (auto& [number, b] : buckets_) {
-    for (size_t i = b.written; i < b.blocks.size(); ++i) {
-      batch.Put(id_, BlockKey(number, static_cast<uint32_t>(i)), b.blocks[i]);
+    for (size_t i = b.written; i < b.blocks.size(); ++i) {  // unwritten blocks are resident
+      batch.Put(id_, BlockKey(number, static_cast<uint32_t>(i)), b.blocks[i].data);
     }
     b.written = b.blocks.size();
     b.stored = std::max(b.stored, b.blocks.size());
+    // Every block but the last is full; the last is once it reached the block size.
+    b.pending_full = b.blocks.empty() || b.blocks.back().data.size() >= kBlockBytes
+                         ? b.blocks.size()
+                         : b.blocks.size() - 1;
   }
   unwritten_bytes_ = 0;
 }
@@ -145,8 +192,9 @@ Status TimeBucketedRows::Restore(StateStore& store) {
   last_ = nullptr;
   dropped_.clear();
   rows_ = 0;
-  unwritten_bytes_ = 0;
+  block_bytes_ = unwritten_bytes_ = 0;
   tagged_ = false;
+  store_ = &store;
   auto older = [&] {
     return absl::DataLossError(fmt::format(
         "{}: the stored rows of this join are not in the time-bucketed block format (a view "
@@ -154,7 +202,7 @@ Status TimeBucketedRows::Restore(StateStore& store) {
         "again)",
         what_));
   };
-  return store.Scan(
+  Status s = store.Scan(
       id_, std::string(1, prefix_), [&](std::string_view key, std::string_view value) -> Status {
         if (key.size() == 1) {  // the prefix alone sorts first
           if (value != kTag) return older();
@@ -168,24 +216,40 @@ Status TimeBucketedRows::Restore(StateStore& store) {
         const uint64_t block = GetBigEndian(key.substr(9, 4));
         Bucket& b = buckets_[number];
         if (block != b.blocks.size()) return Malformed();  // blocks are numbered densely
-        std::string& data = b.blocks.emplace_back(value);
-        for (size_t at = 0; at < data.size();) {
+        for (size_t at = 0; at < value.size();) {
           std::string_view k, row;
           size_t end;
-          if (!Parse(data, static_cast<uint32_t>(at), &k, &row, &end)) return Malformed();
+          if (!Parse(value, static_cast<uint32_t>(at), &k, &row, &end)) return Malformed();
           Index(b, static_cast<uint32_t>(block), static_cast<uint32_t>(at), k);
           ++rows_;
           at = end;
         }
+        // A full block over the budget stays in the store (only its rows are indexed); an
+        // open one is appended to, so it is in memory.
+        Block& data = b.blocks.emplace_back();
+        const bool full = value.size() >= kBlockBytes;
+        if (full && block_bytes_ + value.size() > budget_) {
+          data.resident = false;
+        } else {
+          data.data.assign(value);
+          block_bytes_ += value.size();
+        }
         b.written = b.stored = b.blocks.size();
+        if (full) b.pending_full = b.committed_full = b.blocks.size();
         return Status();
       });
+  RETURN_IF_ERROR(s);
+  // A bucket's evicted blocks are its first ones (eviction goes in block order).
+  for (auto& [number, b] : buckets_) {
+    while (b.evicted < b.blocks.size() && !b.blocks[b.evicted].resident) ++b.evicted;
+  }
+  return Status();
 }
 
 size_t TimeBucketedRows::resident_bytes() const {
   size_t bytes = 0;
   for (const auto& [number, b] : buckets_) {
-    for (const std::string& block : b.blocks) bytes += block.capacity() + sizeof(std::string);
+    for (const Block& block : b.blocks) bytes += block.data.capacity() + sizeof(Block);
     bytes += b.entries.capacity() * sizeof(Entry);
     bytes += b.index.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
     bytes += sizeof(Bucket) + 32;

@@ -61,8 +61,8 @@ TEST(TimeBucketedRowsTest, FindsEveryRowOfAKeyAcrossBuckets) {
   EXPECT_THAT(Matches(rows, "k3"), IsEmpty());
   // A key that is a prefix of another matches only itself.
   EXPECT_THAT(Matches(rows, "k"), IsEmpty());
-  EXPECT_TRUE(rows.Contains("k2"));
-  EXPECT_FALSE(rows.Contains("k3"));
+  EXPECT_TRUE(*rows.Contains("k2"));
+  EXPECT_FALSE(*rows.Contains("k3"));
   EXPECT_EQ(rows.num_rows(), 5u);
   EXPECT_EQ(rows.num_buckets(), 3u);
 }
@@ -136,6 +136,40 @@ TEST(TimeBucketedRowsTest, ABucketCreatedAgainAfterItsDropKeepsOnlyItsNewRows) {
   TimeBucketedRows restored = Make();
   ASSERT_TRUE(restored.Restore(*store).ok());
   EXPECT_THAT(Matches(restored, "k"), ElementsAre("late"));
+}
+
+TEST(TimeBucketedRowsTest, EvictsCommittedFullBlocksOverTheBudgetAndReadsThemBack) {
+  auto store = NewMemoryStateStore();
+  TimeBucketedRows rows = Make();
+  ASSERT_TRUE(rows.Restore(*store).ok());
+  rows.set_budget(100 * 1024);
+  auto row = [](int i) { return fmt::format("row {:06d} {:>90}", i, "x"); };
+  // ~100 bytes a row, 3 buckets of ~330 KiB: 10 full blocks each.
+  for (int i = 0; i < 10000; ++i) rows.Add(fmt::format("k{}", i % 50), row(i), true, i % 300);
+  EXPECT_GT(rows.block_bytes(), size_t{900} * 1024);  // nothing committed: all resident
+  ASSERT_TRUE(CheckpointAndCommit(rows, *store).ok());
+  EXPECT_LE(rows.block_bytes(), size_t{100} * 1024);
+  std::vector<std::string> want;
+  for (int i = 7; i < 10000; i += 50) want.push_back(row(i));
+  EXPECT_THAT(Matches(rows, "k7"), UnorderedElementsAreArray(want));
+  // Appends after eviction go to the buckets' open blocks.
+  rows.Add("k7", "more", true, 1);
+  want.push_back("more");
+  EXPECT_THAT(Matches(rows, "k7"), UnorderedElementsAreArray(want));
+  ASSERT_TRUE(CheckpointAndCommit(rows, *store).ok());
+
+  // A restore within a small budget indexes every row and loads only what fits.
+  TimeBucketedRows restored = Make();
+  restored.set_budget(64 * 1024);
+  ASSERT_TRUE(restored.Restore(*store).ok());
+  EXPECT_EQ(restored.num_rows(), 10001u);
+  EXPECT_LE(restored.block_bytes(), size_t{64 + 3 * 33} * 1024);  // and the open blocks
+  EXPECT_THAT(Matches(restored, "k7"), UnorderedElementsAreArray(want));
+  // Expiry deletes evicted blocks from the store like resident ones.
+  restored.ExpireBelow(INT64_MAX);
+  ASSERT_TRUE(CheckpointAndCommit(restored, *store).ok());
+  EXPECT_EQ(StoredKeys(*store), 1u);
+  EXPECT_EQ(restored.block_bytes(), 0u);
 }
 
 TEST(TimeBucketedRowsTest, RefusesStateInAnotherFormat) {
