@@ -12,10 +12,10 @@ using sql::Value;
 // for every input, the same error, and a failed AppendObject leaves the columns as they were.
 TEST(JsonRowDecoderTest, AppendObjectDecodesAsDecodeObjectDoes) {
   const std::vector<SourceColumn> columns = {
-      {"i8", Type::Int64()},   {"i4", Type::Int32()},     {"i2", Type::Int16()},
-      {"f8", Type::Float64()}, {"t", Type::Text()},       {"vc", *Type::VarcharOf(3)},
-      {"n", Type::Numeric()},  {"ts", Type::Timestamp()}, {"b", Type::Bool()},
-      {"j", Type::Jsonb()},
+      {"i8", Type::Int64()},   {"i4", Type::Int32()},       {"i2", Type::Int16()},
+      {"f8", Type::Float64()}, {"t", Type::Text()},         {"vc", *Type::VarcharOf(3)},
+      {"n", Type::Numeric()},  {"ts", Type::Timestamp()},   {"b", Type::Bool()},
+      {"j", Type::Jsonb()},    {"tz", Type::TimestampTz()},
   };
   const char* const inputs[] = {
       R"({"i8": 1, "i4": 2, "i2": 3, "f8": 4.5, "t": "x", "vc": "abc", "n": 1.10,
@@ -29,6 +29,10 @@ TEST(JsonRowDecoderTest, AppendObjectDecodesAsDecodeObjectDoes) {
       R"({"vc": "toolong"})",       // varchar(3)
       R"({"t": "ok", "i8": "x"})",  // error after a cell was set
       R"({"ts": "yesterday-ish"})",
+      R"({"tz": "2024-01-02T03:04:05.25+02:00", "ts": "2024-01-02T03:04:05Z"})",
+      R"({"tz": "epoch", "ts": "infinity"})",
+      R"({"tz": "2024-02-30 00:00:00"})",  // no such day
+      R"({"ts": "300000-01-01"})",         // out of range
       R"([1, 2])",
       R"({"t": "unterminated)",
       R"({"i8": 1} trailing)",
@@ -61,7 +65,7 @@ TEST(JsonRowDecoderTest, AppendObjectDecodesAsDecodeObjectDoes) {
     }
     ++rows;
   }
-  EXPECT_EQ(builder.Finish().num_rows(), 5u);
+  EXPECT_EQ(builder.Finish().num_rows(), 7u);  // the inputs that decode
 }
 
 // Columns no reader uses: their string members are skipped (NULL cells), every other value
