@@ -21,25 +21,6 @@ const std::vector<Type> kKV = {Type::Int64(), Type::Int64()};
 constexpr StateId kAggregateId = 1;
 constexpr StateId kViewId = 9;
 
-void Barrier(StateStore& store, const std::vector<Operator*>& ops) {
-  auto batch = store.NewBatch();
-  for (Operator* op : ops) ASSERT_TRUE(op->Checkpoint(*batch).ok());
-  ASSERT_TRUE(store.Commit(*batch).ok());
-  for (Operator* op : ops) ASSERT_TRUE(op->AfterCommit().ok());
-}
-
-size_t StoredKeys(StateStore& store, StateId id) {
-  size_t n = 0;
-  EXPECT_TRUE(store
-                  .Scan(id, "",
-                        [&](std::string_view, std::string_view) {
-                          ++n;
-                          return Status();
-                        })
-                  .ok());
-  return n;
-}
-
 // SELECT sum(v), k, count(*) FROM t GROUP BY k HAVING sum(v) > 3, keyed by k: the aggregate,
 // a Filter, a Project that moves the key to the middle, and the view. `derived`: the view
 // reads the aggregate's groups instead of keeping rows.

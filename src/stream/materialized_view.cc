@@ -16,6 +16,19 @@ Result<int64_t> DecodeCount(std::string_view value) {
   return static_cast<int64_t>(n);
 }
 
+// EncodeKey of one row of `values` (of `types`).
+std::string EncodeKeyValues(const std::vector<sql::Type>& types,
+                            const std::vector<sql::Value>& values) {
+  sql::ChunkBuilder builder(types);
+  builder.AppendRow(values);
+  sql::Chunk chunk = builder.Finish();
+  std::vector<int> all(values.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  std::string encoded;
+  EncodeKey(chunk, all, 0, &encoded);
+  return encoded;
+}
+
 }  // namespace
 
 MaterializedView::MaterializedView(StateId id, std::vector<sql::Type> types)
@@ -272,13 +285,7 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::Lookup(
       group_key[key_to_group_[i]] = key[i];
       types[key_to_group_[i]] = aggregate_->output_types()[key_to_group_[i]];
     }
-    sql::ChunkBuilder builder(types);
-    builder.AppendRow(group_key);
-    sql::Chunk chunk = builder.Finish();
-    std::vector<int> all(key.size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
-    std::string encoded;
-    EncodeKey(chunk, all, 0, &encoded);
+    const std::string encoded = EncodeKeyValues(types, group_key);
     std::vector<std::vector<sql::Value>> out;
     absl::MutexLock lock(&mu_);
     ASSIGN_OR_RETURN(std::optional<sql::Chunk> group, aggregate_->OutputRow(encoded));
@@ -292,13 +299,7 @@ Result<std::vector<std::vector<sql::Value>>> MaterializedView::Lookup(
   }
   std::vector<sql::Type> types;
   for (int c : index_columns_) types.push_back(output_types()[c]);
-  sql::ChunkBuilder builder(types);
-  builder.AppendRow(key);
-  sql::Chunk chunk = builder.Finish();
-  std::vector<int> all(key.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
-  std::string encoded;
-  EncodeKey(chunk, all, 0, &encoded);
+  const std::string encoded = EncodeKeyValues(types, key);
   std::vector<std::vector<sql::Value>> out;
   absl::MutexLock lock(&mu_);
   ASSIGN_OR_RETURN(const KeyedRows* rows, keyed_.Find(encoded));

@@ -20,14 +20,6 @@ using sql::Type;
 
 const std::vector<Type> kKV = {Type::Int64(), Type::Int64()};
 
-// The barrier as the pipeline runs it: checkpoint, commit, AfterCommit.
-void Barrier(StateStore& store, const std::vector<Operator*>& ops) {
-  auto batch = store.NewBatch();
-  for (Operator* op : ops) ASSERT_TRUE(op->Checkpoint(*batch).ok());
-  ASSERT_TRUE(store.Commit(*batch).ok());
-  for (Operator* op : ops) ASSERT_TRUE(op->AfterCommit().ok());
-}
-
 std::unique_ptr<HashAggregate> CountSumByKey() {
   std::vector<AggregateCall> calls;
   calls.push_back({sql::ResolveAggregate("count", {}, false).value(), {}});

@@ -1,5 +1,8 @@
-// Test helpers: building change chunks from values and capturing an operator's output.
+// Test helpers: building change chunks from values, capturing an operator's output, running
+// a barrier and counting what an operator stored.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
@@ -46,5 +49,26 @@ class Collector final : public Operator {
  private:
   std::vector<std::string> lines_;
 };
+
+// The barrier as the pipeline runs it: checkpoint, commit, AfterCommit.
+inline void Barrier(StateStore& store, const std::vector<Operator*>& ops) {
+  auto batch = store.NewBatch();
+  for (Operator* op : ops) ASSERT_TRUE(op->Checkpoint(*batch).ok());
+  ASSERT_TRUE(store.Commit(*batch).ok());
+  for (Operator* op : ops) ASSERT_TRUE(op->AfterCommit().ok());
+}
+
+// The number of keys the store holds for `id`.
+inline size_t StoredKeys(StateStore& store, StateId id) {
+  size_t n = 0;
+  EXPECT_TRUE(store
+                  .Scan(id, "",
+                        [&](std::string_view, std::string_view) {
+                          ++n;
+                          return Status();
+                        })
+                  .ok());
+  return n;
+}
 
 }  // namespace oxbow::stream::testing

@@ -7,6 +7,7 @@
 #include "sql/aggregate/aggregate.h"
 #include "stream/hash_aggregate.h"
 #include "stream/materialized_view.h"
+#include "stream/stream_test_util.h"
 #include "stream/window_assign.h"
 #include "stream/window_close_buffer.h"
 
@@ -14,6 +15,7 @@ namespace oxbow::stream {
 namespace {
 
 using sql::Type;
+using testing::StoredKeys;
 
 constexpr int64_t kMinute = 60'000'000;
 
@@ -24,18 +26,6 @@ class Feeder final : public Operator {
   Status Process(int, const sql::Chunk& chunk) override { return Emit(chunk); }
   Status Watermark(int64_t w) { return EmitWatermark(w); }
 };
-
-size_t StoredKeys(StateStore& store, StateId id) {
-  size_t n = 0;
-  EXPECT_TRUE(store
-                  .Scan(id, "",
-                        [&](std::string_view, std::string_view) {
-                          ++n;
-                          return Status();
-                        })
-                  .ok());
-  return n;
-}
 
 TEST(WindowStateTest, StateIsFlatOnceTheWatermarkHasPassedTheWindows) {
   constexpr int64_t kEvents = 1'000'000;
