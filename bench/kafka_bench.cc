@@ -309,8 +309,8 @@ void Latency(const Args& a, const std::string& topic) {
                          a.producer_config, RecordLatency);
   std::string value(a.size, 'v');
   // Steady state, not the client's start: one message per partition, delivered, before the
-  // clock starts. Without it a run now and then counted the first second's messages as
-  // waiting for the producer's first metadata (up to ~1 s in librdkafka; p99 then ~960 ms).
+  // clock starts (connection and first metadata: 1–2 ms here, but not part of the latency
+  // a running producer sees).
   for (int32_t part = 0; part < a.partitions; ++part) {
     rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(part),
                       RD_KAFKA_V_VALUE(value.data(), value.size()),
