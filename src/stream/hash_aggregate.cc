@@ -228,10 +228,6 @@ Status HashAggregate::WatermarkAdvanced(int64_t watermark) {
   return EmitWatermark(watermark);
 }
 
-}  // namespace oxbow::stream
-
-namespace oxbow::stream {
-
 Status HashAggregate::ForEachOutputChunk(StateStore* store,
                                          const std::function<Status(const sql::Chunk&)>& fn) const {
   std::vector<sql::ColumnVector> out;
