@@ -46,7 +46,6 @@ done
 
 step "a restart keeps the demo's tables and views and resumes them"
 stop_server
-rm "$WORK/serve.log"
 start_server --demo
 q "SHOW MATERIALIZED VIEWS"
 [ "$(grep -c '^demo_' "$WORK/out")" = 3 ] || fail "views: $(cat "$WORK/out")"

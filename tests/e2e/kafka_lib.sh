@@ -7,7 +7,8 @@
 #                          $REGISTRY_LISTENER, pgwire on $PG_LISTENER, the admin API on
 #                          $ADMIN_LISTENER (default 127.0.0.1:0 all); sets SERVER_PID,
 #                          BROKER (host:port), REST, REGISTRY, PG and ADMIN (host:port, when
-#                          they run) once the server logs that it is ready
+#                          they run) once the server logs that it is ready; the log is
+#                          $WORK/serve.log (an earlier server's moves to serve.N.log)
 #   free_port              prints a TCP port free on 127.0.0.1 right now
 #   stop_server            SIGTERM, and the server must exit 0
 #   track_pid PID          a background process killed at exit
@@ -44,6 +45,11 @@ fail() {
 }
 
 start_server() {
+  # A restart's log must not be read for the ready line before the new server has truncated
+  # it: the old server's lines would pass for the new one's (and vanish mid-read).
+  local n=1
+  while [ -f "$WORK/serve.$n.log" ]; do n=$((n + 1)); done
+  if [ -f "$WORK/serve.log" ]; then mv "$WORK/serve.log" "$WORK/serve.$n.log"; fi
   "$OXBOW" serve --data-dir "$WORK/data" --kafka-listener "${LISTENER:-127.0.0.1:0}" \
     --rest-listener "${REST_LISTENER-127.0.0.1:0}" \
     --schema-registry-listener "${REGISTRY_LISTENER-127.0.0.1:0}" \

@@ -97,7 +97,6 @@ IN
 q "SELECT clicks FROM clicks_per_tier WHERE tier = 'gold'" && expect_out 4
 kill -9 "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
-rm "$WORK/serve.log"
 start_server
 produce clicks <<'IN'
 |{"user_id":2,"url":"/f"}
