@@ -6,8 +6,9 @@
 # FUZZER   the fuzzer binary from a build configured with -DOXBOW_FUZZ=ON (clang)
 # WORKDIR  the working corpus; it keeps growing across runs. Crash inputs go to
 #          WORKDIR.artifacts/ (not into the corpus, which would re-crash every later run).
-# Exit status: the fuzzer's (0 = nothing found), or 77 (CTest's SKIP_RETURN_CODE) when the
-# fuzzer binary has not been built, so `ctest` reports the test as skipped, not passed.
+# Exit status: 0 when nothing was found, 1 for a finding (crash, leak, timeout), or 77
+# (CTest's SKIP_RETURN_CODE) when the fuzzer binary has not been built, so `ctest` reports
+# the test as skipped, not passed.
 set -euo pipefail
 
 if [[ $# -ne 4 ]]; then
@@ -27,5 +28,7 @@ mkdir -p "$work" "$work.artifacts"
 if [[ -d $seeds ]]; then
   find "$seeds" -maxdepth 1 -type f -exec cp {} "$work"/ \;
 fi
-exec "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 \
-  -artifact_prefix="$work.artifacts/" "$work"
+# libFuzzer reports a finding with exit status 77 by default — CTest's "skipped": a crash
+# must fail the test.
+exec "$fuzzer" -max_total_time="$seconds" -print_final_stats=1 -error_exitcode=1 \
+  -timeout_exitcode=1 -artifact_prefix="$work.artifacts/" "$work"
