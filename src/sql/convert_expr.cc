@@ -368,6 +368,12 @@ Result<ParsedExprPtr> Converter::ConvertExpr(const pg_query::Node& node) {
       }
     }
     case pg_query::Node::kParamRef:
+      // The scanner reads $n with atol into an int: a number that does not fit arrives as
+      // garbage (often ≤ 0), which would print as "$-1".
+      if (node.param_ref().number() < 1) {
+        return Error(sqlstate::kSyntaxError, "parameter number out of range",
+                     node.param_ref().location());
+      }
       return ParsedExprPtr(
           std::make_unique<Param>(node.param_ref().number(), Loc(node.param_ref().location())));
     case pg_query::Node::kAExpr:

@@ -49,6 +49,14 @@ TEST(ParserErrorTest, SyntaxErrorsCarryPostgresMessageAndPosition) {
   EXPECT_EQ(ErrorOf("SELECT * FROM t WHERE").message, "syntax error at end of input");
 }
 
+// $n whose number does not fit an int (the scanner wraps it, here to -1): an error, not a
+// parameter printed back as "$-1" (found by parser_fuzz).
+TEST(ParserErrorTest, ParameterNumbersOutOfRangeAreSyntaxErrors) {
+  EXPECT_EQ(ErrorOf("SELECT 1 - $66666666666666666666"),
+            (SqlErrorInfo{"42601", "parameter number out of range", "", "", 12}));
+  EXPECT_TRUE(ParseStatements("SELECT $1").ok());  // in range: parses (bound later)
+}
+
 TEST(ParserErrorTest, PositionsCountCharactersNotBytes) {
   // 'é' is two bytes but one character.
   EXPECT_EQ(ErrorOf("SELECT 'é' + é +").position, 17);
