@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "format/avro_decoder.h"
 #include "format/avro_encoder.h"
 #include "format/confluent_framing.h"
 #include "registry/json_text.h"
@@ -19,6 +20,10 @@ using Json = nlohmann::json;
 // JSON values nest at most this deep in conversions (the registry's JSON parsing limit; the
 // value model's recursion follows it).
 constexpr int kMaxDepth = registry::kMaxJsonDepth + 8;
+// A decoded value shown as JSON nests as deep as the decoder let it (AvroDecodeLimits, which
+// counts records, arrays, maps and unions alike), and each level may count twice here (a
+// union, then its branch): a value the decoder accepted always converts.
+constexpr int kMaxValueDepth = 2 * AvroDecodeLimits{}.max_depth + 8;
 
 std::string Shorten(const Json& v) {
   std::string s = registry::JsonForMessage(v);
@@ -370,7 +375,9 @@ class FromJson {
 class ToJson {
  public:
   Result<Json> Convert(const AvroValue& v, const AvroNode& n) {
-    if (depth_ >= kMaxDepth) return Error(fmt::format("nested deeper than {} levels", kMaxDepth));
+    if (depth_ >= kMaxValueDepth) {
+      return Error(fmt::format("nested deeper than {} levels", kMaxValueDepth));
+    }
     if (n.type != AvroType::kUnion && v.type() != n.type) {
       return Error(fmt::format("expected {}, got {}", registry::AvroTypeName(n.type),
                                registry::AvroTypeName(v.type())));
