@@ -3,10 +3,6 @@
 // request order, only the response's first batch may go over max_bytes or its partition's
 // limit, and only whole batches are sent. The server's fetch_max_bytes (Kafka's broker
 // fetch.max.bytes, KIP-541) caps every response whatever the request asks.
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <map>
 #include <memory>
@@ -21,6 +17,7 @@
 #include "kafka/server/kafka_server.h"
 #include "kafka/server/request_header.h"
 #include "log/log_manager.h"
+#include "raw_kafka_client.h"
 #include "testing/log_test_util.h"
 #include "testing/temp_dir.h"
 
@@ -35,60 +32,14 @@ constexpr int kPartitions = 3;
 constexpr int kRecordsPerBatch = 100;
 constexpr size_t kValueSize = 200;  // a batch is ~21 KB
 
-// A blocking client with a receive timeout, so a missing response fails the test.
-class Client {
- public:
-  explicit Client(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    timeval tv{10, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  }
-  ~Client() { ::close(fd_); }
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
+using oxbow::testing::RawKafkaClient;
 
-  bool connected() const { return connected_; }
-
-  // Sends `req` as Fetch v11 and returns the response's frame (after the correlation id).
-  std::optional<std::string> Fetch(const FetchRequest& req) {
-    ByteBuffer b;
-    b.AppendBE32(0);
-    EncodeRequestHeader(b, {FetchRequest::kApiKey, 11, ++correlation_id_, "fetch-test"}, 1);
-    req.Encode(b, 11);
-    StoreBE32(b.mutable_data(), static_cast<uint32_t>(b.size() - 4));
-    std::string_view bytes = AsString(b.view());
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return std::nullopt;
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    std::string size(4, '\0');
-    if (!ReadExactly(size)) return std::nullopt;
-    std::string frame(LoadBE32(AsBytes(size).data()), '\0');
-    if (!ReadExactly(frame) || frame.size() < 4) return std::nullopt;
-    return frame.substr(4);
-  }
-
- private:
-  bool ReadExactly(std::string& out) {
-    size_t have = 0;
-    while (have < out.size()) {
-      ssize_t n = ::recv(fd_, out.data() + have, out.size() - have, 0);
-      if (n <= 0) return false;
-      have += static_cast<size_t>(n);
-    }
-    return true;
-  }
-
-  int fd_;
-  bool connected_ = false;
-  int32_t correlation_id_ = 0;
-};
+// Sends `req` as Fetch v11 and returns the response's frame (after the correlation id).
+std::optional<std::string> SendFetch(RawKafkaClient& c, const FetchRequest& req) {
+  ByteBuffer body;
+  req.Encode(body, 11);
+  return c.Call(FetchRequest::kApiKey, 11, body);
+}
 
 // What one partition of a response held.
 struct Got {
@@ -157,7 +108,7 @@ class KafkaFetchTest : public ::testing::Test {
 
   // Fetches the partitions in `order` from `offsets`; returns what each partition got and
   // the response's total records bytes.
-  std::map<int, Got> Fetch(Client& c, const std::vector<int>& order,
+  std::map<int, Got> Fetch(RawKafkaClient& c, const std::vector<int>& order,
                            const std::map<int, int64_t>& offsets, int32_t max_bytes,
                            int32_t partition_max_bytes, size_t* total = nullptr) {
     FetchRequest req;
@@ -176,7 +127,7 @@ class KafkaFetchTest : public ::testing::Test {
     }
     req.topics.push_back(t);
     std::map<int, Got> out;
-    frame_ = c.Fetch(req);
+    frame_ = SendFetch(c, req);
     EXPECT_TRUE(frame_.has_value());
     if (!frame_) return out;
     FetchResponse resp;
@@ -205,7 +156,7 @@ TEST_F(KafkaFetchTest, OnlyTheFirstBatchMayGoOverMaxBytes) {
   Start(/*fetch_max_bytes=*/64 << 20);
   size_t batch = 0;
   for (int p = 0; p < kPartitions; ++p) batch = AppendBatches(p, 2);
-  Client c(server_->bound_port());
+  RawKafkaClient c(server_->bound_port(), "fetch-test");
   ASSERT_TRUE(c.connected());
   std::map<int, int64_t> zero{{0, 0}, {1, 0}, {2, 0}};
 
@@ -250,7 +201,7 @@ TEST_F(KafkaFetchTest, FetchMaxBytesCapsEveryResponseAndRotationReadsAll) {
   Start(cap);
   for (int p = 0; p < kPartitions; ++p) AppendBatches(p, 3);
 
-  Client c(server_->bound_port());
+  RawKafkaClient c(server_->bound_port(), "fetch-test");
   ASSERT_TRUE(c.connected());
   std::map<int, int64_t> next{{0, 0}, {1, 0}, {2, 0}};
   std::vector<int> order{0, 1, 2};
@@ -283,7 +234,7 @@ TEST_F(KafkaFetchTest, ABatchLargerThanTheCapStillComesWhole) {
   Start(/*fetch_max_bytes=*/4096);
   size_t batch = AppendBatches(1, 2);
   ASSERT_GT(batch, 4096u);
-  Client c(server_->bound_port());
+  RawKafkaClient c(server_->bound_port(), "fetch-test");
   ASSERT_TRUE(c.connected());
   size_t total = 0;
   auto got = Fetch(c, {0, 1, 2}, {{0, 0}, {1, 0}, {2, 0}}, 50 << 20, 1 << 20, &total);

@@ -26,6 +26,7 @@
 #include "kafka/server/request_header.h"
 #include "log/log_manager.h"
 #include "log/record_batch_builder.h"
+#include "raw_kafka_client.h"
 #include "testing/temp_dir.h"
 
 namespace oxbow::kafka {
@@ -38,57 +39,7 @@ struct RdKafkaDeleter {
 };
 using RdKafka = std::unique_ptr<rd_kafka_t, RdKafkaDeleter>;
 
-// A blocking client for raw requests (v1 request headers, non-flexible APIs), with a receive
-// timeout so that a missing response fails the test instead of hanging it.
-class RawClient {
- public:
-  explicit RawClient(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    timeval tv{10, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  }
-  ~RawClient() { ::close(fd_); }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-  bool connected() const { return connected_; }
-
-  // Sends a request and returns the response body (after the correlation id).
-  std::optional<std::string> Call(int16_t key, int16_t version, const ByteBuffer& body) {
-    ByteBuffer b;
-    b.AppendBE32(0);
-    EncodeRequestHeader(b, {key, version, ++correlation_id_, std::string("raw")}, 1);
-    b.Append(body.view());
-    StoreBE32(b.mutable_data(), static_cast<uint32_t>(b.size() - 4));
-    for (std::string_view out = AsString(b.view()); !out.empty();) {
-      ssize_t n = ::send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
-      if (n <= 0) return std::nullopt;
-      out.remove_prefix(static_cast<size_t>(n));
-    }
-    std::string size(4, '\0');
-    if (!ReadExactly(size)) return std::nullopt;
-    std::string frame(LoadBE32(AsBytes(size).data()), '\0');
-    if (!ReadExactly(frame) || frame.size() < 4) return std::nullopt;
-    return frame.substr(4);
-  }
-
- private:
-  bool ReadExactly(std::string& out) {
-    for (size_t have = 0; have < out.size();) {
-      ssize_t n = ::recv(fd_, out.data() + have, out.size() - have, 0);
-      if (n <= 0) return false;
-      have += static_cast<size_t>(n);
-    }
-    return true;
-  }
-
-  int fd_;
-  bool connected_ = false;
-  int32_t correlation_id_ = 0;
-};
+using RawClient = oxbow::testing::RawKafkaClient;
 
 class KafkaIdempotenceTest : public ::testing::Test {
  protected:
