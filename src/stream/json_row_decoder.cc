@@ -29,11 +29,15 @@ Status TypeError(const SourceColumn& c, std::string_view got) {
 
 // PostgreSQL's text input for the column, its errors naming the column (numeric overflow,
 // varchar too long, bad dates).
+// A text input error of column `c`, named (what a record's letter in the DLQ says).
+Status ColumnInputError(const SourceColumn& c, const Status& parse) {
+  return absl::InvalidArgumentError(fmt::format("column \"{}\": {}", c.name, parse.message()));
+}
+
 Result<Value> ParseFor(const SourceColumn& c, std::string_view text) {
   Result<Value> parsed = sql::ParseValue(c.type, text);
   if (parsed.ok()) return parsed;
-  return absl::InvalidArgumentError(
-      fmt::format("column \"{}\": {}", c.name, parsed.status().message()));
+  return ColumnInputError(c, parsed.status());
 }
 
 Result<Value> FromInt(const SourceColumn& c, int64_t v, std::string_view token) {
@@ -165,10 +169,7 @@ Status SetCell(const SourceColumn& c, od::value& v, sql::ColumnVector& col, size
     std::string_view s;
     if (v.get_string().get(s)) return absl::InvalidArgumentError("malformed JSON string");
     Result<int64_t> micros = sql::ParseTimestamp(s, id == TypeId::kTimestampTz);
-    if (!micros.ok()) {
-      return absl::InvalidArgumentError(
-          fmt::format("column \"{}\": {}", c.name, micros.status().message()));
-    }
+    if (!micros.ok()) return ColumnInputError(c, micros.status());
     col.Set<int64_t>(row, *micros);
     return Status();
   }

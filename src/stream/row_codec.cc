@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "base/varint.h"
+
 namespace oxbow::stream {
 
 using sql::ColumnVector;
@@ -128,15 +130,6 @@ const T* ValuesOf(const ColumnVector& c) {
   return c.data<T>();
 }
 
-size_t VarintLength(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
 template <typename T>
 char* WriteFixed(const void* values, size_t row, char* p) {
   std::memcpy(p, static_cast<const T*>(values) + row, sizeof(T));
@@ -189,7 +182,7 @@ void ChunkRowEncoder::Append(size_t row, std::string* out) const {
       n += 1;
     } else if (c.type == PhysicalType::kString) {
       size_t len = static_cast<const std::string_view*>(c.values)[row].size();
-      n += 1 + VarintLength(len) + len;
+      n += 1 + UvarintLength(len) + len;
     } else {
       n += 1 + c.width;
     }
@@ -239,12 +232,7 @@ void ChunkRowEncoder::Append(size_t row, std::string* out) const {
       }
       case PhysicalType::kString: {
         std::string_view s = static_cast<const std::string_view*>(c.values)[row];
-        uint64_t v = s.size();
-        while (v >= 0x80) {
-          *p++ = static_cast<char>(v | 0x80);
-          v >>= 7;
-        }
-        *p++ = static_cast<char>(v);
+        p += PutUvarint64(reinterpret_cast<uint8_t*>(p), s.size());  // sized above
         if (!s.empty()) std::memcpy(p, s.data(), s.size());
         p += s.size();
         break;

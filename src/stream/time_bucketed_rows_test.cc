@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "fmt/format.h"
+#include "stream/stream_test_util.h"
 
 namespace oxbow::stream {
 namespace {
@@ -35,18 +36,6 @@ Status CheckpointAndCommit(TimeBucketedRows& rows, StateStore& store) {
   RETURN_IF_ERROR(store.Commit(*batch));
   rows.AfterCommit();
   return Status();
-}
-
-size_t StoredKeys(StateStore& store) {
-  size_t n = 0;
-  EXPECT_TRUE(store
-                  .Scan(kId, "",
-                        [&](std::string_view, std::string_view) {
-                          ++n;
-                          return Status();
-                        })
-                  .ok());
-  return n;
 }
 
 TEST(TimeBucketedRowsTest, FindsEveryRowOfAKeyAcrossBuckets) {
@@ -121,7 +110,7 @@ TEST(TimeBucketedRowsTest, RestoresTheCommittedRowsAndDeletesDroppedBuckets) {
   // State is flat: once every bucket is gone, only the format tag is stored.
   again.ExpireBelow(INT64_MAX);
   ASSERT_TRUE(CheckpointAndCommit(again, *store).ok());
-  EXPECT_EQ(StoredKeys(*store), 1u);
+  EXPECT_EQ(testing::StoredKeys(*store, kId), 1u);
 }
 
 TEST(TimeBucketedRowsTest, ABucketCreatedAgainAfterItsDropKeepsOnlyItsNewRows) {
@@ -168,7 +157,7 @@ TEST(TimeBucketedRowsTest, EvictsCommittedFullBlocksOverTheBudgetAndReadsThemBac
   // Expiry deletes evicted blocks from the store like resident ones.
   restored.ExpireBelow(INT64_MAX);
   ASSERT_TRUE(CheckpointAndCommit(restored, *store).ok());
-  EXPECT_EQ(StoredKeys(*store), 1u);
+  EXPECT_EQ(testing::StoredKeys(*store, kId), 1u);
   EXPECT_EQ(restored.block_bytes(), 0u);
 }
 
