@@ -186,6 +186,7 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
   Output out(output_types(), sides_[0].width);
   std::string key, row, store_key;
   const int64_t closed = mine.expiry.enabled() ? mine.expiry.Bound(watermark()) : kNoWatermark;
+  const ChunkRowEncoder encoder(chunk);
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     sql::RowOp op = chunk.op(r);
     if (mine.expiry.enabled() && RetractsFinalRow(chunk, r, mine.expiry.column, closed)) {
@@ -197,7 +198,7 @@ Status HashJoin::Process(int port, const sql::Chunk& chunk) {
     }
     int weight = sql::RowWeight(op);
     row.clear();
-    EncodeRow(chunk, r, &row);
+    encoder.Append(r, &row);
     if (HasNullKey(chunk, mine.keys, r)) {
       if (port == 0 && left_outer) RETURN_IF_ERROR(out.Append(row, nullptr, op, 1));
       continue;

@@ -128,6 +128,7 @@ Status UpsertTable::Process(int, const sql::Chunk& chunk) {
     return Status();
   };
   std::string key, row_bytes;
+  const ChunkRowEncoder encoder(chunk);
   for (size_t row = 0; row < chunk.num_rows(); ++row) {
     key.clear();
     EncodeKey(chunk, key_columns_, row, &key);
@@ -141,7 +142,7 @@ Status UpsertTable::Process(int, const sql::Chunk& chunk) {
       continue;
     }
     row_bytes.clear();
-    EncodeRow(chunk, row, &row_bytes);
+    encoder.Append(row, &row_bytes);
     if (present) {
       if (**stored == row_bytes) continue;
       RETURN_IF_ERROR(append(**stored, sql::RowOp::kDelete));

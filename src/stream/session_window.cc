@@ -158,6 +158,7 @@ Status SessionWindow::ProcessPartition(const std::string& key, const std::vector
   };
   std::vector<Change> changes;
   std::vector<std::pair<int64_t, int64_t>> regions;
+  const ChunkRowEncoder encoder(chunk);
   for (size_t r : rows) {
     int64_t t = time.Get<int64_t>(r);
     auto region = Region(old, t);
@@ -169,7 +170,7 @@ Status SessionWindow::ProcessPartition(const std::string& key, const std::vector
       if (end < bound) continue;  // final (and dropped, when not held): its result stays
     }
     std::string row;
-    EncodeRow(chunk, r, &row);
+    encoder.Append(r, &row);
     changes.push_back({t, std::move(row), weight});
     regions.push_back(region);
   }
@@ -273,11 +274,12 @@ Status SessionWindow::Process(int, const sql::Chunk& chunk) {
   absl::flat_hash_map<std::string, std::vector<size_t>> by_key;
   std::vector<std::string> order;
   std::string key, row;
+  const ChunkRowEncoder encoder(chunk);
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     if (time.IsNull(r)) {
       auto& out = chunk.op(r) == sql::RowOp::kInsert ? inserts : deletes;
       row.clear();
-      EncodeRow(chunk, r, &row);
+      encoder.Append(r, &row);
       std::string_view bytes = row;
       RETURN_IF_ERROR(DecodeCells(&bytes, out, 0, width));
       out[width].AppendNull();

@@ -105,12 +105,13 @@ Status StreamTableJoin::ProcessStream(const sql::Chunk& chunk) {
 
 Status StreamTableJoin::ProcessTable(const sql::Chunk& chunk) {
   std::string key, row;
+  const ChunkRowEncoder encoder(chunk);
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     if (HasNull(chunk, table_keys_, r)) continue;
     key.clear();
     row.clear();
     EncodeKey(chunk, table_keys_, r, &key);
-    EncodeRow(chunk, r, &row);
+    encoder.Append(r, &row);
     ASSIGN_OR_RETURN(Rows * found, table_.Find(key));
     if (found != nullptr) {
       table_.MarkDirty(key);

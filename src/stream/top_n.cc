@@ -120,6 +120,7 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
   std::vector<std::string> touched;
   std::string key, row;
   const int64_t closed = expiry_.enabled() ? expiry_.Bound(watermark()) : kNoWatermark;
+  const ChunkRowEncoder encoder(chunk);
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     if (expiry_.enabled() &&
         RetractsFinalRow(chunk, r, partition_columns_[expiry_.column], closed)) {
@@ -128,7 +129,7 @@ Status TopN::Process(int, const sql::Chunk& chunk) {
     key.clear();
     row.clear();
     EncodeKey(chunk, partition_columns_, r, &key);
-    EncodeRow(chunk, r, &row);
+    encoder.Append(r, &row);
     if (!before.contains(key)) {
       ASSIGN_OR_RETURN(Partition * p, partitions_.Find(key));
       before[key] = p == nullptr ? Ranked() : Top(*p);

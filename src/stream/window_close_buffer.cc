@@ -21,6 +21,7 @@ Status WindowCloseBuffer::Process(int, const sql::Chunk& chunk) {
   const int64_t closed = window_.Bound(watermark());
   sql::SelectionVector now;
   std::string row;
+  const ChunkRowEncoder encoder(chunk);
   for (size_t r = 0; r < chunk.num_rows(); ++r) {
     if (time.IsNull(r) || time.Get<int64_t>(r) < closed) {
       now.push_back(static_cast<uint32_t>(r));
@@ -28,7 +29,7 @@ Status WindowCloseBuffer::Process(int, const sql::Chunk& chunk) {
     }
     int64_t t = time.Get<int64_t>(r);
     row.clear();
-    EncodeRow(chunk, r, &row);
+    encoder.Append(r, &row);
     auto& rows = pending_[t];
     int64_t& n = rows[row];
     n += sql::RowWeight(chunk.op(r));
